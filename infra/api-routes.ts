@@ -1,0 +1,19 @@
+/**
+ * Every HTTP route and the function (folder under functions/) that serves it. The CDK API
+ * construct and the local API server both read this table, so the two never drift.
+ */
+export const API_ROUTES = [
+  { route: 'GET /health', fn: 'api-health' },
+  { route: 'POST /business-entities', fn: 'api-business-entities' },
+  { route: 'GET /business-entities/{id}', fn: 'api-business-entities' },
+  { route: 'POST /clients', fn: 'api-clients' },
+  { route: 'GET /clients', fn: 'api-clients' },
+  { route: 'GET /clients/{clientId}', fn: 'api-clients' },
+  { route: 'PATCH /clients/{clientId}', fn: 'api-clients' },
+] as const satisfies readonly { route: string; fn: string }[];
+
+export type ApiFunctionName = (typeof API_ROUTES)[number]['fn'];
+
+export function apiFunctionNames(): ApiFunctionName[] {
+  return [...new Set(API_ROUTES.map((r) => r.fn))];
+}

@@ -1,0 +1,147 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
+import { API_ROUTES } from '../api-routes';
+
+type ApiLambda = (event: APIGatewayProxyEventV2, context: Context) => Promise<APIGatewayProxyStructuredResultV2>;
+
+/** A local-only route served by the runtime itself (clock control and the like). */
+export type LocalRoute = (body: unknown, url: URL) => Promise<{ status: number; body: unknown }>;
+
+interface CompiledRoute {
+  routeKey: string;
+  method: string;
+  pattern: RegExp;
+  params: string[];
+  fn: string;
+}
+
+function compile(routeKey: string, fn: string): CompiledRoute {
+  const [method, path] = routeKey.split(' ') as [string, string];
+  const params: string[] = [];
+  const pattern = new RegExp(
+    `^${path.replace(/\{(\w+)\}/g, (_, name: string) => {
+      params.push(name);
+      return '([^/]+)';
+    })}$`,
+  );
+  return { routeKey, method, pattern, params, fn };
+}
+
+const MAX_BODY = 10 * 1024 * 1024; // API Gateway's payload limit
+
+/**
+ * Serves the API locally by turning each request into an API Gateway HTTP API (payload 2.0)
+ * event and calling the very handler Lambda would. Handlers are loaded on first use.
+ */
+export function createApiServer(opts: {
+  localRoutes: Record<string, LocalRoute>;
+  loadHandler?: (fn: string) => Promise<ApiLambda>;
+}): Server {
+  const routes = API_ROUTES.map((r) => compile(r.route, r.fn));
+  const cache = new Map<string, Promise<ApiLambda>>();
+  const load =
+    opts.loadHandler ??
+    (async (fn: string) => ((await import(`../../functions/${fn}/handler.ts`)) as { handler: ApiLambda }).handler);
+
+  return createServer((req, res) => {
+    void handle(req, res).catch((e: unknown) => send(res, 500, { error: { code: 'internal', message: String(e), details: [] } }));
+  });
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    const method = req.method ?? 'GET';
+    const raw = await readBody(req);
+    if (raw === null) return send(res, 413, { error: { code: 'too_large', message: 'request body over 10 MB; upload files through POST /clients/{clientId}/imports', details: [] } });
+
+    const local = opts.localRoutes[`${method} ${url.pathname}`];
+    if (local) {
+      let body: unknown;
+      try {
+        body = raw.length ? JSON.parse(raw.toString('utf8')) : {};
+      } catch {
+        return send(res, 400, { error: { code: 'validation_failed', message: 'the body is not valid JSON', details: [] } });
+      }
+      const out = await local(body, url);
+      return send(res, out.status, out.body);
+    }
+
+    const match = routes.map((r) => ({ r, m: r.method === method ? r.pattern.exec(url.pathname) : null })).find((x) => x.m);
+    if (!match) {
+      const allowed = routes.some((r) => r.pattern.test(url.pathname));
+      return send(res, allowed ? 405 : 404, { error: { code: allowed ? 'method_not_allowed' : 'not_found', message: `no route ${method} ${url.pathname}`, details: [] } });
+    }
+    const pathParameters = Object.fromEntries(match.r.params.map((p, i) => [p, decodeURIComponent(match.m![i + 1]!)]));
+    let handlerPromise = cache.get(match.r.fn);
+    if (!handlerPromise) cache.set(match.r.fn, (handlerPromise = load(match.r.fn)));
+    const handler = await handlerPromise;
+    const result = await handler(toEvent(req, url, match.r.routeKey, pathParameters, raw), lambdaContext(match.r.fn));
+    res.writeHead(result.statusCode ?? 200, result.headers as Record<string, string>);
+    res.end(result.isBase64Encoded ? Buffer.from(result.body ?? '', 'base64') : (result.body ?? ''));
+  }
+}
+
+function toEvent(req: IncomingMessage, url: URL, routeKey: string, pathParameters: Record<string, string>, raw: Buffer): APIGatewayProxyEventV2 {
+  const headers: Record<string, string> = {};
+  for (const [k, v] of Object.entries(req.headers)) if (v !== undefined) headers[k] = Array.isArray(v) ? v.join(',') : v;
+  const query = Object.fromEntries(url.searchParams.entries());
+  const method = routeKey.split(' ')[0]!;
+  const now = Date.now();
+  return {
+    version: '2.0',
+    routeKey,
+    rawPath: url.pathname,
+    rawQueryString: url.searchParams.toString(),
+    headers,
+    queryStringParameters: Object.keys(query).length ? query : undefined,
+    pathParameters: Object.keys(pathParameters).length ? pathParameters : undefined,
+    body: raw.length ? raw.toString('utf8') : undefined,
+    isBase64Encoded: false,
+    requestContext: {
+      accountId: 'local',
+      apiId: 'local',
+      domainName: '127.0.0.1',
+      domainPrefix: 'local',
+      http: { method, path: url.pathname, protocol: 'HTTP/1.1', sourceIp: req.socket.remoteAddress ?? '127.0.0.1', userAgent: headers['user-agent'] ?? '' },
+      requestId: `local-${now}-${Math.random().toString(36).slice(2, 10)}`,
+      routeKey,
+      stage: '$default',
+      time: new Date(now).toUTCString(),
+      timeEpoch: now,
+    },
+  };
+}
+
+function lambdaContext(fn: string): Context {
+  return {
+    callbackWaitsForEmptyEventLoop: false,
+    functionName: fn,
+    functionVersion: '$LATEST',
+    invokedFunctionArn: `arn:aws:lambda:local:000000000000:function:${fn}`,
+    memoryLimitInMB: '512',
+    awsRequestId: `local-${Date.now()}`,
+    logGroupName: `/aws/lambda/${fn}`,
+    logStreamName: 'local',
+    getRemainingTimeInMillis: () => 30_000,
+    done: () => undefined,
+    fail: () => undefined,
+    succeed: () => undefined,
+  };
+}
+
+function readBody(req: IncomingMessage): Promise<Buffer | null> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (c: Buffer) => {
+      size += c.length;
+      if (size <= MAX_BODY) chunks.push(c);
+    });
+    req.on('end', () => resolve(size > MAX_BODY ? null : Buffer.concat(chunks)));
+    req.on('error', reject);
+  });
+}
+
+function send(res: ServerResponse, status: number, body: unknown): void {
+  res.writeHead(status, { 'content-type': 'application/json' });
+  res.end(JSON.stringify(body));
+}

@@ -1,0 +1,19 @@
+import type S3rver from 's3rver';
+import type { VirtualClock } from './virtual-clock';
+import type { LocalRoute } from './api-server';
+
+/** What a capability (imports, workflows, ...) gets to wire itself into the local runtime. */
+export interface LocalContext {
+  clock: VirtualClock;
+  s3rver: S3rver;
+  dataDir: string;
+  urls: { api: string; s3: string; dynamo: string; ses: string };
+  /** Adds a local-only HTTP route, e.g. 'GET /local/outbox'. */
+  addRoute(routeKey: string, route: LocalRoute): void;
+  log(message: string): void;
+}
+
+export interface LocalPlugin {
+  name: string;
+  start(ctx: LocalContext): Promise<{ stop?(): Promise<void> } | void>;
+}

@@ -1,0 +1,28 @@
+/** Local defaults from the public contract; each can be changed by the environment variable named here. */
+export const PORT_ENV = {
+  api: 'RECOUP_API_PORT',
+  s3: 'RECOUP_S3_PORT',
+  dynamo: 'RECOUP_DYNAMO_PORT',
+  ses: 'RECOUP_SES_PORT',
+} as const;
+
+export const DEFAULT_PORTS = { api: 3000, s3: 4569, dynamo: 8000, ses: 8005 } as const;
+
+export type Ports = { -readonly [K in keyof typeof DEFAULT_PORTS]: number };
+
+export function portsFromEnv(env: NodeJS.ProcessEnv = process.env): Ports {
+  const out: Ports = { ...DEFAULT_PORTS };
+  for (const key of Object.keys(PORT_ENV) as (keyof Ports)[]) {
+    const raw = env[PORT_ENV[key]];
+    if (raw === undefined || raw === '') continue;
+    const n = Number(raw);
+    if (!Number.isInteger(n) || n < 0 || n > 65535) throw new Error(`${PORT_ENV[key]}=${raw} is not a port number (0-65535)`);
+    out[key] = n;
+  }
+  return out;
+}
+
+export const DEFAULT_ADMIN_TOKEN = 'local-admin-token';
+export const ADMIN_TOKEN_ENV = 'RECOUP_ADMIN_TOKEN';
+export const DROP_BUCKET = 'recoup-drop';
+export const TABLE_NAME = 'recoup';

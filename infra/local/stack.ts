@@ -1,0 +1,190 @@
+import './polyfills';
+import { mkdirSync, rmSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
+import { join } from 'node:path';
+import { CreateTableCommand, DescribeTableCommand, DynamoDBClient, ResourceNotFoundException } from '@aws-sdk/client-dynamodb';
+import { CreateBucketCommand, HeadBucketCommand, S3Client } from '@aws-sdk/client-s3';
+import dynalite from 'dynalite';
+import S3rver from 's3rver';
+import sesLocalModule from 'aws-ses-v2-local';
+import { useClock } from '../../shared/adapters/clock';
+import { createTableInput } from '../../shared/adapters/dynamo/table-definition';
+import { createApiServer, type LocalRoute } from './api-server';
+import { localRoutesForClock } from './clock-routes';
+import { DEFAULT_ADMIN_TOKEN, DEFAULT_PORTS, DROP_BUCKET, TABLE_NAME, type Ports } from './ports';
+import type { LocalContext, LocalPlugin } from './plugins';
+import { VirtualClock } from './virtual-clock';
+import { LOCAL_PLUGINS } from './plugin-list';
+
+export interface LocalStackOptions {
+  /** Where data lives; `.recoup/` by default. */
+  dataDir: string;
+  ports?: Partial<Ports>;
+  adminToken?: string;
+  /** Start empty. */
+  reset?: boolean;
+  /** Keep DynamoDB in memory (tests); S3 still uses dataDir. */
+  inMemory?: boolean;
+  /** Virtual time to start at when none is saved. */
+  startTime?: Date;
+  log?: (message: string) => void;
+  plugins?: LocalPlugin[];
+}
+
+export interface LocalStack {
+  urls: { api: string; s3: string; dynamo: string; ses: string };
+  ports: Ports;
+  adminToken: string;
+  clock: VirtualClock;
+  dataDir: string;
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts Recoup on one machine: dynalite, s3rver, SES local and the API, with the real
+ * handlers and the real AWS SDK pointed at them through the SDK's own endpoint variables.
+ */
+export async function startLocalStack(opts: LocalStackOptions): Promise<LocalStack> {
+  const log = opts.log ?? (() => undefined);
+  const ports = { ...DEFAULT_PORTS, ...opts.ports };
+  const adminToken = opts.adminToken ?? DEFAULT_ADMIN_TOKEN;
+  if (opts.reset) rmSync(opts.dataDir, { recursive: true, force: true });
+  mkdirSync(join(opts.dataDir, 's3'), { recursive: true });
+  const stops: (() => Promise<void>)[] = [];
+
+  try {
+    const dyn = dynalite(opts.inMemory ? { createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 } : { path: join(opts.dataDir, 'dynamodb'), createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
+    const dynamoPort = await listen(dyn, ports.dynamo, 'DynamoDB (dynalite)');
+    stops.push(() => close(dyn));
+
+    const s3 = new S3rver({ port: ports.s3, address: '127.0.0.1', directory: join(opts.dataDir, 's3'), silent: true, configureBuckets: [{ name: DROP_BUCKET, configs: [] }] });
+    const s3Address = (await s3.run().catch((e: Error) => rethrowPort(e, ports.s3, 'S3 (s3rver)'))) as AddressInfo;
+    stops.push(() => s3.close());
+
+    const ses = (await sesLocal()({ host: '127.0.0.1', port: ports.ses }).catch((e: Error) => rethrowPort(e, ports.ses, 'SES local'))) as Server;
+    const sesPort = (ses.address() as AddressInfo).port;
+    stops.push(() => close(ses));
+
+    const urls = {
+      api: '',
+      s3: `http://127.0.0.1:${s3Address.port}`,
+      dynamo: `http://127.0.0.1:${dynamoPort}`,
+      ses: `http://127.0.0.1:${sesPort}`,
+    };
+    Object.assign(process.env, {
+      AWS_REGION: 'eu-west-1',
+      AWS_ACCESS_KEY_ID: 'S3RVER',
+      AWS_SECRET_ACCESS_KEY: 'S3RVER',
+      AWS_ENDPOINT_URL_DYNAMODB: urls.dynamo,
+      AWS_ENDPOINT_URL_S3: urls.s3,
+      AWS_ENDPOINT_URL_SESV2: urls.ses,
+      AWS_ENDPOINT_URL_SES: urls.ses,
+      TABLE_NAME,
+      DROP_BUCKET,
+      S3_FORCE_PATH_STYLE: 'true',
+      ADMIN_TOKEN: adminToken,
+      RECOUP_LOCAL: 'true',
+    });
+    await ensureTable(urls.dynamo);
+    await ensureBucket(urls.s3);
+
+    const clock = VirtualClock.restore(join(opts.dataDir, 'clock.json'), opts.startTime ?? new Date());
+    useClock(clock);
+
+    const localRoutes: Record<string, LocalRoute> = { ...localRoutesForClock(clock) };
+    const api = createApiServer({ localRoutes });
+    const apiPort = await listen(api, ports.api, 'API');
+    stops.push(() => close(api));
+    urls.api = `http://127.0.0.1:${apiPort}`;
+
+    const ctx: LocalContext = {
+      clock,
+      s3rver: s3,
+      dataDir: opts.dataDir,
+      urls,
+      addRoute: (key, route) => void (localRoutes[key] = route),
+      log,
+    };
+    for (const plugin of opts.plugins ?? LOCAL_PLUGINS) {
+      const started = await plugin.start(ctx);
+      if (started?.stop) stops.push(started.stop);
+    }
+
+    return {
+      urls,
+      ports: { api: apiPort, s3: s3Address.port, dynamo: dynamoPort, ses: sesPort },
+      adminToken,
+      clock,
+      dataDir: opts.dataDir,
+      stop: () => stopAll(stops),
+    };
+  } catch (e) {
+    await stopAll(stops);
+    throw e;
+  }
+}
+
+/** aws-ses-v2-local is CommonJS with `exports.default`; ESM sees it one level down. */
+function sesLocal(): typeof sesLocalModule {
+  const m = sesLocalModule as unknown as { default?: typeof sesLocalModule };
+  return m.default ?? sesLocalModule;
+}
+
+async function stopAll(stops: (() => Promise<void>)[]): Promise<void> {
+  for (const stop of stops.splice(0).reverse()) await stop().catch(() => undefined);
+}
+
+interface Listenable {
+  listen(port: number, host: string, cb: () => void): unknown;
+  once(event: 'error', cb: (e: Error) => void): unknown;
+  address(): AddressInfo | string | null;
+}
+
+function listen(server: Listenable, port: number, what: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    server.once('error', (e) => reject(portError(e, port, what)));
+    server.listen(port, '127.0.0.1', () => resolve((server.address() as AddressInfo).port));
+  });
+}
+
+function rethrowPort(e: Error, port: number, what: string): never {
+  throw portError(e, port, what);
+}
+
+function portError(e: Error, port: number, what: string): Error {
+  if ((e as NodeJS.ErrnoException).code === 'EADDRINUSE') {
+    return new Error(`${what} cannot listen on 127.0.0.1:${port}: the port is in use. Stop what uses it or choose another port (see README, "Ports").`);
+  }
+  return e;
+}
+
+function close(server: { close(cb: (e?: Error) => void): unknown; closeAllConnections?: () => void }): Promise<void> {
+  return new Promise((resolve) => {
+    server.close(() => resolve());
+    server.closeAllConnections?.();
+  });
+}
+
+async function ensureTable(endpoint: string): Promise<void> {
+  const ddb = new DynamoDBClient({ endpoint });
+  try {
+    await ddb.send(new DescribeTableCommand({ TableName: TABLE_NAME }));
+  } catch (e) {
+    if (!(e instanceof ResourceNotFoundException)) throw e;
+    await ddb.send(new CreateTableCommand(createTableInput(TABLE_NAME)));
+  } finally {
+    ddb.destroy();
+  }
+}
+
+async function ensureBucket(endpoint: string): Promise<void> {
+  const s3 = new S3Client({ endpoint, forcePathStyle: true });
+  try {
+    await s3.send(new HeadBucketCommand({ Bucket: DROP_BUCKET }));
+  } catch {
+    await s3.send(new CreateBucketCommand({ Bucket: DROP_BUCKET }));
+  } finally {
+    s3.destroy();
+  }
+}

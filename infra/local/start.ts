@@ -1,0 +1,52 @@
+import { resolve } from 'node:path';
+import { startLocalStack } from './stack';
+import { ADMIN_TOKEN_ENV, PORT_ENV, portsFromEnv } from './ports';
+
+/** `npm start`: Recoup on this machine. `npm start -- --reset` starts with empty data. */
+async function main(): Promise<void> {
+  const args = process.argv.slice(2);
+  if (args.includes('--help')) {
+    console.log('usage: npm start [-- --reset]\n  --reset  delete local data (.recoup/) and start empty');
+    return;
+  }
+  const dataDir = resolve(process.env.RECOUP_DATA_DIR ?? '.recoup');
+  const started = Date.now();
+  console.log(`Starting Recoup locally (data in ${dataDir}${args.includes('--reset') ? ', reset' : ''}) ...`);
+  const stack = await startLocalStack({
+    dataDir,
+    ports: portsFromEnv(),
+    adminToken: process.env[ADMIN_TOKEN_ENV] || undefined,
+    reset: args.includes('--reset'),
+    log: (m) => console.log(`  ${m}`),
+  });
+
+  const rows: [string, string, string][] = [
+    ['API', stack.urls.api, PORT_ENV.api],
+    ['S3 (s3rver), bucket recoup-drop', stack.urls.s3, PORT_ENV.s3],
+    ['DynamoDB (dynalite)', stack.urls.dynamo, PORT_ENV.dynamo],
+    ['SES local, mail viewer and /store', stack.urls.ses, PORT_ENV.ses],
+  ];
+  console.log(`\nRecoup is running (ready in ${Date.now() - started} ms).\n`);
+  for (const [what, url, env] of rows) console.log(`  ${what.padEnd(36)} ${url.padEnd(24)} (port: ${env})`);
+  console.log(`\n  Admin token: ${stack.adminToken}   (set ${ADMIN_TOKEN_ENV} to change it)`);
+  console.log(`  Virtual time: ${stack.clock.now().toISOString()}   (POST ${stack.urls.api}/local/clock/advance {"days": n})`);
+  console.log(`\n  Try: curl -H "Authorization: Bearer ${stack.adminToken}" ${stack.urls.api}/clients`);
+  console.log('\nPress Ctrl-C to stop.');
+
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    console.log(`\n${signal}: stopping Recoup ...`);
+    await stack.stop();
+    console.log('Stopped. Data is kept in .recoup/ (npm start -- --reset starts empty).');
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+}
+
+main().catch((e: unknown) => {
+  console.error(`\nRecoup could not start: ${e instanceof Error ? e.message : String(e)}`);
+  process.exit(1);
+});

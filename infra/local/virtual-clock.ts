@@ -1,0 +1,123 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { readFileSync, writeFileSync } from 'node:fs';
+import type { Clock } from '../../shared/adapters/clock';
+
+interface Timer {
+  at: number;
+  seq: number;
+  tracked: boolean;
+  resolve: () => void;
+}
+
+/**
+ * Local time that moves only when told to. Background work (workflow executions, queue
+ * consumers, schedules) runs inside `track()`; `advanceTo()` fires every sleeper due by the
+ * target in time order and, after each step, waits until all tracked work has finished or
+ * parked in `sleepUntil()` again. So "advance 30 days" returns only when everything due in
+ * those 30 days has run, in order, and tests are deterministic.
+ */
+export class VirtualClock implements Clock {
+  private t: number;
+  private seq = 0;
+  private timers: Timer[] = [];
+  /** Tracked tasks currently running (not parked in a sleep). */
+  private busy = 0;
+  private idleWaiters: (() => void)[] = [];
+  private readonly context = new AsyncLocalStorage<true>();
+  private advancing: Promise<unknown> = Promise.resolve();
+
+  constructor(
+    start: Date,
+    private readonly persistPath?: string,
+  ) {
+    this.t = start.getTime();
+  }
+
+  /** Restores the clock saved under `persistPath`, so virtual time never runs backwards across restarts. */
+  static restore(persistPath: string, fallback: Date): VirtualClock {
+    try {
+      const saved = JSON.parse(readFileSync(persistPath, 'utf8')) as { now?: string };
+      const at = saved.now ? new Date(saved.now) : fallback;
+      return new VirtualClock(Number.isNaN(at.getTime()) ? fallback : at, persistPath);
+    } catch {
+      return new VirtualClock(fallback, persistPath);
+    }
+  }
+
+  now(): Date {
+    return new Date(this.t);
+  }
+
+  sleepUntil(at: Date): Promise<void> {
+    if (at.getTime() <= this.t) return Promise.resolve();
+    const tracked = this.context.getStore() === true;
+    return new Promise<void>((resolve) => {
+      if (tracked) this.markParked();
+      this.timers.push({ at: at.getTime(), seq: this.seq++, tracked, resolve });
+    });
+  }
+
+  /** Runs background work that `advanceTo()` must wait for. */
+  track<T>(work: () => Promise<T>): Promise<T> {
+    this.busy++;
+    return this.context.run(true, async () => {
+      try {
+        return await work();
+      } finally {
+        this.markParked();
+      }
+    });
+  }
+
+  /** Moves time forward to `target`, running everything due on the way; calls are serialised. */
+  advanceTo(target: Date): Promise<Date> {
+    const run = this.advancing.then(() => this.doAdvance(target.getTime()));
+    this.advancing = run.catch(() => undefined);
+    return run;
+  }
+
+  advanceDays(days: number): Promise<Date> {
+    return this.advanceTo(new Date(this.t + days * 86_400_000));
+  }
+
+  /** Resolves when no tracked work is running. */
+  idle(): Promise<void> {
+    if (this.busy === 0) return Promise.resolve();
+    return new Promise((resolve) => this.idleWaiters.push(resolve));
+  }
+
+  /** Sleepers still waiting (for diagnostics and tests). */
+  pendingTimers(): number {
+    return this.timers.length;
+  }
+
+  private async doAdvance(target: number): Promise<Date> {
+    if (target < this.t) throw new RangeError(`cannot move the clock back from ${this.now().toISOString()} to ${new Date(target).toISOString()}`);
+    await this.idle();
+    for (;;) {
+      const due = this.timers.filter((x) => x.at <= target);
+      if (due.length === 0) break;
+      const next = Math.min(...due.map((x) => x.at));
+      this.t = Math.max(this.t, next);
+      const now = this.timers.filter((x) => x.at === next).sort((a, b) => a.seq - b.seq);
+      this.timers = this.timers.filter((x) => x.at !== next);
+      for (const timer of now) {
+        if (timer.tracked) this.busy++;
+        timer.resolve();
+      }
+      await this.idle();
+    }
+    this.t = target;
+    this.persist();
+    return this.now();
+  }
+
+  private markParked(): void {
+    this.busy--;
+    if (this.busy === 0) for (const w of this.idleWaiters.splice(0)) w();
+  }
+
+  private persist(): void {
+    if (this.persistPath) writeFileSync(this.persistPath, JSON.stringify({ now: this.now().toISOString() }));
+  }
+}

@@ -1,0 +1,35 @@
+/**
+ * Key layout of the single table. See ACCESS-PATTERNS.md beside this file for why.
+ * Every item has `pk`, `sk` and `type`; list views use GSI1 and GSI2 (sparse).
+ */
+export const GSI1 = 'gsi1';
+export const GSI2 = 'gsi2';
+
+export const keys = {
+  businessEntity: (id: string) => ({ pk: `ENTITY#${id}`, sk: 'ENTITY' }),
+  client: (id: string) => ({ pk: `CLIENT#${id}`, sk: 'CLIENT' }),
+  /** All clients, newest last, on GSI1. */
+  clientList: (createdAt: string, id: string) => ({ gsi1pk: 'CLIENTS', gsi1sk: `${createdAt}#${id}` }),
+  case: (id: string) => ({ pk: `CASE#${id}`, sk: 'CASE' }),
+  /** A client's cases on GSI1 (all) and GSI2 (by phase). */
+  caseLists: (clientId: string, phase: string, createdAt: string, caseId: string) => ({
+    gsi1pk: `CLIENT#${clientId}#CASES`,
+    gsi1sk: `${createdAt}#${caseId}`,
+    gsi2pk: `CLIENT#${clientId}#PHASE#${phase}`,
+    gsi2sk: `${createdAt}#${caseId}`,
+  }),
+  import: (id: string) => ({ pk: `IMPORT#${id}`, sk: 'IMPORT' }),
+  importList: (clientId: string, createdAt: string, id: string) => ({
+    gsi1pk: `CLIENT#${clientId}#IMPORTS`,
+    gsi1sk: `${createdAt}#${id}`,
+  }),
+} as const;
+
+export const KEY_ATTRIBUTES = ['pk', 'sk', 'type', 'gsi1pk', 'gsi1sk', 'gsi2pk', 'gsi2sk'] as const;
+
+/** Removes key attributes so only the domain record leaves the repository. */
+export function stripKeys<T>(item: Record<string, unknown>): T {
+  const copy = { ...item };
+  for (const k of KEY_ATTRIBUTES) delete copy[k];
+  return copy as T;
+}

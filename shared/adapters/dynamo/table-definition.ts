@@ -1,0 +1,34 @@
+import type { CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
+import { GSI1, GSI2 } from './keys';
+
+/**
+ * The table's shape in one place: the local runtime creates it from this, and the CDK
+ * storage construct declares the same keys and indexes (asserted by an infra test).
+ */
+export const TABLE_KEYS = { partitionKey: 'pk', sortKey: 'sk' } as const;
+export const TABLE_INDEXES = [
+  { indexName: GSI1, partitionKey: 'gsi1pk', sortKey: 'gsi1sk' },
+  { indexName: GSI2, partitionKey: 'gsi2pk', sortKey: 'gsi2sk' },
+] as const;
+
+export function createTableInput(tableName: string): CreateTableCommandInput {
+  const attrs = new Set<string>([TABLE_KEYS.partitionKey, TABLE_KEYS.sortKey]);
+  for (const i of TABLE_INDEXES) attrs.add(i.partitionKey).add(i.sortKey);
+  return {
+    TableName: tableName,
+    BillingMode: 'PAY_PER_REQUEST',
+    AttributeDefinitions: [...attrs].map((name) => ({ AttributeName: name, AttributeType: 'S' })),
+    KeySchema: [
+      { AttributeName: TABLE_KEYS.partitionKey, KeyType: 'HASH' },
+      { AttributeName: TABLE_KEYS.sortKey, KeyType: 'RANGE' },
+    ],
+    GlobalSecondaryIndexes: TABLE_INDEXES.map((i) => ({
+      IndexName: i.indexName,
+      KeySchema: [
+        { AttributeName: i.partitionKey, KeyType: 'HASH' },
+        { AttributeName: i.sortKey, KeyType: 'RANGE' },
+      ],
+      Projection: { ProjectionType: 'ALL' },
+    })),
+  };
+}

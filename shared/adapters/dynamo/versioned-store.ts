@@ -1,0 +1,90 @@
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { ConflictError, NotFoundError } from '../../errors';
+import { config } from '../config';
+import { dynamo } from './client';
+import { decodeCursor, encodeCursor, type Page } from './cursor';
+import { stripKeys } from './keys';
+
+/** A record with optimistic locking: every write names the version it replaces. */
+export interface Versioned {
+  version: number;
+}
+
+type Keys = Record<string, string>;
+
+/** Single-item conditional writes stand in for transactions (dynalite has none). */
+export const versionedStore = {
+  async get<T>(kind: string, id: string, key: Keys): Promise<T> {
+    const found = await this.find<T>(key);
+    if (!found) throw new NotFoundError(kind, id);
+    return found;
+  },
+
+  async find<T>(key: Keys): Promise<T | undefined> {
+    const out = await dynamo().send(new GetCommand({ TableName: config().TABLE_NAME, Key: key, ConsistentRead: true }));
+    return out.Item ? stripKeys<T>(out.Item) : undefined;
+  },
+
+  /** Creates the item; fails with 409 if an item with that key exists. */
+  async create<T extends Versioned>(kind: string, record: T, itemKeys: Keys & { pk: string; sk: string }): Promise<T> {
+    try {
+      await dynamo().send(
+        new PutCommand({
+          TableName: config().TABLE_NAME,
+          Item: { ...record, ...itemKeys, type: kind },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        }),
+      );
+      return record;
+    } catch (e) {
+      if (e instanceof ConditionalCheckFailedException) throw new ConflictError(`${kind} already exists`);
+      throw e;
+    }
+  },
+
+  /** Replaces the item if it is still at `expectedVersion`; the stored version becomes expectedVersion + 1. */
+  async replace<T extends Versioned>(kind: string, record: T, expectedVersion: number, itemKeys: Keys & { pk: string; sk: string }): Promise<T> {
+    const next = { ...record, version: expectedVersion + 1 };
+    try {
+      await dynamo().send(
+        new PutCommand({
+          TableName: config().TABLE_NAME,
+          Item: { ...next, ...itemKeys, type: kind },
+          ConditionExpression: 'attribute_exists(pk) AND version = :v',
+          ExpressionAttributeValues: { ':v': expectedVersion },
+        }),
+      );
+      return next;
+    } catch (e) {
+      if (e instanceof ConditionalCheckFailedException) {
+        throw new ConflictError(`${kind} was changed by someone else (expected version ${expectedVersion}); read it again and retry`, 'stale_version');
+      }
+      throw e;
+    }
+  },
+
+  /** One page of an index query, newest first unless `ascending`. */
+  async queryPage<T>(args: {
+    index?: string;
+    pkName: string;
+    pkValue: string;
+    limit: number;
+    cursor?: string;
+    ascending?: boolean;
+  }): Promise<Page<T>> {
+    const out = await dynamo().send(
+      new QueryCommand({
+        TableName: config().TABLE_NAME,
+        IndexName: args.index,
+        KeyConditionExpression: '#pk = :pk',
+        ExpressionAttributeNames: { '#pk': args.pkName },
+        ExpressionAttributeValues: { ':pk': args.pkValue },
+        Limit: args.limit,
+        ScanIndexForward: args.ascending ?? false,
+        ExclusiveStartKey: decodeCursor(args.cursor),
+      }),
+    );
+    return { items: (out.Items ?? []).map((i) => stripKeys<T>(i)), cursor: encodeCursor(out.LastEvaluatedKey) };
+  },
+};

@@ -1,0 +1,55 @@
+import { z } from 'zod';
+
+/** ISO 4217 codes the runtime knows; `Intl` is the single source so we never ship a stale list. */
+const KNOWN_CURRENCIES = new Set(Intl.supportedValuesOf('currency'));
+
+export const currencySchema = z
+  .string()
+  .regex(/^[A-Z]{3}$/, 'must be a three-letter ISO 4217 code in capitals, e.g. EUR')
+  .refine((c) => KNOWN_CURRENCIES.has(c), { message: 'is not an ISO 4217 currency code' });
+
+/** Money is always integer minor units (cents); never floats. */
+export const amountMinorSchema = z
+  .number({ error: 'must be an integer number of minor units (cents)' })
+  .int('must be an integer number of minor units (cents), e.g. 1234 for 12.34')
+  .safe('is too large');
+
+export const positiveAmountMinorSchema = amountMinorSchema.refine((n) => n > 0, { message: 'must be greater than 0' });
+
+/** A calendar date `YYYY-MM-DD` that exists (2025-02-30 is refused). */
+export const isoDateSchema = z.string().refine(isRealIsoDate, {
+  message: 'must be a real calendar date in the form YYYY-MM-DD',
+});
+
+export function isRealIsoDate(value: string): boolean {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value);
+  if (!m) return false;
+  const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  const date = new Date(Date.UTC(y, mo - 1, d));
+  return date.getUTCFullYear() === y && date.getUTCMonth() === mo - 1 && date.getUTCDate() === d;
+}
+
+/** An instant in ISO 8601 UTC, e.g. 2026-01-31T09:00:00.000Z. */
+export const isoInstantSchema = z.iso.datetime({ message: 'must be an ISO 8601 UTC instant, e.g. 2026-01-31T09:00:00Z' });
+
+export const countrySchema = z
+  .string()
+  .regex(/^[A-Z]{2}$/, 'must be an ISO 3166-1 alpha-2 country code in capitals, e.g. GB');
+
+export const addressSchema = z.object({
+  line1: z.string().max(200).optional(),
+  line2: z.string().max(200).optional(),
+  postcode: z.string().max(20).optional(),
+  city: z.string().max(100).optional(),
+  country: countrySchema.optional(),
+});
+export type Address = z.infer<typeof addressSchema>;
+
+export const emailSchema = z.email({ message: 'must be an email address' });
+
+/** Fields every stored record carries. */
+export const recordMetaSchema = z.object({
+  version: z.number().int().positive(),
+  createdAt: isoInstantSchema,
+  updatedAt: isoInstantSchema,
+});

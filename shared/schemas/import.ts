@@ -1,0 +1,39 @@
+import { z } from 'zod';
+import { isoInstantSchema, recordMetaSchema } from './common';
+
+export const IMPORT_STATUSES = ['pending', 'processing', 'completed', 'failed'] as const;
+
+export const importErrorSchema = z.object({
+  /** 1 = first data row; 0 = the file as a whole. */
+  row: z.number().int().min(0),
+  column: z.string().optional(),
+  message: z.string(),
+  value: z.string().optional(),
+});
+export type ImportError = z.infer<typeof importErrorSchema>;
+
+export const importCountsSchema = z.object({
+  rows: z.number().int().default(0),
+  created: z.number().int().default(0),
+  merged: z.number().int().default(0),
+  duplicates: z.number().int().default(0),
+  rejected: z.number().int().default(0),
+});
+export type ImportCounts = z.infer<typeof importCountsSchema>;
+
+export const importRecordSchema = z.object({
+  importId: z.string(),
+  clientId: z.string(),
+  bucket: z.string().optional(),
+  key: z.string(),
+  status: z.enum(IMPORT_STATUSES),
+  counts: importCountsSchema.prefault({}),
+  /** The first errors inline; the full list is in the report object. */
+  errors: z.array(importErrorSchema).default([]),
+  reportKey: z.string().optional(),
+  startedAt: isoInstantSchema.optional(),
+  finishedAt: isoInstantSchema.optional(),
+  failureReason: z.string().optional(),
+  ...recordMetaSchema.shape,
+});
+export type ImportRecord = z.infer<typeof importRecordSchema>;

@@ -1,0 +1,83 @@
+import { z } from 'zod';
+import { templateNameSchema } from './business-entity';
+
+/** The channel nodes every workflow kind may use. */
+export const NODE_TYPES = ['email', 'sms', 'voice', 'call', 'letter', 'ticket'] as const;
+export const nodeTypeSchema = z.enum(NODE_TYPES);
+export type NodeType = z.infer<typeof nodeTypeSchema>;
+
+/** The five workflow kinds, keyed as in the client's `workflows` object. */
+export const WORKFLOW_KINDS = ['breathingSpace', 'mainOutreach', 'paymentPlan', 'onHold', 'retry'] as const;
+export type WorkflowKind = (typeof WORKFLOW_KINDS)[number];
+
+const nodeCommon = {
+  type: nodeTypeSchema,
+  /** Which template renders the message; tickets may use `title` instead. */
+  template: templateNameSchema.optional(),
+  /** Ticket title / free-text instruction for an operator. */
+  title: z.string().max(300).optional(),
+};
+
+function requireTemplateUnlessTicket(n: { type: NodeType; template?: string; title?: string }): boolean {
+  return n.type === 'ticket' ? Boolean(n.template || n.title) : Boolean(n.template);
+}
+const templateRule = {
+  message: 'needs a template (tickets may give a title instead)',
+  path: ['template'],
+};
+
+/** A node of a timed workflow: fires `afterDays` after that workflow started. */
+export const timedNodeSchema = z
+  .object({
+    ...nodeCommon,
+    afterDays: z.number().int('must be a whole number of days').min(0).max(3650),
+  })
+  .refine(requireTemplateUnlessTicket, templateRule);
+export type TimedNode = z.infer<typeof timedNodeSchema>;
+
+export const PLAN_EVENTS = ['agreed', 'reminder', 'late', 'broken', 'completed'] as const;
+export const planEventSchema = z.enum(PLAN_EVENTS);
+export type PlanEvent = z.infer<typeof planEventSchema>;
+
+/** A node of the payment-plan workflow: fires on a plan event instead of a day offset. */
+export const planNodeSchema = z
+  .object({ ...nodeCommon, on: planEventSchema })
+  .refine(requireTemplateUnlessTicket, templateRule);
+export type PlanNode = z.infer<typeof planNodeSchema>;
+
+const timedList = z.array(timedNodeSchema).max(100);
+
+export const workflowsSchema = z.object({
+  breathingSpace: timedList.default([]),
+  mainOutreach: timedList.default([]),
+  paymentPlan: z.array(planNodeSchema).max(100).default([]),
+  onHold: timedList.default([]),
+  retry: timedList.default([]),
+});
+export type Workflows = z.infer<typeof workflowsSchema>;
+
+/** Workflow settings: global per client, overridable per portfolio. */
+export const workflowSettingsSchema = z.object({
+  breathingSpace: z
+    .object({
+      enabled: z.boolean().default(true),
+      days: z.number().int().min(0).max(365).default(14),
+    })
+    .prefault({}),
+  paymentPlanReminderDays: z.number().int().min(0).max(60).default(3),
+  maxPhoneCallRetries: z.number().int().min(0).max(10).default(2),
+  /** Missed instalments after which a plan counts as broken and the case returns to outreach. */
+  brokenPlanAfterMissedInstallments: z.number().int().min(1).max(12).default(2),
+});
+export type WorkflowSettings = z.infer<typeof workflowSettingsSchema>;
+
+/** What a portfolio may override: any workflow setting, and any workflow's node list. */
+export const workflowOverridesSchema = z.object({
+  breathingSpace: z
+    .object({ enabled: z.boolean().optional(), days: z.number().int().min(0).max(365).optional() })
+    .optional(),
+  paymentPlanReminderDays: z.number().int().min(0).max(60).optional(),
+  maxPhoneCallRetries: z.number().int().min(0).max(10).optional(),
+  brokenPlanAfterMissedInstallments: z.number().int().min(1).max(12).optional(),
+});
+export type WorkflowOverrides = z.infer<typeof workflowOverridesSchema>;
