@@ -55,6 +55,39 @@ export const ledgerSchema = z.object({
 });
 export type Ledger = z.infer<typeof ledgerSchema>;
 
+export const HOLD_REASONS = ['dispute', 'investigation'] as const;
+
+/** The execution that currently drives the case; a send from any other run is refused by the guard. */
+export const workflowRunSchema = z.object({
+  kind: z.enum(['breathingSpace', 'mainOutreach', 'paymentPlan', 'onHold', 'retry']),
+  /** Deterministic execution name: `${caseId}-${kind}-${seq}`. */
+  executionName: z.string(),
+  seq: z.number().int().min(1),
+  startedAt: isoInstantSchema,
+});
+export type WorkflowRun = z.infer<typeof workflowRunSchema>;
+
+export const planInstallmentStateSchema = installmentSchema.extend({
+  paidMinor: amountMinorSchema.default(0),
+  status: z.enum(['due', 'paid', 'missed']).default('due'),
+});
+
+export const paymentPlanSchema = z.object({
+  agreedAt: isoInstantSchema,
+  installments: z.array(planInstallmentStateSchema).min(1),
+  status: z.enum(['active', 'completed', 'broken']).default('active'),
+});
+export type PaymentPlan = z.infer<typeof paymentPlanSchema>;
+
+export const holdSchema = z.object({
+  reason: z.enum(HOLD_REASONS),
+  note: z.string().optional(),
+  since: isoInstantSchema,
+  /** Where the case was when it went on hold; release returns there unless told otherwise. */
+  fromPhase: phaseSchema,
+});
+export type Hold = z.infer<typeof holdSchema>;
+
 export const caseSchema = z.object({
   caseId: z.string(),
   clientId: z.string(),
@@ -67,6 +100,44 @@ export const caseSchema = z.object({
   phase: phaseSchema,
   closedReason: closedReasonSchema.optional(),
   closedAt: isoInstantSchema.optional(),
+  /** Settings in force for this case (client + portfolio), fixed when the case was created. */
+  breathingSpaceDays: z.number().int().min(0).optional(),
+  workflow: workflowRunSchema.optional(),
+  /** How far each timed workflow got, so a release continues where it stopped: index of the next node and when the workflow started. */
+  progress: z.record(z.string(), z.object({ startedAt: isoInstantSchema, nextNode: z.number().int().min(0), pausedAt: isoInstantSchema.optional() })).default({}),
+  paymentPlan: paymentPlanSchema.optional(),
+  hold: holdSchema.optional(),
+  /** Channels the debtor may be contacted on; contact allowed unless set to false. */
+  contactAllowed: z.object({ email: z.boolean(), sms: z.boolean(), phone: z.boolean(), post: z.boolean() }).partial().default({}),
   ...recordMetaSchema.shape,
 });
 export type Case = z.infer<typeof caseSchema>;
+
+/** One line of a case's timeline. */
+export const timelineEventSchema = z.object({
+  at: isoInstantSchema,
+  type: z.string(),
+  /** Human-readable summary, e.g. "costs 25.00 EUR and interest from 2026-01-19 applied". */
+  message: z.string(),
+  data: z.record(z.string(), z.unknown()).optional(),
+});
+export type TimelineEvent = z.infer<typeof timelineEventSchema>;
+
+export const COMMUNICATION_STATUSES = ['sending', 'sent', 'failed', 'skipped', 'unknown'] as const;
+
+/** One attempt to reach the debtor on a channel. */
+export const communicationSchema = z.object({
+  /** Idempotency key: case, execution, node, attempt. */
+  key: z.string(),
+  at: isoInstantSchema,
+  channel: z.enum(['email', 'sms', 'voice', 'call', 'letter', 'ticket']),
+  workflow: z.string(),
+  node: z.number().int().min(0),
+  attempt: z.number().int().min(1).default(1),
+  template: z.string().optional(),
+  recipient: z.string().optional(),
+  status: z.enum(COMMUNICATION_STATUSES),
+  reason: z.string().optional(),
+  providerId: z.string().optional(),
+});
+export type Communication = z.infer<typeof communicationSchema>;

@@ -33,3 +33,9 @@ export function stripKeys<T>(item: Record<string, unknown>): T {
   for (const k of KEY_ATTRIBUTES) delete copy[k];
   return copy as T;
 }
+
+/** Items that live in a case's partition: the case itself, its timeline and its communications. */
+export const caseChildKeys = {
+  timeline: (caseId: string, at: string, unique: string) => ({ pk: `CASE#${caseId}`, sk: `EVT#${at}#${unique}` }),
+  communication: (caseId: string, key: string) => ({ pk: `CASE#${caseId}`, sk: `COMM#${key}` }),
+} as const;

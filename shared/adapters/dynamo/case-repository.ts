@@ -1,0 +1,104 @@
+import { randomUUID } from 'node:crypto';
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { nowIso } from '../clock';
+import { config } from '../config';
+import type { Case, Communication, TimelineEvent } from '../../schemas/case';
+import { dynamo } from './client';
+import { decodeCursor, encodeCursor, type Page } from './cursor';
+import { GSI1, GSI2, caseChildKeys, keys, stripKeys } from './keys';
+import { versionedStore } from './versioned-store';
+
+function caseItemKeys(c: Case) {
+  return { ...keys.case(c.caseId), ...keys.caseLists(c.clientId, c.phase, c.createdAt, c.caseId) };
+}
+
+/** The case record is the truth; every change names the version it replaces (optimistic locking). */
+export const cases = {
+  get: (id: string) => versionedStore.get<Case>('case', id, keys.case(id)),
+  find: (id: string) => versionedStore.find<Case>(keys.case(id)),
+
+  create: (c: Case) => versionedStore.create('case', c, caseItemKeys(c)),
+
+  /** Replaces the case if still at `c.version`; returns it at the next version. */
+  replace: (c: Case) => versionedStore.replace('case', { ...c, updatedAt: nowIso() }, c.version, caseItemKeys(c)),
+
+  /** Item and keys as a BatchWrite put request, for bulk creation by the importer. */
+  toItem: (c: Case) => ({ ...c, ...caseItemKeys(c), type: 'case' }),
+
+  listByClient(clientId: string, opts: { phase?: string; limit: number; cursor?: string }): Promise<Page<Case>> {
+    return opts.phase
+      ? versionedStore.queryPage<Case>({ index: GSI2, pkName: 'gsi2pk', pkValue: `CLIENT#${clientId}#PHASE#${opts.phase}`, limit: opts.limit, cursor: opts.cursor, ascending: true })
+      : versionedStore.queryPage<Case>({ index: GSI1, pkName: 'gsi1pk', pkValue: `CLIENT#${clientId}#CASES`, limit: opts.limit, cursor: opts.cursor, ascending: true });
+  },
+};
+
+export const timeline = {
+  async append(caseId: string, event: Omit<TimelineEvent, 'at'> & { at?: string }): Promise<TimelineEvent> {
+    const e: TimelineEvent = { ...event, at: event.at ?? nowIso() };
+    await dynamo().send(new PutCommand({ TableName: config().TABLE_NAME, Item: { ...e, ...caseChildKeys.timeline(caseId, e.at, randomUUID()), type: 'timeline' } }));
+    return e;
+  },
+  list: (caseId: string, limit = 100, cursor?: string) => queryChildren<TimelineEvent>(caseId, 'EVT#', limit, cursor),
+};
+
+export const communications = {
+  /**
+   * Claims the idempotency key of a send. Returns false when that key was claimed before:
+   * the caller must not send again (at-most-once: a crash between claim and send leaves
+   * status `sending`, which we report as `unknown` rather than risk a second message).
+   */
+  async claim(caseId: string, c: Communication): Promise<boolean> {
+    try {
+      await dynamo().send(
+        new PutCommand({
+          TableName: config().TABLE_NAME,
+          Item: { ...c, ...caseChildKeys.communication(caseId, c.key), type: 'communication' },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        }),
+      );
+      return true;
+    } catch (e) {
+      if (e instanceof ConditionalCheckFailedException) return false;
+      throw e;
+    }
+  },
+
+  /** Records the outcome of a claimed send. */
+  async settle(caseId: string, key: string, outcome: Pick<Communication, 'status'> & Partial<Pick<Communication, 'providerId' | 'reason' | 'recipient'>>): Promise<void> {
+    const names: Record<string, string> = { '#status': 'status' };
+    const values: Record<string, unknown> = { ':status': outcome.status };
+    const sets = ['#status = :status'];
+    for (const f of ['providerId', 'reason', 'recipient'] as const) {
+      if (outcome[f] !== undefined) {
+        names[`#${f}`] = f;
+        values[`:${f}`] = outcome[f];
+        sets.push(`#${f} = :${f}`);
+      }
+    }
+    await dynamo().send(
+      new UpdateCommand({
+        TableName: config().TABLE_NAME,
+        Key: caseChildKeys.communication(caseId, key),
+        UpdateExpression: `SET ${sets.join(', ')}`,
+        ExpressionAttributeNames: names,
+        ExpressionAttributeValues: values,
+      }),
+    );
+  },
+
+  list: (caseId: string, limit = 100, cursor?: string) => queryChildren<Communication>(caseId, 'COMM#', limit, cursor),
+};
+
+async function queryChildren<T>(caseId: string, prefix: string, limit: number, cursor?: string): Promise<Page<T>> {
+  const out = await dynamo().send(
+    new QueryCommand({
+      TableName: config().TABLE_NAME,
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+      ExpressionAttributeValues: { ':pk': `CASE#${caseId}`, ':prefix': prefix },
+      Limit: limit,
+      ExclusiveStartKey: decodeCursor(cursor),
+    }),
+  );
+  return { items: (out.Items ?? []).map((i) => stripKeys<T>(i)), cursor: encodeCursor(out.LastEvaluatedKey) };
+}
