@@ -1,0 +1,49 @@
+import { describe, expect, it } from 'vitest';
+import { VirtualClock } from '../../infra/local/virtual-clock';
+
+const DAY = 86_400_000;
+
+describe('VirtualClock', () => {
+  it('runs due sleepers in time order and returns only when tracked work has settled', async () => {
+    const clock = new VirtualClock(new Date('2026-01-01T00:00:00Z'));
+    const log: string[] = [];
+    const start = clock.now().getTime();
+    for (const [name, days] of [['c', 3], ['a', 1], ['b', 2]] as const) {
+      void clock.track(async () => {
+        await clock.sleepUntil(new Date(start + days * DAY));
+        await new Promise((r) => setTimeout(r, 5)); // real async work after waking
+        log.push(`${name}@${clock.now().toISOString().slice(0, 10)}`);
+      });
+    }
+    await clock.advanceDays(2);
+    expect(log).toEqual(['a@2026-01-02', 'b@2026-01-03']);
+    expect(clock.now().toISOString()).toBe('2026-01-03T00:00:00.000Z');
+    await clock.advanceDays(5);
+    expect(log).toEqual(['a@2026-01-02', 'b@2026-01-03', 'c@2026-01-04']);
+    expect(clock.now().toISOString()).toBe('2026-01-08T00:00:00.000Z');
+  });
+
+  it('follows chains: work woken by the clock that sleeps again is run in the same advance', async () => {
+    const clock = new VirtualClock(new Date('2026-01-01T00:00:00Z'));
+    const seen: string[] = [];
+    void clock.track(async () => {
+      for (let d = 1; d <= 5; d++) {
+        await clock.sleepUntil(new Date(Date.UTC(2026, 0, 1 + d * 10)));
+        seen.push(clock.now().toISOString().slice(0, 10));
+      }
+    });
+    await clock.advanceDays(35);
+    expect(seen).toEqual(['2026-01-11', '2026-01-21', '2026-01-31']);
+    expect(clock.pendingTimers()).toBe(1);
+  });
+
+  it('never moves backwards', async () => {
+    const clock = new VirtualClock(new Date('2026-01-10T00:00:00Z'));
+    await expect(clock.advanceTo(new Date('2026-01-01T00:00:00Z'))).rejects.toThrow(/cannot move the clock back/);
+  });
+
+  it('resolves a sleep for a past instant at once', async () => {
+    const clock = new VirtualClock(new Date('2026-01-10T00:00:00Z'));
+    await expect(clock.sleepUntil(new Date('2026-01-01T00:00:00Z'))).resolves.toBeUndefined();
+  });
+});
