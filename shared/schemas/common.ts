@@ -5,7 +5,7 @@ const KNOWN_CURRENCIES = new Set(Intl.supportedValuesOf('currency'));
 
 export const currencySchema = z
   .string()
-  .regex(/^[A-Z]{3}$/, 'must be a three-letter ISO 4217 code in capitals, e.g. EUR')
+  .regex(/^[A-Z]{3}$/, { message: 'must be a three-letter ISO 4217 code in capitals, e.g. EUR', abort: true })
   .refine((c) => KNOWN_CURRENCIES.has(c), { message: 'is not an ISO 4217 currency code' });
 
 /** Money is always integer minor units (cents); never floats. */
