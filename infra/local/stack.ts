@@ -85,6 +85,8 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
       S3_FORCE_PATH_STYLE: 'true',
       ADMIN_TOKEN: adminToken,
       RECOUP_LOCAL: 'true',
+      // Locally we run on Node 20 by design (Lambda runs 22): the SDK's upgrade notice is noise.
+      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
     });
     await ensureTable(urls.dynamo);
     await ensureBucket(urls.s3);
