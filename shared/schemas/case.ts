@@ -52,6 +52,12 @@ export const ledgerSchema = z.object({
   /** Set once when costs and interest were applied: guards against applying them twice. */
   chargesAppliedAt: isoInstantSchema.optional(),
   settlementAmountMinor: amountMinorSchema.optional(),
+  /** How payments were allocated so far (costs -> interest -> principal; absent = 0); interest accrues on principal minus paidPrincipalMinor. */
+  paidCostsMinor: amountMinorSchema.optional(),
+  paidInterestMinor: amountMinorSchema.optional(),
+  paidPrincipalMinor: amountMinorSchema.optional(),
+  /** Set while interest is frozen (an active payment plan); no interest accrues from this date until resumed. */
+  interestSuspendedFrom: isoDateSchema.optional(),
 });
 export type Ledger = z.infer<typeof ledgerSchema>;
 
@@ -104,7 +110,20 @@ export const caseSchema = z.object({
   breathingSpaceDays: z.number().int().min(0).optional(),
   workflow: workflowRunSchema.optional(),
   /** How far each timed workflow got, so a release continues where it stopped: index of the next node and when the workflow started. */
-  progress: z.record(z.string(), z.object({ startedAt: isoInstantSchema, nextNode: z.number().int().min(0), pausedAt: isoInstantSchema.optional() })).default({}),
+  progress: z
+    .record(
+      z.string(),
+      z.object({
+        startedAt: isoInstantSchema,
+        nextNode: z.number().int().min(0),
+        pausedAt: isoInstantSchema.optional(),
+        /** Total time this workflow spent paused (holds, plans): remaining nodes fire this much later. */
+        shiftMs: z.number().int().min(0).optional(),
+      }),
+    )
+    .default({}),
+  /** Last workflow sequence number used for this case; each start takes the next, so execution names never repeat. */
+  workflowSeq: z.number().int().min(0).optional(),
   paymentPlan: paymentPlanSchema.optional(),
   hold: holdSchema.optional(),
   /** Channels the debtor may be contacted on; contact allowed unless set to false. */
