@@ -1,0 +1,132 @@
+import type { Case } from '../schemas/case';
+import type { TimedNode } from '../schemas/workflow';
+
+/**
+ * Schedules of timed workflows (breathing space, main outreach, on hold, retry): computed once
+ * when an execution starts, then walked by the state machine (Wait until `at` -> channel task).
+ */
+
+export const DAY_MS = 86_400_000;
+
+export interface ScheduledStep<N = TimedNode> {
+  /** ISO instant the step fires. */
+  at: string;
+  /** Position of the node in firing order (nodes sorted by afterDays, stable). `progress.nextNode` counts in the same order. */
+  index: number;
+  node: N;
+}
+
+export type WorkflowProgress = Case['progress'][string];
+
+/** Nodes in firing order: by afterDays, ties kept in list order. */
+export function orderNodes<N extends { afterDays: number }>(nodes: readonly N[]): N[] {
+  return nodes
+    .map((node, i) => ({ node, i }))
+    .sort((a, b) => a.node.afterDays - b.node.afterDays || a.i - b.i)
+    .map((x) => x.node);
+}
+
+/**
+ * The steps of a timed workflow from `fromIndex` on. Each node fires `afterDays` after
+ * `startedAt`, later by `shiftMs` (the total time the workflow was paused by holds and plans).
+ * With `sendHourUtc`, a step moves to the first HH:00 UTC at or after that moment, so nothing
+ * goes out at night (a day-0 node of a workflow started in the afternoon goes the next morning).
+ */
+export function timedSchedule<N extends { afterDays: number }>(args: {
+  startedAt: string;
+  nodes: readonly N[];
+  fromIndex?: number;
+  shiftMs?: number;
+  sendHourUtc?: number;
+}): ScheduledStep<N>[] {
+  const start = Date.parse(args.startedAt);
+  if (Number.isNaN(start)) throw new RangeError(`startedAt is not an ISO instant: "${args.startedAt}"`);
+  const { sendHourUtc } = args;
+  if (sendHourUtc !== undefined && (!Number.isInteger(sendHourUtc) || sendHourUtc < 0 || sendHourUtc > 23)) {
+    throw new RangeError(`sendHourUtc must be a whole hour 0-23, got ${sendHourUtc}`);
+  }
+  const fromIndex = Math.max(0, args.fromIndex ?? 0);
+  const shiftMs = args.shiftMs ?? 0;
+  return orderNodes(args.nodes)
+    .map((node, index) => ({ node, index }))
+    .filter((s) => s.index >= fromIndex)
+    .map(({ node, index }) => {
+      let at = start + node.afterDays * DAY_MS + shiftMs;
+      if (sendHourUtc !== undefined) at = nextHourAtOrAfter(at, sendHourUtc);
+      return { at: new Date(at).toISOString(), index, node };
+    });
+}
+
+function nextHourAtOrAfter(ms: number, hourUtc: number): number {
+  const d = new Date(ms);
+  const candidate = Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate(), hourUtc);
+  return candidate >= ms ? candidate : candidate + DAY_MS;
+}
+
+/**
+ * The remaining steps of a workflow from its recorded progress: continues at `nextNode`,
+ * shifted by the time it spent paused. A workflow still paused (pausedAt set) is shifted as if
+ * it resumed at `now`.
+ */
+export function resumeSchedule<N extends { afterDays: number }>(
+  progress: WorkflowProgress,
+  nodes: readonly N[],
+  opts: { now?: string; sendHourUtc?: number } = {},
+): ScheduledStep<N>[] {
+  const openPause = progress.pausedAt && opts.now ? Math.max(0, Date.parse(opts.now) - Date.parse(progress.pausedAt)) : 0;
+  return timedSchedule({
+    startedAt: progress.startedAt,
+    nodes,
+    fromIndex: progress.nextNode,
+    shiftMs: (progress.shiftMs ?? 0) + openPause,
+    sendHourUtc: opts.sendHourUtc,
+  });
+}
+
+/** When a breathing space of `days` ends, given its progress (holds push the end out). */
+export function breathingSpaceEndsAt(progress: WorkflowProgress, days: number): string {
+  return new Date(Date.parse(progress.startedAt) + days * DAY_MS + (progress.shiftMs ?? 0)).toISOString();
+}
+
+/**
+ * Step Functions Standard executions live at most one year and 25,000 history events. An
+ * execution takes the steps that fall within `maxSpanMs` of its start and at most `maxSteps`
+ * of them (a step costs about a dozen history events), with room to spare for retries.
+ */
+export const EXECUTION_LIMITS = { maxSpanMs: 350 * DAY_MS, maxSteps: 500 } as const;
+
+export interface ExecutionSplit<S> {
+  /** Steps this execution runs. */
+  now: S[];
+  /** Present when steps remain: the execution waits until this instant, then continues as a new execution (next seq). */
+  continueAt?: string;
+  /** Index of the first step left for the next execution. */
+  nextIndex?: number;
+}
+
+/**
+ * Splits a schedule for one execution started at `startedAt`. When steps remain, `continueAt`
+ * is right after this execution's last step (the next execution then has a full year of its
+ * own), or, when no step falls in this execution's span, the end of the span.
+ */
+export function splitForExecutionLimits<S extends { at: string; index: number }>(
+  steps: readonly S[],
+  startedAt: string,
+  limits: { maxSpanMs: number; maxSteps: number } = EXECUTION_LIMITS,
+): ExecutionSplit<S> {
+  if (limits.maxSteps < 1) throw new RangeError('maxSteps must be at least 1');
+  const start = Date.parse(startedAt);
+  const end = start + limits.maxSpanMs;
+  const now: S[] = [];
+  let i = 0;
+  for (; i < steps.length; i++) {
+    const step = steps[i]!;
+    if (Date.parse(step.at) >= end || now.length >= limits.maxSteps) break;
+    now.push(step);
+  }
+  const rest = steps[i];
+  if (!rest) return { now };
+  const last = now[now.length - 1];
+  const continueAt = last ? new Date(Math.max(start, Date.parse(last.at))).toISOString() : new Date(end).toISOString();
+  return { now, continueAt, nextIndex: rest.index };
+}

@@ -1,0 +1,125 @@
+import { describe, expect, it } from 'vitest';
+import {
+  DAY_MS,
+  EXECUTION_LIMITS,
+  breathingSpaceEndsAt,
+  orderNodes,
+  resumeSchedule,
+  splitForExecutionLimits,
+  timedSchedule,
+} from '../../shared/domain/schedule';
+import type { TimedNode } from '../../shared/schemas/workflow';
+
+const n = (afterDays: number, template: string): TimedNode => ({ type: 'email', afterDays, template });
+const START = '2026-01-10T14:30:00.000Z';
+
+describe('timedSchedule', () => {
+  it('orders nodes by afterDays, keeping list order for ties, and numbers them in that order', () => {
+    const nodes = [n(7, 'c'), n(0, 'a'), n(3, 'b1'), n(3, 'b2')];
+    const steps = timedSchedule({ startedAt: START, nodes });
+    expect(steps.map((s) => [s.index, s.node.template, s.at])).toEqual([
+      [0, 'a', '2026-01-10T14:30:00.000Z'],
+      [1, 'b1', '2026-01-13T14:30:00.000Z'],
+      [2, 'b2', '2026-01-13T14:30:00.000Z'],
+      [3, 'c', '2026-01-17T14:30:00.000Z'],
+    ]);
+    expect(orderNodes(nodes).map((x) => x.template)).toEqual(['a', 'b1', 'b2', 'c']);
+  });
+
+  it('continues from an index and shifts the remaining nodes by the paused time', () => {
+    const steps = timedSchedule({ startedAt: START, nodes: [n(0, 'a'), n(3, 'b'), n(10, 'c')], fromIndex: 1, shiftMs: 5 * DAY_MS + 3_600_000 });
+    expect(steps.map((s) => [s.index, s.at])).toEqual([
+      [1, '2026-01-18T15:30:00.000Z'],
+      [2, '2026-01-25T15:30:00.000Z'],
+    ]);
+  });
+
+  it('moves steps to the first send hour at or after their moment', () => {
+    const steps = timedSchedule({ startedAt: START, nodes: [n(0, 'a'), n(1, 'b')], sendHourUtc: 9 });
+    expect(steps.map((s) => s.at)).toEqual(['2026-01-11T09:00:00.000Z', '2026-01-12T09:00:00.000Z']);
+    const early = timedSchedule({ startedAt: '2026-01-10T06:00:00.000Z', nodes: [n(0, 'a')], sendHourUtc: 9 });
+    expect(early[0]!.at).toBe('2026-01-10T09:00:00.000Z');
+    const exact = timedSchedule({ startedAt: '2026-01-10T09:00:00.000Z', nodes: [n(0, 'a')], sendHourUtc: 9 });
+    expect(exact[0]!.at).toBe('2026-01-10T09:00:00.000Z');
+  });
+
+  it('is empty past the last node and for an empty workflow', () => {
+    expect(timedSchedule({ startedAt: START, nodes: [n(0, 'a')], fromIndex: 1 })).toEqual([]);
+    expect(timedSchedule({ startedAt: START, nodes: [] })).toEqual([]);
+  });
+
+  it('refuses a bad start instant and a bad send hour', () => {
+    expect(() => timedSchedule({ startedAt: 'yesterday', nodes: [] })).toThrow(/ISO instant/);
+    expect(() => timedSchedule({ startedAt: START, nodes: [], sendHourUtc: 24 })).toThrow(/0-23/);
+  });
+});
+
+describe('resumeSchedule and breathingSpaceEndsAt', () => {
+  const nodes = [n(0, 'a'), n(5, 'b'), n(9, 'c')];
+
+  it('continues at nextNode with the recorded shift', () => {
+    const steps = resumeSchedule({ startedAt: START, nextNode: 1, shiftMs: 2 * DAY_MS }, nodes);
+    expect(steps.map((s) => [s.index, s.at])).toEqual([
+      [1, '2026-01-17T14:30:00.000Z'],
+      [2, '2026-01-21T14:30:00.000Z'],
+    ]);
+  });
+
+  it('counts a pause still open as lasting until now', () => {
+    const steps = resumeSchedule({ startedAt: START, nextNode: 2, pausedAt: '2026-01-12T14:30:00.000Z' }, nodes, { now: '2026-01-15T14:30:00.000Z' });
+    expect(steps.map((s) => s.at)).toEqual(['2026-01-22T14:30:00.000Z']);
+  });
+
+  it('pushes the end of a breathing space out by its holds', () => {
+    expect(breathingSpaceEndsAt({ startedAt: START, nextNode: 0 }, 14)).toBe('2026-01-24T14:30:00.000Z');
+    expect(breathingSpaceEndsAt({ startedAt: START, nextNode: 0, shiftMs: DAY_MS }, 14)).toBe('2026-01-25T14:30:00.000Z');
+  });
+});
+
+describe('splitForExecutionLimits', () => {
+  const daily = (count: number, everyDays = 1) =>
+    Array.from({ length: count }, (_, i) => ({ at: new Date(Date.parse(START) + i * everyDays * DAY_MS).toISOString(), index: i }));
+
+  it('keeps a short schedule whole', () => {
+    const steps = daily(10);
+    expect(splitForExecutionLimits(steps, START)).toEqual({ now: steps });
+  });
+
+  it('keeps an execution under a year and continues right after its last step', () => {
+    const steps = daily(30, 30); // every 30 days for ~2.4 years
+    const split = splitForExecutionLimits(steps, START);
+    const spanEnd = Date.parse(START) + EXECUTION_LIMITS.maxSpanMs;
+    expect(split.now.every((s) => Date.parse(s.at) < spanEnd)).toBe(true);
+    expect(split.now).toHaveLength(12); // days 0..330
+    expect(split.nextIndex).toBe(12);
+    expect(split.continueAt).toBe(split.now[11]!.at);
+  });
+
+  it('bounds the number of steps', () => {
+    const split = splitForExecutionLimits(daily(20), START, { maxSpanMs: 365 * DAY_MS, maxSteps: 8 });
+    expect(split.now.map((s) => s.index)).toEqual([0, 1, 2, 3, 4, 5, 6, 7]);
+    expect(split.nextIndex).toBe(8);
+    expect(split.continueAt).toBe(split.now[7]!.at);
+  });
+
+  it('waits out a whole span when the next step is further away than that', () => {
+    const far = [{ at: new Date(Date.parse(START) + 800 * DAY_MS).toISOString(), index: 4 }];
+    const split = splitForExecutionLimits(far, START);
+    expect(split.now).toEqual([]);
+    expect(split.nextIndex).toBe(4);
+    expect(split.continueAt).toBe(new Date(Date.parse(START) + EXECUTION_LIMITS.maxSpanMs).toISOString());
+  });
+
+  it('never continues before the execution started (steps already due)', () => {
+    const past = [
+      { at: '2025-12-01T00:00:00.000Z', index: 0 },
+      { at: '2025-12-02T00:00:00.000Z', index: 1 },
+    ];
+    const split = splitForExecutionLimits(past, START, { maxSpanMs: DAY_MS, maxSteps: 1 });
+    expect(split.continueAt).toBe(START);
+  });
+
+  it('refuses a zero step budget', () => {
+    expect(() => splitForExecutionLimits([], START, { maxSpanMs: DAY_MS, maxSteps: 0 })).toThrow(RangeError);
+  });
+});
