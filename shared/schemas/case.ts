@@ -70,12 +70,16 @@ export const workflowRunSchema = z.object({
   executionName: z.string(),
   seq: z.number().int().min(1),
   startedAt: isoInstantSchema,
+  /** True when this run continues an earlier one (after a hold, a plan, or continue-as-new): one-off steps such as "plan agreed" are not repeated. */
+  resumed: z.boolean().optional(),
 });
 export type WorkflowRun = z.infer<typeof workflowRunSchema>;
 
 export const planInstallmentStateSchema = installmentSchema.extend({
   paidMinor: amountMinorSchema.default(0),
   status: z.enum(['due', 'paid', 'missed']).default('due'),
+  /** When its due check ran; a schedule never checks an instalment twice. */
+  checkedAt: isoInstantSchema.optional(),
 });
 
 export const paymentPlanSchema = z.object({
