@@ -1,4 +1,5 @@
 import type { LocalPlugin } from './plugins';
+import { stepFunctionsPlugin } from './step-functions/plugin';
 
 /** Capabilities wired into the local runtime, in start order. */
-export const LOCAL_PLUGINS: LocalPlugin[] = [];
+export const LOCAL_PLUGINS: LocalPlugin[] = [stepFunctionsPlugin];

@@ -1,0 +1,61 @@
+import type { AddressInfo } from 'node:net';
+import { fileURLToPath } from 'node:url';
+import type { LocalPlugin } from '../plugins';
+import { LOCAL_STATE_MACHINE_ARN_PREFIX, loadDefinitions } from './definitions';
+import { LocalStepFunctions } from './engine';
+import { createSfnServer } from './server';
+
+/** Fixed port for the local Step Functions endpoint; free port when unset (tests run many stacks). */
+export const SFN_PORT_ENV = 'RECOUP_SFN_PORT';
+
+export const STATE_MACHINES_DIR = fileURLToPath(new URL('../../../state-machines/', import.meta.url));
+
+let current: LocalStepFunctions | undefined;
+
+/** The engine of the running local stack (the benchmark reads transition counts from it). */
+export function localStepFunctions(): LocalStepFunctions {
+  if (!current) throw new Error('the local Step Functions engine is not running; start the local stack first');
+  return current;
+}
+
+/**
+ * Step Functions locally: every `state-machines/*.asl.json`, built once, served on an
+ * SFN-compatible endpoint that the real SDK client reaches through AWS_ENDPOINT_URL_SFN.
+ */
+export const stepFunctionsPlugin: LocalPlugin = {
+  name: 'step-functions',
+  async start(ctx) {
+    const engine = new LocalStepFunctions({
+      clock: ctx.clock,
+      definitions: loadDefinitions(STATE_MACHINES_DIR),
+      onFailure: (r) => ctx.log(`execution ${r.name} failed: ${r.error}: ${r.cause}`),
+    });
+    current = engine;
+    const server = createSfnServer(engine);
+    const port = Number(process.env[SFN_PORT_ENV] || 0);
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(port, '127.0.0.1', () => resolve());
+    });
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    process.env.AWS_ENDPOINT_URL_SFN = url;
+    process.env.STATE_MACHINE_ARN_PREFIX = LOCAL_STATE_MACHINE_ARN_PREFIX;
+    ctx.log(`Step Functions (aws-local-stepfunctions) on ${url}`);
+
+    ctx.addRoute('GET /local/step-functions/executions', async (_body, u) => {
+      const status = u.searchParams.get('status');
+      const name = u.searchParams.get('name');
+      const items = engine.allExecutions().filter((e) => (!status || e.status === status) && (!name || e.name.includes(name)));
+      return { status: 200, body: { items } };
+    });
+
+    return {
+      stop: () =>
+        new Promise<void>((resolve) => {
+          if (current === engine) current = undefined;
+          server.close(() => resolve());
+          server.closeAllConnections();
+        }),
+    };
+  },
+};
