@@ -134,7 +134,7 @@ export interface DueCheckResult {
  * The check run when instalment `index` falls due. Every instalment up to `index` not yet
  * checked is checked too (a check that was skipped, e.g. during a hold, is not lost).
  * completed: every instalment is paid. paid: this one is. broken: `brokenAfterMissed` or more
- * are missed. late: otherwise. Checking the same instalment again gives the same outcome.
+ * are missed, or the last instalment is unpaid. late: otherwise. Checking the same instalment again gives the same outcome.
  */
 export function evaluateDueCheck(plan: PaymentPlan, index: number, opts: { checkedAt: string; brokenAfterMissed?: number }): DueCheckResult {
   if (!Number.isInteger(index) || index < 0 || index >= plan.installments.length) {
@@ -150,7 +150,9 @@ export function evaluateDueCheck(plan: PaymentPlan, index: number, opts: { check
   const missedCount = installments.filter((i) => i.status === 'missed').length;
   if (isPlanFullyPaid(checked)) return { outcome: 'completed', plan: { ...checked, status: 'completed' }, missedCount };
   if (installments[index]!.status === 'paid') return { outcome: 'paid', plan: checked, missedCount };
-  if (missedCount >= threshold) return { outcome: 'broken', plan: { ...checked, status: 'broken' }, missedCount };
+  // The last instalment unpaid at its due date breaks the plan whatever the threshold: no later check could complete it.
+  const last = index === plan.installments.length - 1;
+  if (missedCount >= threshold || last) return { outcome: 'broken', plan: { ...checked, status: 'broken' }, missedCount };
   return { outcome: 'late', plan: checked, missedCount };
 }
 

@@ -119,6 +119,11 @@ describe('evaluateDueCheck', () => {
     expect(r).toMatchObject({ outcome: 'late', missedCount: 2 });
   });
 
+  it('broken when the last instalment is unpaid, even below the threshold', () => {
+    const twoPaid = allocateToInstallments(plan(), 20_000).plan;
+    expect(evaluateDueCheck(twoPaid, 2, { checkedAt: at, brokenAfterMissed: 5 })).toMatchObject({ outcome: 'broken', missedCount: 1 });
+  });
+
   it('completed: every instalment paid', () => {
     const all = allocateToInstallments(plan(), 25_000).plan;
     const r = evaluateDueCheck(all, 2, { checkedAt: at });
