@@ -10,6 +10,13 @@ export const API_ROUTES = [
   { route: 'GET /clients', fn: 'api-clients' },
   { route: 'GET /clients/{clientId}', fn: 'api-clients' },
   { route: 'PATCH /clients/{clientId}', fn: 'api-clients' },
+  { route: 'POST /clients/{clientId}/imports', fn: 'api-imports' },
+  { route: 'GET /clients/{clientId}/imports', fn: 'api-imports' },
+  { route: 'GET /imports/{importId}', fn: 'api-imports' },
+  { route: 'GET /clients/{clientId}/cases', fn: 'api-cases' },
+  { route: 'GET /cases/{caseId}', fn: 'api-cases' },
+  { route: 'GET /cases/{caseId}/communications', fn: 'api-cases' },
+  { route: 'GET /cases/{caseId}/timeline', fn: 'api-cases' },
 ] as const satisfies readonly { route: string; fn: string }[];
 
 export type ApiFunctionName = (typeof API_ROUTES)[number]['fn'];

@@ -1,5 +1,6 @@
 import type { LocalPlugin } from './plugins';
 import { stepFunctionsPlugin } from './step-functions/plugin';
+import { importsPlugin } from './imports-plugin';
 
 /** Capabilities wired into the local runtime, in start order. */
-export const LOCAL_PLUGINS: LocalPlugin[] = [stepFunctionsPlugin];
+export const LOCAL_PLUGINS: LocalPlugin[] = [stepFunctionsPlugin, importsPlugin];

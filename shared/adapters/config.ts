@@ -15,6 +15,29 @@ const configSchema = z.object({
   ADMIN_TOKEN_SECRET_ARN: z.string().min(1).optional(),
   /** Set by the local runtime only: enables the /local routes' behaviour in handlers. */
   RECOUP_LOCAL: z.stringbool().default(false),
+  /** The workflow start queue (SQS) on AWS; absent locally, where an in-process queue stands in. */
+  START_QUEUE_URL: z.string().min(1).optional(),
+  /** `${prefix}${kebab-kind}` is a state machine's ARN (the starter and any function that starts executions). */
+  STATE_MACHINE_ARN_PREFIX: z.string().min(1).optional(),
+  /** Rows per import chunk: one checkpoint per chunk, memory bounded by it. */
+  IMPORT_CHUNK_ROWS: z.coerce.number().int().min(25).max(20_000).default(2_000),
+  /** The import stops and continues in a new invocation when less than this is left of the Lambda's time. */
+  IMPORT_RESERVE_MS: z.coerce.number().int().min(1_000).default(90_000),
+  /** Bucket for rendered letters (PDF), handed to the print service from there. */
+  LETTER_BUCKET: z.string().min(1).optional(),
+  /** Amazon Connect instance, the text-to-speech contact flow (voice nodes), the call-centre flow (call nodes) and the caller id. */
+  CONNECT_INSTANCE_ID: z.string().min(1).optional(),
+  CONNECT_CONTACT_FLOW_ID: z.string().min(1).optional(),
+  CONNECT_CALL_CENTRE_FLOW_ID: z.string().min(1).optional(),
+  CONNECT_SOURCE_PHONE: z.string().min(1).optional(),
+  /** SES configuration set for sending events (optional). */
+  SENDER_CONFIGURATION_SET: z.string().min(1).optional(),
+  /** Base URL of the print service's JSON API (`POST {url}/jobs`). */
+  PRINT_SERVICE_URL: z.url().optional(),
+  /** Base URL of the skip-trace provider's JSON API (`POST {url}/lookups`). */
+  SKIP_TRACE_URL: z.url().optional(),
+  /** EventBridge bus for workflow events (optional). */
+  EVENT_BUS_NAME: z.string().min(1).optional(),
 });
 export type Config = z.infer<typeof configSchema>;
 

@@ -34,6 +34,23 @@ export const importRecordSchema = z.object({
   startedAt: isoInstantSchema.optional(),
   finishedAt: isoInstantSchema.optional(),
   failureReason: z.string().optional(),
+  /** The uploaded object's ETag: an import is one version of one object. */
+  etag: z.string().optional(),
+  /** Header cells that are not ours; ignored, listed so the client can see why a column had no effect. */
+  unknownColumns: z.array(z.string()).optional(),
+  /** Where the importer is in the file, so a new invocation (or a re-run after a crash) continues there. */
+  checkpoint: z
+    .object({
+      /** Last data row whose effects are all written (0 = none). */
+      row: z.number().int().min(0),
+      /** Byte offset in the object just after that row. */
+      byteOffset: z.number().int().min(0),
+      /** The header cells, so a continuation can parse from the middle of the file. */
+      header: z.array(z.string()),
+      /** How many invocations have worked on this import. */
+      invocations: z.number().int().min(0),
+    })
+    .optional(),
   ...recordMetaSchema.shape,
 });
 export type ImportRecord = z.infer<typeof importRecordSchema>;

@@ -1,0 +1,46 @@
+import { z } from 'zod';
+import { todayIso } from '../../shared/adapters/clock';
+import { cases, communications, timeline } from '../../shared/adapters/dynamo/case-repository';
+import { clients } from '../../shared/adapters/dynamo/repositories';
+import { balanceAsOf } from '../../shared/domain/ledger';
+import { ok, type Route } from '../../shared/http/api-handler';
+import { parseOrThrow } from '../../shared/http/validate';
+import { PHASES, type Case } from '../../shared/schemas/case';
+
+const pageQuery = z.object({
+  limit: z.coerce.number().int().min(1).max(100).default(25),
+  cursor: z.string().optional(),
+});
+
+const caseListQuery = pageQuery.extend({
+  phase: z.enum(PHASES, { error: `must be one of ${PHASES.join(', ')}` }).optional(),
+});
+
+/** A case as the API shows it: the record plus its balance as of today (interest accrued to today). */
+export function caseView(c: Case) {
+  return { ...c, balance: balanceAsOf(c.ledger, todayIso()) };
+}
+
+/** The read side of the cases API. */
+export const caseReadRoutes: Record<string, Route> = {
+  'GET /clients/{clientId}/cases': async ({ params, query }) => {
+    const q = parseOrThrow(caseListQuery, query, 'query');
+    await clients.get(params.clientId!);
+    const page = await cases.listByClient(params.clientId!, q);
+    return ok({ items: page.items.map(caseView), cursor: page.cursor });
+  },
+
+  'GET /cases/{caseId}': async ({ params }) => ok(caseView(await cases.get(params.caseId!))),
+
+  'GET /cases/{caseId}/communications': async ({ params, query }) => {
+    const q = parseOrThrow(pageQuery, query, 'query');
+    await cases.get(params.caseId!);
+    return ok(await communications.list(params.caseId!, q.limit, q.cursor));
+  },
+
+  'GET /cases/{caseId}/timeline': async ({ params, query }) => {
+    const q = parseOrThrow(pageQuery, query, 'query');
+    await cases.get(params.caseId!);
+    return ok(await timeline.list(params.caseId!, q.limit, q.cursor));
+  },
+};

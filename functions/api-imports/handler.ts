@@ -1,0 +1,66 @@
+import { z } from 'zod';
+import { nowIso } from '../../shared/adapters/clock';
+import { config } from '../../shared/adapters/config';
+import { dropBucket } from '../../shared/adapters/drop-bucket';
+import { imports } from '../../shared/adapters/dynamo/import-repository';
+import { clients, newId } from '../../shared/adapters/dynamo/repositories';
+import { apiHandler, created, ok } from '../../shared/http/api-handler';
+import { parseOrThrow } from '../../shared/http/validate';
+import type { ImportRecord } from '../../shared/schemas/import';
+
+/** How long a presigned upload URL works. */
+const UPLOAD_URL_SECONDS = 3600;
+
+const listQuery = z.object({
+  limit: z.coerce.number().int().min(1).max(100).default(25),
+  cursor: z.string().optional(),
+});
+
+/** The import as callers see it: the checkpoint's internals stay inside; how far it got does not. */
+export function importView(r: ImportRecord) {
+  const { checkpoint, ...rest } = r;
+  return { ...rest, ...(checkpoint && r.status === 'processing' ? { progress: { rowsDone: checkpoint.row } } : {}) };
+}
+
+export const handler = apiHandler({
+  /**
+   * Announces an upload: a presigned PUT into the client's drop folder. The upload itself
+   * starts the import (the same path as any file dropped into S3); this import id follows it.
+   */
+  'POST /clients/{clientId}/imports': async ({ params }) => {
+    const client = await clients.get(params.clientId!);
+    const importId = newId('im');
+    const key = `${client.clientId}/${importId}.csv`;
+    const at = nowIso();
+    const bucket = config().DROP_BUCKET;
+    const record: ImportRecord = {
+      importId,
+      clientId: client.clientId,
+      bucket,
+      key,
+      status: 'pending',
+      counts: { rows: 0, created: 0, merged: 0, duplicates: 0, rejected: 0 },
+      errors: [],
+      version: 1,
+      createdAt: at,
+      updatedAt: at,
+    };
+    await imports.createOrGet(record);
+    const uploadUrl = await dropBucket.presignPut(bucket, key, UPLOAD_URL_SECONDS);
+    return created({
+      ...importView(record),
+      uploadUrl,
+      uploadMethod: 'PUT',
+      expiresAt: new Date(Date.now() + UPLOAD_URL_SECONDS * 1000).toISOString(),
+    });
+  },
+
+  'GET /clients/{clientId}/imports': async ({ params, query }) => {
+    const { limit, cursor } = parseOrThrow(listQuery, query, 'query');
+    await clients.get(params.clientId!);
+    const page = await imports.list(params.clientId!, limit, cursor);
+    return ok({ items: page.items.map(importView), cursor: page.cursor });
+  },
+
+  'GET /imports/{importId}': async ({ params }) => ok(importView(await imports.get(params.importId!))),
+});

@@ -1,0 +1,49 @@
+/**
+ * Import handler: an S3 ObjectCreated event for `<clientId>/<name>.csv` in the drop bucket
+ * (or this function's own continuation event) -> cases in DynamoDB + one queued workflow start
+ * per new case.
+ *
+ * How a 1M-row file finishes although one Lambda invocation lasts at most 15 minutes:
+ * checkpoint and continue, not byte-range fan-out.
+ * - The file is streamed (GetObject, pinned to the object's ETag) through csv-parse and handled
+ *   in chunks of IMPORT_CHUNK_ROWS rows: one BatchGet round for the chunk's invoice numbers and
+ *   match keys, a pure plan (shared/domain/import-plan.ts), then BatchWrites of 25 (8 in flight,
+ *   UnprocessedItems retried with backoff). Memory holds one chunk, never the file.
+ * - After each chunk the import record stores a checkpoint: the last row done and the byte offset
+ *   just after it, plus the header. When less than IMPORT_RESERVE_MS is left, the function
+ *   invokes itself asynchronously with a continuation event and returns; the next invocation
+ *   reads the object from that offset (a ranged GET) and goes on. At a few thousand rows a
+ *   second a 1M-row file needs a handful of invocations at most.
+ * - A crash anywhere (timeout, out of memory, a killed process) loses at most the chunk in
+ *   flight: the S3 event's retry, or a re-run, resumes from the checkpoint, and the replayed
+ *   chunk is planned exactly as before (ids derived from import and row, index items carrying
+ *   who wrote them and their previous value), so every row lands exactly once.
+ * Why not fan out by byte ranges: rows of one debtor anywhere in the file combine into one
+ * case and an invoice number may repeat anywhere, so chunks of one client must be planned in
+ * order against what earlier chunks wrote; BatchWriteItem has no conditions, so a per-client
+ * lease keeps one writer per client; and a byte split can land inside a quoted field with an
+ * embedded newline, which only a parse from the start can tell. Parallelism is inside a chunk
+ * (concurrent batches) and across clients (separate imports).
+ *
+ * The same event replayed (S3 delivers at least once) resolves to the same import id
+ * (bucket, key, ETag), finds the import completed and does nothing.
+ */
+import type { Context, S3Event } from 'aws-lambda';
+import { isContinueEvent, type ContinueImportEvent } from '../../shared/adapters/import-continuation';
+import { logger } from '../../shared/adapters/logger';
+import { runImport, type RunResult } from './import-file';
+
+export async function handler(event: S3Event | ContinueImportEvent, context: Pick<Context, 'getRemainingTimeInMillis'>): Promise<RunResult[]> {
+  const remainingMs = () => context.getRemainingTimeInMillis();
+  if (isContinueEvent(event)) return [await runImport({ bucket: event.bucket, key: event.key, etag: event.etag }, { remainingMs })];
+  const results: RunResult[] = [];
+  for (const record of event.Records ?? []) {
+    if (!record.eventName?.startsWith('ObjectCreated:')) continue;
+    // S3 URL-encodes keys in notifications, with '+' for spaces.
+    const key = decodeURIComponent(record.s3.object.key.replace(/\+/g, ' '));
+    const result = await runImport({ bucket: record.s3.bucket.name, key, etag: record.s3.object.eTag }, { remainingMs });
+    if (result.outcome === 'ignored') logger.info('object ignored', { key, reason: result.reason });
+    results.push(result);
+  }
+  return results;
+}

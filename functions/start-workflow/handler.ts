@@ -1,0 +1,74 @@
+import { ExecutionAlreadyExists, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
+import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import { z } from 'zod';
+import { config } from '../../shared/adapters/config';
+import { backoffMs } from '../../shared/adapters/dynamo/batch';
+import { logger } from '../../shared/adapters/logger';
+import { executionName } from '../../shared/domain/workflow-names';
+import { WORKFLOW_KINDS } from '../../shared/schemas/workflow';
+
+/** A start-queue message (see the cross-part conventions). */
+const startMessageSchema = z.object({
+  caseId: z.string().min(1),
+  kind: z.enum(WORKFLOW_KINDS),
+  seq: z.number().int().min(1),
+});
+
+let sfn: SFNClient | undefined;
+
+/** `mainOutreach` -> `main-outreach`: the state machine's name suffix. */
+export function kebabKind(kind: string): string {
+  return kind.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+}
+
+const THROTTLES = new Set(['ThrottlingException', 'TooManyRequestsException', 'Throttling', 'RequestLimitExceeded']);
+
+/**
+ * Start-queue consumer: one StartExecution per message, named `executionName(caseId, kind, seq)`
+ * so a message delivered twice (SQS is at-least-once) cannot start a second execution:
+ * ExecutionAlreadyExists counts as done. Throttling is retried here with backoff (on top of the
+ * SDK's own retries); what still fails goes back to the queue as a batchItemFailure and, after
+ * the queue's maxReceiveCount, to its DLQ.
+ */
+export async function handler(event: SQSEvent): Promise<SQSBatchResponse> {
+  const prefix = config().STATE_MACHINE_ARN_PREFIX;
+  if (!prefix) throw new Error('STATE_MACHINE_ARN_PREFIX is not set; the stack sets it to the ARN prefix of the project state machines');
+  sfn ??= new SFNClient({ maxAttempts: 4 });
+  const failures: SQSBatchResponse['batchItemFailures'] = [];
+  await Promise.all(
+    event.Records.map(async (record) => {
+      const parsed = startMessageSchema.safeParse(safeJson(record.body));
+      if (!parsed.success) {
+        // A malformed message never becomes valid: log it and let it go rather than loop to the DLQ.
+        logger.error('malformed start message dropped', { messageId: record.messageId, issues: parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`) });
+        return;
+      }
+      const m = parsed.data;
+      const name = executionName(m.caseId, m.kind, m.seq);
+      for (let attempt = 0; ; attempt++) {
+        try {
+          await sfn!.send(new StartExecutionCommand({ stateMachineArn: `${prefix}${kebabKind(m.kind)}`, name, input: JSON.stringify(m) }));
+          return;
+        } catch (e) {
+          if (e instanceof ExecutionAlreadyExists || (e as { name?: string }).name === 'ExecutionAlreadyExists') return;
+          if (THROTTLES.has((e as { name?: string }).name ?? '') && attempt < 5) {
+            await new Promise((r) => setTimeout(r, backoffMs(attempt + 1, 100)));
+            continue;
+          }
+          logger.warn('start failed; message returns to the queue', { messageId: record.messageId, caseId: m.caseId, kind: m.kind, error: (e as Error).message });
+          failures.push({ itemIdentifier: record.messageId });
+          return;
+        }
+      }
+    }),
+  );
+  return { batchItemFailures: failures };
+}
+
+function safeJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}

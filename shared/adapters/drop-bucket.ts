@@ -1,0 +1,93 @@
+import { Readable } from 'node:stream';
+import { DeleteObjectsCommand, GetObjectCommand, HeadObjectCommand, ListObjectsV2Command, NotFound, NoSuchKey, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
+import { config } from './config';
+
+let client: S3Client | undefined;
+
+/** One S3 client per process; the endpoint comes from AWS_ENDPOINT_URL_S3 locally (s3rver). */
+export function s3(): S3Client {
+  client ??= new S3Client({ forcePathStyle: config().S3_FORCE_PATH_STYLE, maxAttempts: 6 });
+  return client;
+}
+
+export interface ObjectHead {
+  etag: string;
+  size: number;
+  contentType?: string;
+}
+
+/** The drop bucket: uploaded CSVs and the import error reports. */
+export const dropBucket = {
+  async head(bucket: string, key: string): Promise<ObjectHead | undefined> {
+    try {
+      const out = await s3().send(new HeadObjectCommand({ Bucket: bucket, Key: key }));
+      return { etag: (out.ETag ?? '').replace(/"/g, ''), size: out.ContentLength ?? 0, contentType: out.ContentType };
+    } catch (e) {
+      if (e instanceof NotFound || e instanceof NoSuchKey || (e as { name?: string }).name === 'NotFound') return undefined;
+      throw e;
+    }
+  },
+
+  /**
+   * The object's bytes from `offset` on, as a stream (never buffered whole). `IfMatch` pins the
+   * version we started on: if the object was replaced mid-import, the read fails rather than
+   * mixing two files.
+   */
+  async stream(bucket: string, key: string, etag: string, offset = 0): Promise<Readable> {
+    const out = await s3().send(
+      new GetObjectCommand({ Bucket: bucket, Key: key, IfMatch: `"${etag}"`, Range: offset > 0 ? `bytes=${offset}-` : undefined }),
+    );
+    return out.Body as Readable;
+  },
+
+  async putText(bucket: string, key: string, body: string, contentType = 'text/csv; charset=utf-8'): Promise<void> {
+    await s3().send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: body, ContentType: contentType }));
+  },
+
+  async getText(bucket: string, key: string): Promise<string> {
+    const out = await s3().send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+    return out.Body!.transformToString('utf8');
+  },
+
+  /** Keys under a prefix, in key order. */
+  async list(bucket: string, prefix: string): Promise<string[]> {
+    const keys: string[] = [];
+    let token: string | undefined;
+    do {
+      const out = await s3().send(new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, ContinuationToken: token }));
+      for (const o of out.Contents ?? []) if (o.Key) keys.push(o.Key);
+      token = out.IsTruncated ? out.NextContinuationToken : undefined;
+    } while (token);
+    return keys.sort();
+  },
+
+  /**
+   * Writes `head` followed by the objects `parts` as one object, streaming part after part
+   * (memory holds one network buffer, not the report).
+   */
+  async concat(bucket: string, key: string, head: string, parts: string[]): Promise<void> {
+    let length = Buffer.byteLength(head);
+    for (const part of parts) length += (await this.head(bucket, part))?.size ?? 0;
+    async function* body() {
+      yield Buffer.from(head);
+      for (const part of parts) {
+        const out = await s3().send(new GetObjectCommand({ Bucket: bucket, Key: part }));
+        for await (const chunk of out.Body as Readable) yield chunk as Buffer;
+      }
+    }
+    await s3().send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: Readable.from(body()), ContentLength: length, ContentType: 'text/csv; charset=utf-8' }));
+  },
+
+  async deleteMany(bucket: string, keys: string[]): Promise<void> {
+    for (let i = 0; i < keys.length; i += 1000) {
+      await s3().send(new DeleteObjectsCommand({ Bucket: bucket, Delete: { Objects: keys.slice(i, i + 1000).map((Key) => ({ Key })), Quiet: true } }));
+    }
+  },
+
+  /** A presigned PUT for a client's upload; the upload itself triggers the import. */
+  presignPut(bucket: string, key: string, expiresInSeconds: number): Promise<string> {
+    // No content type is signed, so any HTTP client's PUT of the file is accepted.
+    return getSignedUrl(s3(), new PutObjectCommand({ Bucket: bucket, Key: key }), { expiresIn: expiresInSeconds });
+  },
+};

@@ -1,0 +1,139 @@
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { DeleteCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import type { InvoiceRecord, KeyRecord } from '../../domain/import-plan';
+import type { ImportRecord } from '../../schemas/import';
+import { nowIso } from '../clock';
+import { config } from '../config';
+import { batchGet } from './batch';
+import { dynamo } from './client';
+import type { Page } from './cursor';
+import { GSI1, keys } from './keys';
+import { versionedStore } from './versioned-store';
+
+/**
+ * The importer's items (see ACCESS-PATTERNS.md, "Import items"): the import record with its
+ * checkpoint, one invoice-number item per imported invoice (uniqueness per client), one item
+ * per debtor match key, and a per-client lease so only one import writes a client's index at a time.
+ */
+export const importItemKeys = {
+  invoice: (clientId: string, invoiceNumber: string) => ({ pk: `CLIENT#${clientId}#INV#${invoiceNumber}`, sk: 'INV' }),
+  matchKey: (clientId: string, key: string) => ({ pk: `CLIENT#${clientId}#KEY#${key}`, sk: 'KEY' }),
+  lease: (clientId: string) => ({ pk: `CLIENT#${clientId}`, sk: 'IMPORT-LEASE' }),
+};
+
+function recordKeys(r: Pick<ImportRecord, 'importId' | 'clientId' | 'createdAt'>) {
+  return { ...keys.import(r.importId), ...keys.importList(r.clientId, r.createdAt, r.importId) };
+}
+
+export const imports = {
+  get: (id: string) => versionedStore.get<ImportRecord>('import', id, keys.import(id)),
+  find: (id: string) => versionedStore.find<ImportRecord>(keys.import(id)),
+
+  /** Creates the record unless it exists; either way returns what is stored. */
+  async createOrGet(record: ImportRecord): Promise<{ record: ImportRecord; created: boolean }> {
+    try {
+      await versionedStore.create('import', record, recordKeys(record));
+      return { record, created: true };
+    } catch (e) {
+      const existing = await this.find(record.importId);
+      if (existing) return { record: existing, created: false };
+      throw e;
+    }
+  },
+
+  /** Saves the record if nobody changed it since it was read (optimistic version). */
+  save: (r: ImportRecord) => versionedStore.replace('import', { ...r, updatedAt: nowIso() }, r.version, recordKeys(r)),
+
+  /**
+   * Binds an upload announced through the API (a `pending` record) to the object that arrived,
+   * once: the same object's events find it bound to their ETag; another object under the same
+   * key gets an import of its own.
+   */
+  async bindUpload(importId: string, etag: string): Promise<boolean> {
+    try {
+      await dynamo().send(
+        new UpdateCommand({
+          TableName: config().TABLE_NAME,
+          Key: keys.import(importId),
+          UpdateExpression: 'SET etag = :e',
+          ConditionExpression: 'attribute_exists(pk) AND (attribute_not_exists(etag) OR etag = :e)',
+          ExpressionAttributeValues: { ':e': etag },
+        }),
+      );
+      return true;
+    } catch (e) {
+      if (e instanceof ConditionalCheckFailedException) return false;
+      throw e;
+    }
+  },
+
+  list: (clientId: string, limit: number, cursor?: string): Promise<Page<ImportRecord>> =>
+    versionedStore.queryPage<ImportRecord>({ index: GSI1, pkName: 'gsi1pk', pkValue: `CLIENT#${clientId}#IMPORTS`, limit, cursor, ascending: false }),
+};
+
+/** The per-client index the matching engine reads and writes in bulk. */
+export const importIndex = {
+  async invoices(clientId: string, invoiceNumbers: string[]): Promise<Map<string, InvoiceRecord>> {
+    const found = await batchGet(invoiceNumbers.map((n) => importItemKeys.invoice(clientId, n)), { projection: ['pk', 'caseId', 'by'] });
+    const out = new Map<string, InvoiceRecord>();
+    for (const n of invoiceNumbers) {
+      const item = found.get(importItemKeys.invoice(clientId, n).pk);
+      if (item) out.set(n, { caseId: item.caseId as string, by: item.by as InvoiceRecord['by'] });
+    }
+    return out;
+  },
+
+  async keys(clientId: string, matchKeys: string[]): Promise<Map<string, KeyRecord>> {
+    const found = await batchGet(matchKeys.map((k) => importItemKeys.matchKey(clientId, k)), { projection: ['pk', 'debtorId', 'cases', 'by', 'prev'] });
+    const out = new Map<string, KeyRecord>();
+    for (const k of matchKeys) {
+      const item = found.get(importItemKeys.matchKey(clientId, k).pk);
+      if (item) out.set(k, { debtorId: item.debtorId as string, cases: (item.cases ?? {}) as Record<string, string>, by: item.by as KeyRecord['by'], prev: item.prev as KeyRecord['prev'] });
+    }
+    return out;
+  },
+
+  invoiceItem: (clientId: string, invoiceNumber: string, r: InvoiceRecord) => ({ ...importItemKeys.invoice(clientId, invoiceNumber), type: 'invoice-number', caseId: r.caseId, by: r.by }),
+  keyItem: (clientId: string, key: string, r: KeyRecord) => ({ ...importItemKeys.matchKey(clientId, key), type: 'match-key', debtorId: r.debtorId, cases: r.cases, by: r.by, prev: r.prev ?? null }),
+};
+
+/**
+ * One import at a time per client: BatchWriteItem has no conditions, so the index items
+ * (invoice numbers, match keys) are only safe from lost updates while a single writer holds
+ * the client. The lease expires on its own if its holder dies, and is renewed every chunk.
+ */
+export const importLease = {
+  async acquire(clientId: string, importId: string, now: Date, ttlMs: number): Promise<{ ok: true } | { ok: false; holder: string; until: string }> {
+    try {
+      await dynamo().send(
+        new PutCommand({
+          TableName: config().TABLE_NAME,
+          Item: { ...importItemKeys.lease(clientId), type: 'import-lease', holder: importId, until: new Date(now.getTime() + ttlMs).toISOString() },
+          ConditionExpression: 'attribute_not_exists(pk) OR holder = :me OR #until < :now',
+          ExpressionAttributeNames: { '#until': 'until' },
+          ExpressionAttributeValues: { ':me': importId, ':now': now.toISOString() },
+        }),
+      );
+      return { ok: true };
+    } catch (e) {
+      if (!(e instanceof ConditionalCheckFailedException)) throw e;
+      const current = await versionedStore.find<{ holder: string; until: string }>(importItemKeys.lease(clientId));
+      return { ok: false, holder: current?.holder ?? '?', until: current?.until ?? '?' };
+    }
+  },
+
+  async release(clientId: string, importId: string): Promise<void> {
+    try {
+      await dynamo().send(
+        new DeleteCommand({
+          TableName: config().TABLE_NAME,
+          Key: importItemKeys.lease(clientId),
+          ConditionExpression: 'holder = :me',
+          ExpressionAttributeValues: { ':me': importId },
+        }),
+      );
+    } catch (e) {
+      if (!(e instanceof ConditionalCheckFailedException)) throw e;
+    }
+  },
+};
