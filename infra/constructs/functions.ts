@@ -1,0 +1,112 @@
+import { Duration } from 'aws-cdk-lib';
+import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
+import type { IEventBus } from 'aws-cdk-lib/aws-events';
+import type { IBucket } from 'aws-cdk-lib/aws-s3';
+import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
+import type { IQueue } from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import { functionFolders, needsOf, PROJECT_ROOT, type FunctionNeeds, type Trigger } from '../function-catalog';
+import { HouseFunction } from './house-function';
+import { pascalCase } from './names';
+
+export interface FunctionsProps {
+  /** Folder names to build; @default every folder under functions/ with a handler.ts */
+  readonly names?: readonly string[];
+  readonly projectRoot?: string;
+}
+
+/** What the catalog's needs are bound to. Absent parts fail loudly if a function needs them. */
+export interface FunctionResources {
+  readonly table: ITable;
+  readonly dropBucket: IBucket;
+  readonly documentsBucket: IBucket;
+  readonly adminToken: ISecret;
+  readonly startQueue: IQueue;
+  readonly stateMachinePrefix: string;
+  readonly sesConfigurationSet?: string;
+  readonly connect?: { readonly instanceId: string; readonly contactFlowId: string; readonly sourcePhone: string };
+  readonly eventBus?: IEventBus;
+}
+
+/**
+ * One house Lambda per function folder, sized from the catalog. Triggers are wired by the
+ * constructs that own them (API, imports, workflows); `bindNeeds` then grants each function
+ * exactly what its catalog entry says.
+ */
+export class Functions extends Construct {
+  private readonly byName = new Map<string, HouseFunction>();
+
+  constructor(scope: Construct, id: string, props: FunctionsProps = {}) {
+    super(scope, id);
+    const root = props.projectRoot ?? PROJECT_ROOT;
+    for (const name of props.names ?? functionFolders(root)) {
+      const needs = needsOf(name);
+      this.byName.set(
+        name,
+        new HouseFunction(this, pascalCase(name), {
+          name,
+          description: needs.description,
+          memoryMb: needs.memoryMb,
+          timeout: needs.timeoutSeconds ? Duration.seconds(needs.timeoutSeconds) : undefined,
+          projectRoot: root,
+        }),
+      );
+    }
+  }
+
+  get names(): string[] {
+    return [...this.byName.keys()];
+  }
+
+  get all(): HouseFunction[] {
+    return [...this.byName.values()];
+  }
+
+  get(name: string): HouseFunction | undefined {
+    return this.byName.get(name);
+  }
+
+  /** The function a route, queue or state machine refers to; throws with what to do when absent. */
+  require(name: string, referencedBy: string): HouseFunction {
+    const fn = this.byName.get(name);
+    if (!fn) throw new Error(`${referencedBy} refers to function "${name}", but functions/${name}/handler.ts does not exist. Create it or fix the reference.`);
+    return fn;
+  }
+
+  withTrigger(trigger: Trigger): HouseFunction[] {
+    return this.all.filter((f) => needsOf(f.functionName).trigger === trigger);
+  }
+
+  needsOf(name: string): FunctionNeeds {
+    return needsOf(name);
+  }
+
+  /** Applies every catalog entry: environment variable and grant together. */
+  bindNeeds(r: FunctionResources): void {
+    for (const fn of this.all) {
+      const needs = needsOf(fn.functionName);
+      const missing = (what: string) => new Error(`functions/${fn.functionName} needs ${what}, which this stack does not provide`);
+      if (needs.table) fn.bindTable(r.table, needs.table);
+      if (needs.dropBucket) fn.bindDropBucket(r.dropBucket, needs.dropBucket);
+      if (needs.documentsBucket) fn.bindDocumentsBucket(r.documentsBucket, needs.documentsBucket);
+      if (needs.adminToken) fn.bindSecret(r.adminToken);
+      if (needs.startQueue) fn.bindStartQueue(r.startQueue);
+      if (needs.stateMachines?.length) fn.bindStateMachines(r.stateMachinePrefix, needs.stateMachines);
+      if (needs.ses) fn.bindSes(r.sesConfigurationSet);
+      if (needs.snsSms) fn.bindSnsSms();
+      if (needs.connect) {
+        if (!r.connect) throw missing('Amazon Connect settings');
+        fn.bindConnect(r.connect.instanceId, r.connect.contactFlowId, r.connect.sourcePhone);
+      }
+      if (needs.eventBus) {
+        if (!r.eventBus) throw missing('an event bus');
+        fn.bindEventBus(r.eventBus);
+      }
+    }
+  }
+
+  /** Whether any existing function needs a capability (so the stack creates its resources only then). */
+  anyNeeds(pick: (needs: FunctionNeeds) => unknown): boolean {
+    return this.names.some((n) => Boolean(pick(needsOf(n))));
+  }
+}

@@ -1,0 +1,291 @@
+import { join } from 'node:path';
+import { ArnFormat, Duration, Stack } from 'aws-cdk-lib';
+import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
+import type { IEventBus } from 'aws-cdk-lib/aws-events';
+import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { Architecture, LoggingFormat, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
+import { NodejsFunction, OutputFormat, SourceMapMode } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type { IBucket } from 'aws-cdk-lib/aws-s3';
+import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
+import type { IQueue } from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import type { Access } from '../function-catalog';
+import { PROJECT_ROOT } from '../function-catalog';
+import { acknowledge, acknowledgeWildcardAction, acknowledgeWildcardResource } from './nag';
+
+/**
+ * Environment variable names the stack sets. Each must be a key of the schema in
+ * shared/adapters/config.ts (an infra test reads that file and checks).
+ */
+export const ENV = {
+  table: 'TABLE_NAME',
+  dropBucket: 'DROP_BUCKET',
+  letterBucket: 'LETTER_BUCKET',
+  adminTokenSecret: 'ADMIN_TOKEN_SECRET_ARN',
+  startQueue: 'START_QUEUE_URL',
+  stateMachinePrefix: 'STATE_MACHINE_ARN_PREFIX',
+  sesConfigurationSet: 'SENDER_CONFIGURATION_SET',
+  connectInstance: 'CONNECT_INSTANCE_ID',
+  connectContactFlow: 'CONNECT_CONTACT_FLOW_ID',
+  connectSourcePhone: 'CONNECT_SOURCE_PHONE',
+  eventBus: 'EVENT_BUS_NAME',
+} as const;
+
+/** Runtime variables that are not application configuration (Node, Powertools). */
+export const RUNTIME_ENV = ['NODE_OPTIONS', 'POWERTOOLS_SERVICE_NAME', 'POWERTOOLS_METRICS_NAMESPACE'] as const;
+
+/** Namespace of the EMF metrics the functions emit (dashboards read it). */
+export const METRICS_NAMESPACE = 'Recoup';
+
+/**
+ * esbuild's ESM output has no `require`; some dependencies still call it (or
+ * `require('node:…')` through CommonJS shims), so give them one.
+ */
+const ESM_REQUIRE_BANNER = "import { createRequire as __recoupCreateRequire } from 'node:module'; const require = __recoupCreateRequire(import.meta.url);";
+
+export interface HouseFunctionProps {
+  /** Folder under functions/; the handler is functions/<name>/handler.ts, export `handler`. */
+  readonly name: string;
+  readonly description?: string;
+  /** @default 512 */
+  readonly memoryMb?: number;
+  /** @default 30 seconds (API Gateway's own limit) */
+  readonly timeout?: Duration;
+  /** @default one month */
+  readonly logRetention?: RetentionDays;
+  /** Extra variables (for example LOG_LEVEL). */
+  readonly environment?: Record<string, string>;
+  /** Project folder holding functions/; tests may point elsewhere. */
+  readonly projectRoot?: string;
+}
+
+/**
+ * The house Lambda: Node 22 on arm64, ESM bundle built by the local esbuild (never Docker),
+ * source maps on, X-Ray active, its own log group with retention, and an execution role that
+ * may write to that log group only. Every capability is added through a `bind…` helper that
+ * sets the environment variable and the narrowest grant together, so the two never drift.
+ */
+export class HouseFunction extends Construct {
+  public readonly fn: NodejsFunction;
+  public readonly role: Role;
+  public readonly logGroup: LogGroup;
+  public readonly functionName: string;
+
+  constructor(scope: Construct, id: string, props: HouseFunctionProps) {
+    super(scope, id);
+    const root = props.projectRoot ?? PROJECT_ROOT;
+    this.functionName = props.name;
+
+    this.logGroup = new LogGroup(this, 'Logs', {
+      retention: props.logRetention ?? RetentionDays.ONE_MONTH,
+    });
+    // Own role instead of AWSLambdaBasicExecutionRole: that managed policy lets the function
+    // create and write any log group in the account; this one writes to its own group only.
+    this.role = new Role(this, 'Role', {
+      assumedBy: new ServicePrincipal('lambda.amazonaws.com'),
+      description: `Execution role of ${props.name}`,
+    });
+    this.role.addToPolicy(
+      new PolicyStatement({
+        actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+        resources: [this.logGroup.logGroupArn],
+      }),
+    );
+
+    this.fn = new NodejsFunction(this, 'Function', {
+      entry: join(root, 'functions', props.name, 'handler.ts'),
+      handler: 'handler',
+      projectRoot: root,
+      depsLockFilePath: join(root, 'package-lock.json'),
+      description: props.description,
+      runtime: Runtime.NODEJS_22_X,
+      architecture: Architecture.ARM_64,
+      memorySize: props.memoryMb ?? 512,
+      timeout: props.timeout ?? Duration.seconds(30),
+      tracing: Tracing.ACTIVE,
+      role: this.role,
+      logGroup: this.logGroup,
+      loggingFormat: LoggingFormat.JSON,
+      environment: {
+        NODE_OPTIONS: '--enable-source-maps',
+        POWERTOOLS_SERVICE_NAME: props.name,
+        POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
+        ...props.environment,
+      },
+      bundling: {
+        format: OutputFormat.ESM,
+        target: 'node22',
+        mainFields: ['module', 'main'],
+        banner: ESM_REQUIRE_BANNER,
+        minify: true,
+        sourceMap: true,
+        sourceMapMode: SourceMapMode.DEFAULT,
+        sourcesContent: false,
+        // Ship the SDK versions the project pins and tests against, not the runtime's.
+        bundleAwsSDK: true,
+        forceDockerBundling: false,
+      },
+    });
+
+    this.acknowledge(
+      'AwsSolutions-L1',
+      'Pinned to nodejs22.x on purpose: the project builds and tests for Node 22 (ESM target node22); a runtime upgrade is a tested change, not a default.',
+    );
+    // X-Ray's PutTraceSegments/PutTelemetryRecords have no resource-level permissions.
+    this.acknowledge('AwsSolutions-IAM5[Resource::*]', 'X-Ray tracing (xray:PutTraceSegments, PutTelemetryRecords) and SMS publishing to phone numbers accept only "*".');
+  }
+
+  /** Sets an environment variable on the function. */
+  setEnv(name: string, value: string): this {
+    this.fn.addEnvironment(name, value);
+    return this;
+  }
+
+  /** Records an accepted cdk-nag finding on this function (and its role/policy), with the reason. */
+  acknowledge(id: string, reason: string): this {
+    acknowledge(this, id, reason);
+    return this;
+  }
+
+  /** TABLE_NAME + read, write or read-write data access (indexes included for reads). */
+  bindTable(table: ITable, access: Access): this {
+    this.setEnv(ENV.table, table.tableName);
+    if (access === 'read') table.grantReadData(this.fn);
+    else if (access === 'write') table.grantWriteData(this.fn);
+    else table.grantReadWriteData(this.fn);
+    if (access !== 'write') {
+      acknowledgeWildcardResource(
+        this,
+        `${table.tableArn}/index/*`,
+        "Queries the table's own global secondary indexes (list views); the wildcard covers only this table's indexes.",
+      );
+    }
+    return this;
+  }
+
+  /** DROP_BUCKET + object access on the drop bucket. */
+  bindDropBucket(bucket: IBucket, access: Access): this {
+    this.setEnv(ENV.dropBucket, bucket.bucketName);
+    this.grantBucket(bucket, access, 'uploads arrive under <clientId>/ with any file name and reports go to reports/<importId>-errors.csv');
+    return this;
+  }
+
+  /** LETTER_BUCKET + object access on the documents bucket. */
+  bindDocumentsBucket(bucket: IBucket, access: Access): this {
+    this.setEnv(ENV.letterBucket, bucket.bucketName);
+    this.grantBucket(bucket, access, 'letters are stored under generated keys per case');
+    return this;
+  }
+
+  /** ADMIN_TOKEN_SECRET_ARN + secretsmanager:GetSecretValue on that secret. */
+  bindSecret(secret: ISecret): this {
+    this.setEnv(ENV.adminTokenSecret, secret.secretArn);
+    secret.grantRead(this.fn);
+    return this;
+  }
+
+  /** START_QUEUE_URL + sqs:SendMessage on the start queue. */
+  bindStartQueue(queue: IQueue): this {
+    this.setEnv(ENV.startQueue, queue.queueUrl);
+    queue.grantSendMessages(this.fn);
+    return this;
+  }
+
+  /**
+   * STATE_MACHINE_ARN_PREFIX + the chosen actions on the project's machines. Machines are
+   * found by name (prefix + kind), not by reference, so a Lambda never depends on the state
+   * machine that invokes it (no cycle); the grant therefore covers `<prefix>*`.
+   */
+  bindStateMachines(prefix: string, actions: readonly ('start' | 'stop' | 'describe')[]): this {
+    const arns = stateMachineArns(this, prefix);
+    this.setEnv(ENV.stateMachinePrefix, arns.prefix);
+    const onMachines: string[] = [];
+    const onExecutions: string[] = [];
+    if (actions.includes('start')) onMachines.push('states:StartExecution');
+    if (actions.includes('describe')) onMachines.push('states:ListExecutions');
+    if (actions.includes('describe')) onExecutions.push('states:DescribeExecution');
+    if (actions.includes('stop')) onExecutions.push('states:StopExecution');
+    const why = "State machines are addressed by name (<prefix><kind>) to avoid a Lambda/state-machine dependency cycle; the wildcard is limited to this stack's prefix.";
+    if (onMachines.length) {
+      this.fn.addToRolePolicy(new PolicyStatement({ actions: onMachines, resources: [arns.machines] }));
+      acknowledgeWildcardResource(this, arns.machines, why);
+    }
+    if (onExecutions.length) {
+      this.fn.addToRolePolicy(new PolicyStatement({ actions: onExecutions, resources: [arns.executions] }));
+      acknowledgeWildcardResource(this, arns.executions, `${why} Execution names are generated per case.`);
+    }
+    return this;
+  }
+
+  /**
+   * SES sending. Sender addresses belong to business entities and change at run time, so
+   * the grant covers the account's verified identities, plus the configuration set if any.
+   */
+  bindSes(configurationSetName?: string): this {
+    const stack = Stack.of(this);
+    const identities = stack.formatArn({ service: 'ses', resource: 'identity', resourceName: '*' });
+    const resources = [identities];
+    if (configurationSetName) {
+      this.setEnv(ENV.sesConfigurationSet, configurationSetName);
+      resources.push(stack.formatArn({ service: 'ses', resource: 'configuration-set', resourceName: configurationSetName }));
+    }
+    this.fn.addToRolePolicy(new PolicyStatement({ actions: ['ses:SendEmail', 'ses:SendRawEmail'], resources }));
+    acknowledgeWildcardResource(
+      this,
+      identities,
+      'Sender identities are configured per business entity at run time; SES only sends from identities verified in this account.',
+    );
+    return this;
+  }
+
+  /**
+   * SMS straight to phone numbers. A phone number has no ARN, so SNS Publish needs "*"
+   * (the "*" finding is the one already acknowledged for X-Ray). Delivery settings
+   * (sender id, spend limit) are account-level SNS settings.
+   */
+  bindSnsSms(): this {
+    this.fn.addToRolePolicy(new PolicyStatement({ actions: ['sns:Publish'], resources: ['*'] }));
+    return this;
+  }
+
+  /** Amazon Connect: outbound voice contacts and tasks on one instance. */
+  bindConnect(instanceId: string, contactFlowId: string, sourcePhone: string): this {
+    this.setEnv(ENV.connectInstance, instanceId);
+    this.setEnv(ENV.connectContactFlow, contactFlowId);
+    this.setEnv(ENV.connectSourcePhone, sourcePhone);
+    const contacts = Stack.of(this).formatArn({ service: 'connect', resource: 'instance', resourceName: `${instanceId}/contact/*` });
+    this.fn.addToRolePolicy(new PolicyStatement({ actions: ['connect:StartOutboundVoiceContact', 'connect:StartTaskContact'], resources: [contacts] }));
+    acknowledgeWildcardResource(
+      this,
+      contacts,
+      'A contact has no ARN before the call creates it; the wildcard is limited to contacts of the configured instance.',
+    );
+    return this;
+  }
+
+  /** EVENT_BUS_NAME + events:PutEvents on that bus. */
+  bindEventBus(bus: IEventBus): this {
+    this.setEnv(ENV.eventBus, bus.eventBusName);
+    bus.grantPutEventsTo(this.fn);
+    return this;
+  }
+
+  private grantBucket(bucket: IBucket, access: Access, why: string): void {
+    if (access === 'read') bucket.grantRead(this.fn);
+    else if (access === 'write') bucket.grantPut(this.fn);
+    else bucket.grantReadWrite(this.fn);
+    acknowledgeWildcardResource(this, `${bucket.bucketArn}/*`, `Object keys are data chosen at run time: ${why}.`);
+    const families = access === 'read' ? ['s3:GetObject*', 's3:GetBucket*', 's3:List*'] : access === 'write' ? ['s3:Abort*'] : ['s3:GetObject*', 's3:GetBucket*', 's3:List*', 's3:DeleteObject*', 's3:Abort*'];
+    for (const action of families) {
+      acknowledgeWildcardAction(this, action, 'The CDK bucket grant uses these action families (object versions, multipart abort, listing for existence checks), scoped to this bucket.');
+    }
+  }
+}
+
+/** ARNs of the project's state machines by name prefix: the prefix itself, machines and executions. */
+export function stateMachineArns(scope: Construct, prefix: string): { prefix: string; machines: string; executions: string } {
+  const stack = Stack.of(scope);
+  const arn = (resource: string, resourceName: string) => stack.formatArn({ service: 'states', resource, resourceName, arnFormat: ArnFormat.COLON_RESOURCE_NAME });
+  return { prefix: arn('stateMachine', prefix), machines: arn('stateMachine', `${prefix}*`), executions: arn('execution', `${prefix}*:*`) };
+}

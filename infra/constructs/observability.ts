@@ -1,0 +1,161 @@
+import { Duration, Stack } from 'aws-cdk-lib';
+import {
+  Alarm,
+  ComparisonOperator,
+  Dashboard,
+  GraphWidget,
+  MathExpression,
+  Metric,
+  TextWidget,
+  TreatMissingData,
+  type IMetric,
+} from 'aws-cdk-lib/aws-cloudwatch';
+import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
+import { ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { Key } from 'aws-cdk-lib/aws-kms';
+import { Topic } from 'aws-cdk-lib/aws-sns';
+import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
+import type { IQueue } from 'aws-cdk-lib/aws-sqs';
+import type { StateMachine } from 'aws-cdk-lib/aws-stepfunctions';
+import { Construct } from 'constructs';
+import { METRICS_NAMESPACE, type HouseFunction } from './house-function';
+
+/**
+ * Application metrics the functions emit as EMF (namespace `Recoup`, Powertools' `service`
+ * dimension = the function folder). Dashboards use SEARCH over these names, so a new channel
+ * function shows up without touching this file.
+ */
+export const APP_METRICS = {
+  rowsImported: 'RowsImported',
+  rowsRejected: 'RowsRejected',
+  sent: 'MessagesSent',
+  skipped: 'MessagesSkipped',
+  failed: 'MessagesFailed',
+} as const;
+
+export interface ObservabilityProps {
+  readonly functions: readonly HouseFunction[];
+  readonly machines: ReadonlyMap<string, StateMachine>;
+  readonly startQueue: IQueue;
+  readonly deadLetterQueue: IQueue;
+  /** Subscribed to the alarm topic when given. */
+  readonly alarmEmail?: string;
+  /** Lambda errors per 5 minutes that raise the function alarm. @default 1 */
+  readonly functionErrorThreshold?: number;
+}
+
+/** The ops view: one dashboard and the alarms that page, through one encrypted topic. */
+export class Observability extends Construct {
+  public readonly dashboard: Dashboard;
+  public readonly alarmTopic: Topic;
+  public readonly alarms: Alarm[] = [];
+
+  constructor(scope: Construct, id: string, props: ObservabilityProps) {
+    super(scope, id);
+    const period = Duration.minutes(5);
+
+    // A customer key (not aws/sns) because CloudWatch must be allowed to use it to publish.
+    const key = new Key(this, 'AlarmTopicKey', { enableKeyRotation: true, description: 'Encrypts the Recoup alarm topic' });
+    key.grant(new ServicePrincipal('cloudwatch.amazonaws.com'), 'kms:Decrypt', 'kms:GenerateDataKey*');
+    this.alarmTopic = new Topic(this, 'AlarmTopic', { masterKey: key, enforceSSL: true, displayName: 'Recoup alarms' });
+    if (props.alarmEmail) this.alarmTopic.addSubscription(new EmailSubscription(props.alarmEmail));
+    const action = new SnsAction(this.alarmTopic);
+    const alarm = (id: string, a: ConstructorParameters<typeof Alarm>[2]) => {
+      const created = new Alarm(this, id, { treatMissingData: TreatMissingData.NOT_BREACHING, ...a });
+      created.addAlarmAction(action);
+      this.alarms.push(created);
+      return created;
+    };
+
+    alarm('DeadLettersAlarm', {
+      alarmDescription: 'Workflow starts failed repeatedly and wait in the dead-letter queue. Read the messages, fix the cause, then redrive them to the start queue.',
+      metric: props.deadLetterQueue.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(1), statistic: 'Maximum' }),
+      threshold: 0,
+      comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
+      evaluationPeriods: 1,
+    });
+    for (const [kind, machine] of props.machines) {
+      const failures = new MathExpression({
+        expression: 'failed + timedOut + aborted',
+        usingMetrics: { failed: machine.metricFailed({ period }), timedOut: machine.metricTimedOut({ period }), aborted: machine.metricAborted({ period }) },
+        label: `${kind} failed/timed out/aborted`,
+        period,
+      });
+      alarm(`${machine.node.id}ExecutionsAlarm`, {
+        alarmDescription: `Executions of ${kind} failed, timed out or were aborted. Open the failed execution in the Step Functions console for the state and error.`,
+        metric: failures,
+        threshold: 1,
+        comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        evaluationPeriods: 1,
+      });
+    }
+    for (const fn of props.functions) {
+      alarm(`${fn.node.id}ErrorsAlarm`, {
+        alarmDescription: `${fn.functionName} raised errors. Its log group holds the stack traces (source-mapped).`,
+        metric: fn.fn.metricErrors({ period, statistic: 'Sum' }),
+        threshold: props.functionErrorThreshold ?? 1,
+        comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        evaluationPeriods: 1,
+      });
+    }
+
+    const region = Stack.of(this).region;
+    const search = (metricName: string, label: string, statistic = 'Sum') =>
+      new MathExpression({
+        expression: `SEARCH('{${METRICS_NAMESPACE},service} MetricName="${metricName}"', '${statistic}', ${period.toSeconds()})`,
+        label,
+        period,
+        searchRegion: region,
+      });
+    const perSecond = (metricName: string, label: string) =>
+      new MathExpression({
+        expression: `${metricName.toLowerCase()} / PERIOD(${metricName.toLowerCase()})`,
+        usingMetrics: { [metricName.toLowerCase()]: new Metric({ namespace: METRICS_NAMESPACE, metricName, dimensionsMap: { service: 'import-csv' }, statistic: 'Sum', period }) },
+        label,
+        period,
+      });
+    const machines = [...props.machines.entries()];
+    const perMachine = (pick: (m: StateMachine) => IMetric) => machines.map(([, m]) => pick(m));
+
+    this.dashboard = new Dashboard(this, 'Dashboard', { defaultInterval: Duration.days(1) });
+    this.dashboard.addWidgets(new TextWidget({ markdown: '# Recoup\nImports, workflows, channels, the start queue and the functions.', width: 24, height: 1 }));
+    this.dashboard.addWidgets(
+      new GraphWidget({ title: 'Imports: rows/s', left: [perSecond(APP_METRICS.rowsImported, 'imported rows/s'), perSecond(APP_METRICS.rowsRejected, 'rejected rows/s')], width: 12 }),
+      new GraphWidget({ title: 'Imports: rejected rows', left: [search(APP_METRICS.rowsRejected, 'rejected')], width: 12 }),
+    );
+    this.dashboard.addWidgets(
+      new GraphWidget({ title: 'Executions started', left: perMachine((m) => m.metricStarted({ period, label: m.node.id })), width: 8 }),
+      new GraphWidget({ title: 'Executions failed', left: perMachine((m) => m.metricFailed({ period, label: m.node.id })), width: 8 }),
+      new GraphWidget({ title: 'Executions throttled', left: perMachine((m) => m.metricThrottled({ period, label: m.node.id })), width: 8 }),
+    );
+    this.dashboard.addWidgets(
+      new GraphWidget({ title: 'Channels: sent', left: [search(APP_METRICS.sent, 'sent')], width: 8 }),
+      new GraphWidget({ title: 'Channels: skipped', left: [search(APP_METRICS.skipped, 'skipped')], width: 8 }),
+      new GraphWidget({ title: 'Channels: failed', left: [search(APP_METRICS.failed, 'failed')], width: 8 }),
+    );
+    this.dashboard.addWidgets(
+      new GraphWidget({
+        title: 'Start queue depth',
+        left: [
+          props.startQueue.metricApproximateNumberOfMessagesVisible({ period, label: 'waiting' }),
+          props.deadLetterQueue.metricApproximateNumberOfMessagesVisible({ period, label: 'dead letters' }),
+        ],
+        width: 12,
+      }),
+      new GraphWidget({
+        title: 'Oldest message age (s)',
+        left: [
+          props.startQueue.metricApproximateAgeOfOldestMessage({ period, label: 'start queue' }),
+          props.deadLetterQueue.metricApproximateAgeOfOldestMessage({ period, label: 'dead letters' }),
+        ],
+        width: 12,
+      }),
+    );
+    const fns = props.functions;
+    this.dashboard.addWidgets(
+      new GraphWidget({ title: 'Lambda errors', left: fns.map((f) => f.fn.metricErrors({ period, label: f.functionName })), width: 8 }),
+      new GraphWidget({ title: 'Lambda throttles', left: fns.map((f) => f.fn.metricThrottles({ period, label: f.functionName })), width: 8 }),
+      new GraphWidget({ title: 'Lambda duration p95 (ms)', left: fns.map((f) => f.fn.metricDuration({ period, statistic: 'p95', label: f.functionName })), width: 8 }),
+    );
+  }
+}

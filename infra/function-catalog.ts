@@ -1,0 +1,197 @@
+import { existsSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** The project folder (parent of infra/), wherever the checkout lives. */
+export const PROJECT_ROOT = fileURLToPath(new URL('..', import.meta.url));
+
+/** Read, write, or both: the grant a function gets on a table or bucket. */
+export type Access = 'read' | 'write' | 'readWrite';
+
+/** What calls a function; the stack wires each trigger once, from here. */
+export type Trigger =
+  /** An API Gateway route listed in infra/api-routes.ts. */
+  | 'api'
+  /** ObjectCreated in the drop bucket. */
+  | 'drop-bucket'
+  /** A message on the start queue. */
+  | 'start-queue'
+  /** A Task state of a state machine (`${<PascalName>FunctionArn}`). */
+  | 'workflow'
+  /** An EventBridge schedule (see `schedule`). */
+  | 'schedule';
+
+/**
+ * What one function needs from AWS. The stack turns every field into an environment variable
+ * plus the narrowest grant that makes it work (see the bind helpers of HouseFunction), so this
+ * table is the one place to read what a function may touch.
+ */
+export interface FunctionNeeds {
+  readonly trigger: Trigger;
+  readonly description: string;
+  /** The single DynamoDB table (TABLE_NAME). */
+  readonly table?: Access;
+  /** The drop bucket: CSV uploads and import reports (DROP_BUCKET). */
+  readonly dropBucket?: Access;
+  /** The documents bucket: rendered letters (LETTER_BUCKET). */
+  readonly documentsBucket?: Access;
+  /** Sends `{ caseId, kind, seq }` messages to the start queue (START_QUEUE_URL). */
+  readonly startQueue?: boolean;
+  /** Step Functions actions on the project's state machines (STATE_MACHINE_ARN_PREFIX). */
+  readonly stateMachines?: readonly ('start' | 'stop' | 'describe')[];
+  /** Sends email through SES (SENDER_CONFIGURATION_SET). */
+  readonly ses?: boolean;
+  /** Publishes SMS straight to phone numbers through SNS. */
+  readonly snsSms?: boolean;
+  /** Starts outbound voice contacts and tasks in Amazon Connect (CONNECT_*). */
+  readonly connect?: boolean;
+  /** Reads the admin bearer token from Secrets Manager (ADMIN_TOKEN_SECRET_ARN). */
+  readonly adminToken?: boolean;
+  /** Puts events on the project's event bus (EVENT_BUS_NAME). */
+  readonly eventBus?: boolean;
+  /** EventBridge schedule expression, for trigger 'schedule'. */
+  readonly schedule?: string;
+  readonly memoryMb?: number;
+  readonly timeoutSeconds?: number;
+}
+
+/**
+ * One entry per folder under functions/. The infra test fails for a folder without an entry,
+ * so a new function cannot ship without its permissions being thought about. Entries whose
+ * folder does not exist yet are ignored by the stack until the folder appears.
+ */
+export const FUNCTION_CATALOG = {
+  'api-health': {
+    trigger: 'api',
+    description: 'GET /health; public, touches nothing',
+    memoryMb: 256,
+  },
+  'api-business-entities': {
+    trigger: 'api',
+    description: 'Business entities: create and read',
+    table: 'readWrite',
+    adminToken: true,
+  },
+  'api-clients': {
+    trigger: 'api',
+    description: 'Clients: create, list, read, merge-patch; checks the business entity exists',
+    table: 'readWrite',
+    adminToken: true,
+  },
+  'api-imports': {
+    trigger: 'api',
+    description: 'Imports: presigned upload URL into the drop folder, status and counts',
+    table: 'readWrite',
+    // Presigning a PUT needs s3:PutObject on the key; reading reports needs GetObject.
+    dropBucket: 'readWrite',
+    adminToken: true,
+  },
+  'api-cases': {
+    trigger: 'api',
+    description: 'Cases: read, timeline, communications, payments, plans, holds, release, settle',
+    table: 'readWrite',
+    startQueue: true,
+    stateMachines: ['start', 'stop', 'describe'],
+    adminToken: true,
+  },
+  'import-csv': {
+    trigger: 'drop-bucket',
+    description: 'Streams a dropped CSV into cases (batches of 25, checkpointed) and queues workflow starts',
+    table: 'readWrite',
+    dropBucket: 'readWrite',
+    startQueue: true,
+    memoryMb: 1769,
+    timeoutSeconds: 900,
+  },
+  'start-workflow': {
+    trigger: 'start-queue',
+    description: 'Starts one execution per queued message, with the deterministic execution name',
+    table: 'read',
+    stateMachines: ['start', 'describe'],
+    timeoutSeconds: 60,
+  },
+  // Workflow tasks: called by the state machines (state-machines/*.asl.json).
+  'workflow-schedule': {
+    trigger: 'workflow',
+    description: 'Computes a workflow run\'s schedule [{ at, node }] once, when the execution starts',
+    table: 'readWrite',
+  },
+  'workflow-end': {
+    trigger: 'workflow',
+    description: 'Closes a workflow run: records the outcome and queues the next phase or a continuation',
+    table: 'readWrite',
+    startQueue: true,
+  },
+  'plan-check': {
+    trigger: 'workflow',
+    description: 'Checks a payment-plan instalment when due (paid, late, broken, completed)',
+    table: 'readWrite',
+    startQueue: true,
+  },
+  'record-step-failure': {
+    trigger: 'workflow',
+    description: 'Records on the case timeline that a workflow step failed after its retries',
+    table: 'readWrite',
+  },
+  // Channels: each guards (still in phase, not on hold, contact allowed), renders, sends once, records.
+  'send-email': {
+    trigger: 'workflow',
+    description: 'Email node: renders the template and sends it through SES',
+    table: 'readWrite',
+    ses: true,
+  },
+  'send-sms': {
+    trigger: 'workflow',
+    description: 'SMS node: renders the text and publishes it to the debtor\'s number through SNS',
+    table: 'readWrite',
+    snsSms: true,
+  },
+  'voice-call': {
+    trigger: 'workflow',
+    description: 'Voice node: a text-to-speech outbound call through Amazon Connect',
+    table: 'readWrite',
+    connect: true,
+  },
+  'call-centre': {
+    trigger: 'workflow',
+    description: 'Call node: a call request to the call centre (an Amazon Connect task), up to the max retries',
+    table: 'readWrite',
+    connect: true,
+  },
+  'send-letter': {
+    trigger: 'workflow',
+    description: 'Letter node: renders a PDF into the documents bucket for the print service',
+    table: 'readWrite',
+    documentsBucket: 'readWrite',
+    memoryMb: 1024,
+  },
+  'create-ticket': {
+    trigger: 'workflow',
+    description: 'Ticket node: a task for an operator on the case',
+    table: 'readWrite',
+  },
+} as const satisfies Record<string, FunctionNeeds>;
+
+export type CatalogName = keyof typeof FUNCTION_CATALOG;
+
+/** Folders under functions/ that hold a handler.ts: the functions that exist right now. */
+export function functionFolders(root: string = PROJECT_ROOT): string[] {
+  const dir = join(root, 'functions');
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir, { withFileTypes: true })
+    .filter((d) => d.isDirectory() && existsSync(join(dir, d.name, 'handler.ts')))
+    .map((d) => d.name)
+    .sort();
+}
+
+/** The needs of an existing folder; throws with what to do when the catalog lacks it. */
+export function needsOf(name: string): FunctionNeeds {
+  const needs = (FUNCTION_CATALOG as Record<string, FunctionNeeds>)[name];
+  if (!needs) {
+    throw new Error(
+      `functions/${name} has no entry in infra/function-catalog.ts. Add one saying what it needs ` +
+        `(trigger, table, buckets, queue, state machines, channels) so the stack can grant exactly that.`,
+    );
+  }
+  return needs;
+}

@@ -1,0 +1,109 @@
+import { join } from 'node:path';
+import { CfnParameter, Stack, Tags, type StackProps } from 'aws-cdk-lib';
+import { EventBus, Rule, Schedule } from 'aws-cdk-lib/aws-events';
+import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
+import { ConfigurationSet } from 'aws-cdk-lib/aws-ses';
+import type { Construct } from 'constructs';
+import { Api } from './constructs/api';
+import { Functions } from './constructs/functions';
+import { Imports } from './constructs/imports';
+import { Observability } from './constructs/observability';
+import { Storage } from './constructs/storage';
+import { Workflows } from './constructs/workflows';
+import { PROJECT_ROOT } from './function-catalog';
+
+export interface RecoupStackProps extends StackProps {
+  /** State machine names are `<prefix><kebab-kind>`. @default `<stack name in lower case>-` */
+  readonly stateMachinePrefix?: string;
+  /** Subscribed to the alarm topic. */
+  readonly alarmEmail?: string;
+  /** Project folder with functions/ (tests). @default the checkout */
+  readonly projectRoot?: string;
+  /** Folder of *.asl.json files (tests). @default state-machines/ of the project */
+  readonly stateMachinesFolder?: string;
+  /**
+   * A route or state machine naming a function folder that does not exist yet: 'error' (what
+   * `npm run synth` does: nothing half-wired deploys) or 'skip' (leave it out; for tests and
+   * for synthesising while functions are being written, `-c recoup:allowPending=true`).
+   * @default 'error'
+   */
+  readonly onMissingFunction?: 'error' | 'skip';
+}
+
+/**
+ * Recoup on AWS: storage, the functions of functions/ with the grants their catalog entries
+ * ask for, the API of infra/api-routes.ts, the import path, one state machine per
+ * state-machines/*.asl.json, and the dashboard and alarms.
+ */
+export class RecoupStack extends Stack {
+  public readonly storage: Storage;
+  public readonly functions: Functions;
+  public readonly api: Api;
+  public readonly imports: Imports;
+  public readonly workflows: Workflows;
+  public readonly observability: Observability;
+  public readonly stateMachinePrefix: string;
+
+  constructor(scope: Construct, id: string, props: RecoupStackProps = {}) {
+    super(scope, id, { description: 'Recoup: debt-collection cases and workflows', ...props });
+    const root = props.projectRoot ?? PROJECT_ROOT;
+    this.stateMachinePrefix = props.stateMachinePrefix ?? `${this.stackName.toLowerCase()}-`;
+    Tags.of(this).add('project', 'recoup');
+
+    this.storage = new Storage(this, 'Storage');
+    this.functions = new Functions(this, 'Functions', { projectRoot: root });
+    this.api = new Api(this, 'Api', { functions: this.functions, onMissingFunction: props.onMissingFunction });
+    this.imports = new Imports(this, 'Imports', {
+      dropBucket: this.storage.dropBucket,
+      importFunctions: this.functions.withTrigger('drop-bucket'),
+      starterFunctions: this.functions.withTrigger('start-queue'),
+    });
+    this.workflows = new Workflows(this, 'Workflows', {
+      functions: this.functions,
+      prefix: this.stateMachinePrefix,
+      folder: props.stateMachinesFolder ?? join(root, 'state-machines'),
+      onMissingFunction: props.onMissingFunction,
+    });
+
+    // Channel resources exist only once a function needs them.
+    const sesConfigurationSet = this.functions.anyNeeds((n) => n.ses) ? new ConfigurationSet(this, 'MailConfigurationSet', {}) : undefined;
+    const eventBus = this.functions.anyNeeds((n) => n.eventBus) ? new EventBus(this, 'Events', {}) : undefined;
+    const connect = this.functions.anyNeeds((n) => n.connect) ? this.connectParameters() : undefined;
+
+    this.functions.bindNeeds({
+      table: this.storage.table,
+      dropBucket: this.storage.dropBucket,
+      documentsBucket: this.storage.documentsBucket,
+      adminToken: this.api.adminToken,
+      startQueue: this.imports.startQueue,
+      stateMachinePrefix: this.stateMachinePrefix,
+      sesConfigurationSet: sesConfigurationSet?.configurationSetName,
+      connect,
+      eventBus,
+    });
+
+    for (const fn of this.functions.withTrigger('schedule')) {
+      const expression = this.functions.needsOf(fn.functionName).schedule;
+      if (!expression) throw new Error(`functions/${fn.functionName} has trigger "schedule" but no schedule expression in infra/function-catalog.ts`);
+      new Rule(this, `${fn.node.id}Schedule`, { schedule: Schedule.expression(expression), targets: [new LambdaFunction(fn.fn, { retryAttempts: 2 })] });
+    }
+
+    this.observability = new Observability(this, 'Observability', {
+      functions: this.functions.all,
+      machines: this.workflows.machines,
+      startQueue: this.imports.startQueue,
+      deadLetterQueue: this.imports.deadLetterQueue,
+      alarmEmail: props.alarmEmail,
+    });
+  }
+
+  /** Amazon Connect is set up outside this stack (instance, flow, claimed number). */
+  private connectParameters() {
+    const p = (id: string, description: string) => new CfnParameter(this, id, { type: 'String', description }).valueAsString;
+    return {
+      instanceId: p('ConnectInstanceId', 'Amazon Connect instance id used for voice calls and call-centre tasks'),
+      contactFlowId: p('ConnectContactFlowId', 'Contact flow that plays the text-to-speech message'),
+      sourcePhone: p('ConnectSourcePhone', 'Claimed phone number (E.164) calls come from'),
+    };
+  }
+}
