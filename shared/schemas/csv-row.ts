@@ -86,7 +86,14 @@ export function csvRowSchema(defaultCurrency: string) {
       invoice_number: requiredText(100),
       invoice_date: optionalText(10).pipe(csvDate.optional()),
       due_date: requiredText(40).pipe(csvDate),
-      amount: requiredText(40),
+      // The shape is checked here (so it is reported with the row's other bad cells); decimals per currency below.
+      amount: requiredText(40).superRefine((text, ctx) => {
+        try {
+          parseAmount(text, 'XXX', false);
+        } catch (e) {
+          ctx.addIssue({ code: 'custom', message: `${(e as Error).message} (got "${truncate(text)}")` });
+        }
+      }),
       currency: optionalText(10)
         .transform((s) => s?.toUpperCase())
         .pipe(currencySchema.optional()),
@@ -134,9 +141,15 @@ export function csvRowSchema(defaultCurrency: string) {
 export type CsvRow = z.output<ReturnType<typeof csvRowSchema>>;
 
 /** Amounts are positive decimals with `.`; the messages say how to fix each common mistake. */
-function parseAmount(text: string, currency: string): number {
+function parseAmount(text: string, currency: string, checkDecimals = true): number {
   const s = text.trim();
   if (/^-/.test(s)) throw new MoneyParseError('must be greater than 0; send credits and refunds to your account manager instead');
+  if (!checkDecimals) {
+    if (s.includes(',')) throw new MoneyParseError('use "." for decimals and no thousands separators, e.g. 1234.56');
+    if (!/^\d+(?:\.\d+)?$/.test(s)) throw new MoneyParseError('must be a positive decimal number, e.g. 1234.56');
+    if (/^[0.]+$/.test(s)) throw new MoneyParseError('must be greater than 0');
+    return 0;
+  }
   const minor = parseDecimalToMinor(s, currency);
   if (minor === 0) throw new MoneyParseError('must be greater than 0');
   return minor;
