@@ -215,7 +215,7 @@ export function buildMergeView(input: {
 export function mergeFields(text: string): string[] {
   const out = new Set<string>();
   for (const token of Mustache.parse(text)) {
-    const [type, value] = token as [string, string];
+    const [type, value] = token;
     if ((type === 'name' || type === '&') && value !== '.') out.add(value);
   }
   return [...out];
