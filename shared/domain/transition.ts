@@ -229,8 +229,19 @@ class Draft {
     this.c.workflow = undefined;
   }
 
+  /**
+   * A timed run started without a progress entry (e.g. created by the importer) gets one from
+   * the run itself, so holds and continuations still know when it started.
+   */
+  ensureProgress(kind: WorkflowKind): void {
+    const run = this.c.workflow;
+    if (kind === 'paymentPlan' || this.c.progress[kind] || run?.kind !== kind) return;
+    this.c.progress = { ...this.c.progress, [kind]: { startedAt: run.startedAt, nextNode: 0, shiftMs: 0 } };
+  }
+
   /** Marks a timed workflow paused, so a later resume shifts what is left by the pause. */
   pause(kind: WorkflowKind): void {
+    this.ensureProgress(kind);
     const p = this.c.progress[kind];
     if (p && !p.pausedAt) this.c.progress = { ...this.c.progress, [kind]: { ...p, pausedAt: this.ctx.now } };
   }
@@ -265,8 +276,8 @@ class Draft {
 
   /** Leaves the current phase: stops its run and pauses its timed workflow. */
   leave(cause: string): void {
-    this.stopCurrent(cause);
     if (this.c.phase !== 'closed' && this.c.phase !== 'payment_plan' && this.c.phase !== 'on_hold') this.pause(PHASE_WORKFLOW[this.c.phase]);
+    this.stopCurrent(cause);
   }
 
   phase(to: Phase, why: string): void {
@@ -429,6 +440,7 @@ function apply(d: Draft, e: CaseEvent): TransitionResult {
 
     case 'workflow_continued': {
       const run = requireCurrentRun(d, e.kind, `${e.kind} continuation`);
+      d.ensureProgress(e.kind);
       const p = d.c.progress[e.kind];
       if (p && e.nextIndex !== undefined) d.c.progress = { ...d.c.progress, [e.kind]: { ...p, nextNode: Math.max(p.nextNode, e.nextIndex) } };
       d.c.workflow = undefined; // the old run ends by itself after starting the next
@@ -441,6 +453,7 @@ function apply(d: Draft, e: CaseEvent): TransitionResult {
     case 'step_done': {
       requireCurrentRun(d, e.kind, `${e.kind} step`);
       if (!Number.isInteger(e.index) || e.index < 0) throw new ValidationError('index must be a whole number >= 0', [{ field: 'index', message: 'must be an integer >= 0' }]);
+      d.ensureProgress(e.kind);
       const p = d.c.progress[e.kind];
       if (p && e.index + 1 > p.nextNode) d.c.progress = { ...d.c.progress, [e.kind]: { ...p, nextNode: e.index + 1 } };
       return d.result();

@@ -370,6 +370,16 @@ describe('breathing space and charges', () => {
     expect(released.actions.map(sig)).toEqual(['stop:case1-onHold-2', 't:hold_released', 't:phase_changed', 'start:case1-breathingSpace-3(resumed)']);
   });
 
+  it('a run created without progress (by the importer) still resumes from its own start', () => {
+    const imported: Case = { ...fixtures.breathing_space(), progress: {} };
+    const held = transition(imported, { type: 'hold', reason: 'dispute' }, ctx).case;
+    expect(held.progress.breathingSpace).toEqual({ startedAt: '2026-02-20T10:00:00.000Z', nextNode: 0, shiftMs: 0, pausedAt: NOW });
+    const released = transition(held, { type: 'release' }, { ...ctx, now: '2026-03-02T10:00:00.000Z' }).case;
+    expect(released.progress.breathingSpace).toEqual({ startedAt: '2026-02-20T10:00:00.000Z', nextNode: 0, shiftMs: DAY_MS });
+    const stepped = transition({ ...fixtures.outreach(), progress: {} }, { type: 'step_done', kind: 'mainOutreach', index: 0 }, ctx).case;
+    expect(stepped.progress.mainOutreach).toEqual({ startedAt: '2026-02-01T00:00:00.000Z', nextNode: 1, shiftMs: 0 });
+  });
+
   it('released straight to outreach, a held breathing space ends and charges apply', () => {
     const held = transition(fixtures.breathing_space(), { type: 'hold', reason: 'dispute' }, ctx).case;
     const r = transition(held, { type: 'release', resumeTo: 'outreach' }, ctx);
