@@ -106,8 +106,9 @@ export interface ExecutionSplit<S> {
 
 /**
  * Splits a schedule for one execution started at `startedAt`. When steps remain, `continueAt`
- * is right after this execution's last step (the next execution then has a full year of its
- * own), or, when no step falls in this execution's span, the end of the span.
+ * is 1 ms after this execution's last step (the next execution then has a full year of its
+ * own), or, when no step falls in this execution's span, the end of the span. Steps sharing an
+ * instant stay in one execution.
  */
 export function splitForExecutionLimits<S extends { at: string; index: number }>(
   steps: readonly S[],
@@ -124,9 +125,19 @@ export function splitForExecutionLimits<S extends { at: string; index: number }>
     if (Date.parse(step.at) >= end || now.length >= limits.maxSteps) break;
     now.push(step);
   }
+  // Never split steps that share an instant: the next execution then starts strictly after this
+  // one's last step and can drop everything up to it, whatever else it knows.
+  if (i < steps.length && now.length > 0 && steps[i]!.at === now[now.length - 1]!.at) {
+    let k = now.length;
+    while (k > 0 && now[k - 1]!.at === steps[i]!.at) k--;
+    if (k > 0) {
+      now.splice(k);
+      i = k;
+    }
+  }
   const rest = steps[i];
   if (!rest) return { now };
   const last = now[now.length - 1];
-  const continueAt = last ? new Date(Math.max(start, Date.parse(last.at))).toISOString() : new Date(end).toISOString();
+  const continueAt = last ? new Date(Math.max(start, Date.parse(last.at) + 1)).toISOString() : new Date(end).toISOString();
   return { now, continueAt, nextIndex: rest.index };
 }

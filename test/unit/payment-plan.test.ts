@@ -200,7 +200,13 @@ describe('planSchedule', () => {
     const split = splitForExecutionLimits(steps, NOW);
     expect(split.now.length).toBeLessThan(72);
     expect(split.now.length).toBeGreaterThan(20);
-    expect(split.continueAt).toBe(split.now.at(-1)!.at);
+    expect(split.continueAt).toBe(new Date(Date.parse(split.now.at(-1)!.at) + 1).toISOString());
+    // The next execution, from continueAt, schedules exactly the steps left: none twice, none lost.
+    let plan = newPlan(monthly, NOW);
+    for (const s of split.now) if (s.kind === 'due_check') plan = evaluateDueCheck(allocateToInstallments(plan, 1_000).plan, s.installmentIndex!, { checkedAt: s.at }).plan;
+    const next = planSchedule({ plan, reminderDays: 3, nodes: [], now: split.continueAt!, resumed: true });
+    expect(next.length + split.now.length).toBe(72);
+    expect(next[0]!.at > split.now.at(-1)!.at).toBe(true);
   });
 });
 

@@ -92,14 +92,25 @@ describe('splitForExecutionLimits', () => {
     expect(split.now.every((s) => Date.parse(s.at) < spanEnd)).toBe(true);
     expect(split.now).toHaveLength(12); // days 0..330
     expect(split.nextIndex).toBe(12);
-    expect(split.continueAt).toBe(split.now[11]!.at);
+    expect(split.continueAt).toBe(new Date(Date.parse(split.now[11]!.at) + 1).toISOString());
   });
 
   it('bounds the number of steps', () => {
     const split = splitForExecutionLimits(daily(20), START, { maxSpanMs: 365 * DAY_MS, maxSteps: 8 });
     expect(split.now.map((s) => s.index)).toEqual([0, 1, 2, 3, 4, 5, 6, 7]);
     expect(split.nextIndex).toBe(8);
-    expect(split.continueAt).toBe(split.now[7]!.at);
+    expect(split.continueAt).toBe('2026-01-17T14:30:00.001Z');
+  });
+
+  it('keeps steps that share an instant in one execution', () => {
+    const steps = [...daily(3), ...daily(3).map((s) => ({ ...s, index: s.index + 3 }))].sort((a, b) => a.at.localeCompare(b.at) || a.index - b.index);
+    // instants: d0 d0 d1 d1 d2 d2; a budget of 3 would split the d1 pair
+    const split = splitForExecutionLimits(steps, START, { maxSpanMs: 365 * DAY_MS, maxSteps: 3 });
+    expect(split.now.map((s) => s.index)).toEqual([0, 3]);
+    expect(split.nextIndex).toBe(1);
+    // one instant holding more than the budget cannot be split cleanly: it is taken whole up to the budget
+    const same = daily(1).concat(daily(1), daily(1)).map((s, i) => ({ ...s, index: i }));
+    expect(splitForExecutionLimits(same, START, { maxSpanMs: DAY_MS, maxSteps: 2 }).now).toHaveLength(2);
   });
 
   it('waits out a whole span when the next step is further away than that', () => {
@@ -117,6 +128,7 @@ describe('splitForExecutionLimits', () => {
     ];
     const split = splitForExecutionLimits(past, START, { maxSpanMs: DAY_MS, maxSteps: 1 });
     expect(split.continueAt).toBe(START);
+    expect(split.now).toHaveLength(1);
   });
 
   it('refuses a zero step budget', () => {
