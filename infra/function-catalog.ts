@@ -43,8 +43,14 @@ export interface FunctionNeeds {
   readonly ses?: boolean;
   /** Publishes SMS straight to phone numbers through SNS. */
   readonly snsSms?: boolean;
-  /** Starts outbound voice contacts and tasks in Amazon Connect (CONNECT_*). */
+  /** Places outbound calls through Amazon Connect and reads their outcome (CONNECT_*). */
   readonly connect?: boolean;
+  /** Hands letters to the print service's HTTP API (PRINT_SERVICE_URL). */
+  readonly printService?: boolean;
+  /** Looks up contact data at the skip-trace provider's HTTP API (SKIP_TRACE_URL). */
+  readonly skipTrace?: boolean;
+  /** Invokes itself asynchronously to continue long work in a fresh invocation. */
+  readonly invokesItself?: boolean;
   /** Reads the admin bearer token from Secrets Manager (ADMIN_TOKEN_SECRET_ARN). */
   readonly adminToken?: boolean;
   /** Puts events on the project's event bus (EVENT_BUS_NAME). */
@@ -80,34 +86,34 @@ export const FUNCTION_CATALOG = {
   },
   'api-imports': {
     trigger: 'api',
-    description: 'Imports: presigned upload URL into the drop folder, status and counts',
+    description: 'Imports: presigned PUT into the drop folder (import record created), list and status',
     table: 'readWrite',
-    // Presigning a PUT needs s3:PutObject on the key; reading reports needs GetObject.
-    dropBucket: 'readWrite',
+    // Presigning a PUT needs s3:PutObject on the key; the API reads no objects.
+    dropBucket: 'write',
     adminToken: true,
   },
   'api-cases': {
     trigger: 'api',
-    description: 'Cases: read, timeline, communications, payments, plans, holds, release, settle',
-    table: 'readWrite',
-    startQueue: true,
-    stateMachines: ['start', 'stop', 'describe'],
+    description: 'Cases: list by client and phase, read with balance, timeline, communications',
+    table: 'read',
     adminToken: true,
   },
   'import-csv': {
     trigger: 'drop-bucket',
-    description: 'Streams a dropped CSV into cases (batches of 25, checkpointed) and queues workflow starts',
+    description: 'Streams a dropped CSV into cases in checkpointed chunks, writes the error report, queues workflow starts',
     table: 'readWrite',
+    // Reads the upload, writes report parts, joins them and deletes the parts.
     dropBucket: 'readWrite',
     startQueue: true,
+    // Continues a long file in a fresh invocation of itself.
+    invokesItself: true,
     memoryMb: 1769,
     timeoutSeconds: 900,
   },
   'start-workflow': {
     trigger: 'start-queue',
-    description: 'Starts one execution per queued message, with the deterministic execution name',
-    table: 'read',
-    stateMachines: ['start', 'describe'],
+    description: 'Starts one execution per queued { caseId, kind, seq }, with the deterministic execution name',
+    stateMachines: ['start'],
     timeoutSeconds: 60,
   },
   // Workflow tasks: called by the state machines (state-machines/*.asl.json).

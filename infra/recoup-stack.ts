@@ -6,6 +6,7 @@ import { ConfigurationSet } from 'aws-cdk-lib/aws-ses';
 import type { Construct } from 'constructs';
 import { Api } from './constructs/api';
 import { Functions } from './constructs/functions';
+import type { ConnectSettings } from './constructs/house-function';
 import { Imports } from './constructs/imports';
 import { Observability } from './constructs/observability';
 import { Storage } from './constructs/storage';
@@ -69,6 +70,12 @@ export class RecoupStack extends Stack {
     const sesConfigurationSet = this.functions.anyNeeds((n) => n.ses) ? new ConfigurationSet(this, 'MailConfigurationSet', {}) : undefined;
     const eventBus = this.functions.anyNeeds((n) => n.eventBus) ? new EventBus(this, 'Events', {}) : undefined;
     const connect = this.functions.anyNeeds((n) => n.connect) ? this.connectParameters() : undefined;
+    const printServiceUrl = this.functions.anyNeeds((n) => n.printService)
+      ? this.urlParameter('PrintServiceUrl', 'Base URL of the print service API (letters are POSTed to {url}/jobs)')
+      : undefined;
+    const skipTraceUrl = this.functions.anyNeeds((n) => n.skipTrace)
+      ? this.urlParameter('SkipTraceUrl', 'Base URL of the skip-trace provider API (lookups are POSTed to {url}/lookups)')
+      : undefined;
 
     this.functions.bindNeeds({
       table: this.storage.table,
@@ -79,6 +86,8 @@ export class RecoupStack extends Stack {
       stateMachinePrefix: this.stateMachinePrefix,
       sesConfigurationSet: sesConfigurationSet?.configurationSetName,
       connect,
+      printServiceUrl,
+      skipTraceUrl,
       eventBus,
     });
 
@@ -97,13 +106,18 @@ export class RecoupStack extends Stack {
     });
   }
 
-  /** Amazon Connect is set up outside this stack (instance, flow, claimed number). */
-  private connectParameters() {
-    const p = (id: string, description: string) => new CfnParameter(this, id, { type: 'String', description }).valueAsString;
+  /** Amazon Connect is set up outside this stack (instance, flows, claimed number). */
+  private connectParameters(): ConnectSettings {
+    const p = (id: string, description: string) => new CfnParameter(this, id, { type: 'String', minLength: 1, description }).valueAsString;
     return {
-      instanceId: p('ConnectInstanceId', 'Amazon Connect instance id used for voice calls and call-centre tasks'),
-      contactFlowId: p('ConnectContactFlowId', 'Contact flow that plays the text-to-speech message'),
-      sourcePhone: p('ConnectSourcePhone', 'Claimed phone number (E.164) calls come from'),
+      instanceId: p('ConnectInstanceId', 'Amazon Connect instance id used for voice and call-centre calls'),
+      contactFlowId: p('ConnectContactFlowId', 'Contact flow that plays the text-to-speech message (voice nodes)'),
+      callCentreFlowId: p('ConnectCallCentreFlowId', 'Contact flow that queues the call to an agent (call nodes)'),
+      sourcePhone: p('ConnectSourcePhone', 'Claimed phone number (E.164) the calls come from'),
     };
+  }
+
+  private urlParameter(id: string, description: string): string {
+    return new CfnParameter(this, id, { type: 'String', allowedPattern: '^https://\\S+$', constraintDescription: 'an https:// URL', description }).valueAsString;
   }
 }

@@ -6,7 +6,7 @@ import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { functionFolders, needsOf, PROJECT_ROOT, type FunctionNeeds, type Trigger } from '../function-catalog';
-import { HouseFunction } from './house-function';
+import { HouseFunction, type ConnectSettings } from './house-function';
 import { pascalCase } from './names';
 
 export interface FunctionsProps {
@@ -24,7 +24,9 @@ export interface FunctionResources {
   readonly startQueue: IQueue;
   readonly stateMachinePrefix: string;
   readonly sesConfigurationSet?: string;
-  readonly connect?: { readonly instanceId: string; readonly contactFlowId: string; readonly sourcePhone: string };
+  readonly connect?: ConnectSettings;
+  readonly printServiceUrl?: string;
+  readonly skipTraceUrl?: string;
   readonly eventBus?: IEventBus;
 }
 
@@ -96,8 +98,17 @@ export class Functions extends Construct {
       if (needs.snsSms) fn.bindSnsSms();
       if (needs.connect) {
         if (!r.connect) throw missing('Amazon Connect settings');
-        fn.bindConnect(r.connect.instanceId, r.connect.contactFlowId, r.connect.sourcePhone);
+        fn.bindConnect(r.connect);
       }
+      if (needs.printService) {
+        if (!r.printServiceUrl) throw missing('the print service URL');
+        fn.bindPrintService(r.printServiceUrl);
+      }
+      if (needs.skipTrace) {
+        if (!r.skipTraceUrl) throw missing('the skip-trace provider URL');
+        fn.bindSkipTrace(r.skipTraceUrl);
+      }
+      if (needs.invokesItself) fn.bindSelfInvoke();
       if (needs.eventBus) {
         if (!r.eventBus) throw missing('an event bus');
         fn.bindEventBus(r.eventBus);

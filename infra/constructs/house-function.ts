@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { ArnFormat, Duration, Stack } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import type { IEventBus } from 'aws-cdk-lib/aws-events';
-import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { Policy, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Architecture, LoggingFormat, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat, SourceMapMode } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
@@ -28,7 +28,10 @@ export const ENV = {
   sesConfigurationSet: 'SENDER_CONFIGURATION_SET',
   connectInstance: 'CONNECT_INSTANCE_ID',
   connectContactFlow: 'CONNECT_CONTACT_FLOW_ID',
+  connectCallCentreFlow: 'CONNECT_CALL_CENTRE_FLOW_ID',
   connectSourcePhone: 'CONNECT_SOURCE_PHONE',
+  printService: 'PRINT_SERVICE_URL',
+  skipTrace: 'SKIP_TRACE_URL',
   eventBus: 'EVENT_BUS_NAME',
 } as const;
 
@@ -43,6 +46,17 @@ export const METRICS_NAMESPACE = 'Recoup';
  * `require('node:…')` through CommonJS shims), so give them one.
  */
 const ESM_REQUIRE_BANNER = "import { createRequire as __recoupCreateRequire } from 'node:module'; const require = __recoupCreateRequire(import.meta.url);";
+
+/** The Amazon Connect set-up the call channels use (made outside this stack). */
+export interface ConnectSettings {
+  readonly instanceId: string;
+  /** Text-to-speech flow for voice nodes. */
+  readonly contactFlowId: string;
+  /** Flow that queues the contact to an agent, for call nodes. */
+  readonly callCentreFlowId: string;
+  /** Claimed number (E.164) the calls come from. */
+  readonly sourcePhone: string;
+}
 
 export interface HouseFunctionProps {
   /** Folder under functions/; the handler is functions/<name>/handler.ts, export `handler`. */
@@ -249,18 +263,45 @@ export class HouseFunction extends Construct {
     return this;
   }
 
-  /** Amazon Connect: outbound voice contacts and tasks on one instance. */
-  bindConnect(instanceId: string, contactFlowId: string, sourcePhone: string): this {
-    this.setEnv(ENV.connectInstance, instanceId);
-    this.setEnv(ENV.connectContactFlow, contactFlowId);
-    this.setEnv(ENV.connectSourcePhone, sourcePhone);
-    const contacts = Stack.of(this).formatArn({ service: 'connect', resource: 'instance', resourceName: `${instanceId}/contact/*` });
-    this.fn.addToRolePolicy(new PolicyStatement({ actions: ['connect:StartOutboundVoiceContact', 'connect:StartTaskContact'], resources: [contacts] }));
+  /**
+   * Amazon Connect outbound calls on one instance: the text-to-speech flow (voice nodes), the
+   * call-centre flow (call nodes) and the caller id; DescribeContact reads how a call went.
+   */
+  bindConnect(c: ConnectSettings): this {
+    this.setEnv(ENV.connectInstance, c.instanceId);
+    this.setEnv(ENV.connectContactFlow, c.contactFlowId);
+    this.setEnv(ENV.connectCallCentreFlow, c.callCentreFlowId);
+    this.setEnv(ENV.connectSourcePhone, c.sourcePhone);
+    const contacts = Stack.of(this).formatArn({ service: 'connect', resource: 'instance', resourceName: `${c.instanceId}/contact/*` });
+    this.fn.addToRolePolicy(new PolicyStatement({ actions: ['connect:StartOutboundVoiceContact', 'connect:DescribeContact'], resources: [contacts] }));
     acknowledgeWildcardResource(
       this,
       contacts,
       'A contact has no ARN before the call creates it; the wildcard is limited to contacts of the configured instance.',
     );
+    return this;
+  }
+
+  /** PRINT_SERVICE_URL: letters are handed to the print service's HTTP API (no AWS grant). */
+  bindPrintService(url: string): this {
+    return this.setEnv(ENV.printService, url);
+  }
+
+  /** SKIP_TRACE_URL: the skip-trace provider's HTTP API (no AWS grant). */
+  bindSkipTrace(url: string): this {
+    return this.setEnv(ENV.skipTrace, url);
+  }
+
+  /**
+   * lambda:InvokeFunction on this function itself (a long import continues in a fresh
+   * invocation). In a separate policy: the role's default policy is a dependency of the
+   * function, so naming the function's ARN there would be a cycle.
+   */
+  bindSelfInvoke(): this {
+    new Policy(this, 'SelfInvoke', {
+      roles: [this.role],
+      statements: [new PolicyStatement({ actions: ['lambda:InvokeFunction'], resources: [this.fn.functionArn] })],
+    });
     return this;
   }
 

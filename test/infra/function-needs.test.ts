@@ -1,0 +1,88 @@
+import { build } from 'esbuild';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { FUNCTION_CATALOG, functionFolders, PROJECT_ROOT, type FunctionNeeds } from '../../infra/function-catalog';
+
+/**
+ * Reads what each handler really uses (esbuild's module graph, AWS SDK left external) and
+ * checks the catalog grants it, and grants nothing it does not use. A function that starts
+ * using a new client or adapter fails here until its catalog entry says so.
+ */
+type Capability = Exclude<keyof FunctionNeeds, 'trigger' | 'description' | 'schedule' | 'memoryMb' | 'timeoutSeconds'>;
+
+const SDK_CAPABILITY: Record<string, Capability | 'bucket'> = {
+  '@aws-sdk/client-dynamodb': 'table',
+  '@aws-sdk/lib-dynamodb': 'table',
+  '@aws-sdk/client-s3': 'bucket',
+  '@aws-sdk/s3-request-presigner': 'bucket',
+  '@aws-sdk/client-sqs': 'startQueue',
+  '@aws-sdk/client-sfn': 'stateMachines',
+  '@aws-sdk/client-sesv2': 'ses',
+  '@aws-sdk/client-ses': 'ses',
+  '@aws-sdk/client-sns': 'snsSms',
+  '@aws-sdk/client-connect': 'connect',
+  '@aws-sdk/client-secrets-manager': 'adminToken',
+  '@aws-sdk/client-lambda': 'invokesItself',
+  '@aws-sdk/client-eventbridge': 'eventBus',
+};
+/** Adapters that decide which bucket, or need a setting rather than an SDK client. */
+const ADAPTER_CAPABILITY: Record<string, Capability> = {
+  'shared/adapters/drop-bucket.ts': 'dropBucket',
+  'shared/adapters/channels/letters.ts': 'documentsBucket',
+  'shared/adapters/channels/print-service.ts': 'printService',
+  'shared/adapters/channels/skip-trace.ts': 'skipTrace',
+};
+/** Bundled but never called, with why; the catalog rightly leaves these out. */
+const BUNDLED_NOT_USED: Record<string, Partial<Record<Capability, string>>> = {
+  'api-health': { adminToken: 'GET /health is public; apiHandler bundles the token check but never runs it for this route' },
+  'start-workflow': { table: 'imports only backoffMs from dynamo/batch.ts, which drags the DynamoDB client in' },
+};
+
+async function usedCapabilities(name: string): Promise<Set<Capability>> {
+  const result = await build({
+    entryPoints: [join(PROJECT_ROOT, 'functions', name, 'handler.ts')],
+    absWorkingDir: PROJECT_ROOT,
+    bundle: true,
+    write: false,
+    metafile: true,
+    platform: 'node',
+    format: 'esm',
+    packages: 'external',
+    logLevel: 'silent',
+  });
+  const used = new Set<Capability>();
+  const unknown: string[] = [];
+  let bucket = false;
+  for (const output of Object.values(result.metafile.outputs)) {
+    for (const imp of output.imports.filter((i) => i.external && i.path.startsWith('@aws-sdk/'))) {
+      const cap = SDK_CAPABILITY[imp.path];
+      if (cap === 'bucket') bucket = true;
+      else if (cap) used.add(cap);
+      else unknown.push(imp.path);
+    }
+  }
+  for (const input of Object.keys(result.metafile.inputs)) {
+    const cap = ADAPTER_CAPABILITY[input];
+    if (cap) used.add(cap);
+  }
+  if (unknown.length) throw new Error(`functions/${name} uses ${unknown.join(', ')}: teach test/infra/function-needs.test.ts and the catalog what to grant for it`);
+  if (bucket && !used.has('dropBucket') && !used.has('documentsBucket')) throw new Error(`functions/${name} uses S3 outside drop-bucket.ts and channels/letters.ts: say which bucket in the catalog and here`);
+  return used;
+}
+
+describe('catalog entries match what the handlers use', () => {
+  const catalog = FUNCTION_CATALOG as Record<string, FunctionNeeds>;
+  for (const name of functionFolders()) {
+    it(`functions/${name}`, async () => {
+      const needs = catalog[name];
+      expect(needs, `functions/${name} has no entry in infra/function-catalog.ts`).toBeDefined();
+      const exempt = BUNDLED_NOT_USED[name] ?? {};
+      const used = [...(await usedCapabilities(name))].filter((c) => !(c in exempt)).sort();
+      const granted = (Object.keys(needs!) as (keyof FunctionNeeds)[])
+        .filter((k): k is Capability => !['trigger', 'description', 'schedule', 'memoryMb', 'timeoutSeconds'].includes(k))
+        .filter((k) => Boolean(needs![k]) && (!Array.isArray(needs![k]) || (needs![k] as unknown[]).length > 0))
+        .sort();
+      expect({ function: name, grants: granted }).toEqual({ function: name, grants: used });
+    });
+  }
+});
