@@ -3,9 +3,9 @@ import { parse, type Info } from 'csv-parse';
 import { clock } from '../../shared/adapters/clock';
 import { config } from '../../shared/adapters/config';
 import { batchGet, batchPut, mapLimit } from '../../shared/adapters/dynamo/batch';
-import { cases } from '../../shared/adapters/dynamo/case-repository';
+import { cases, timelineItem } from '../../shared/adapters/dynamo/case-repository';
 import { importIndex, importLease, imports } from '../../shared/adapters/dynamo/import-repository';
-import { caseChildKeys, keys as tableKeys, stripKeys } from '../../shared/adapters/dynamo/keys';
+import { keys as tableKeys, stripKeys } from '../../shared/adapters/dynamo/keys';
 import { clients } from '../../shared/adapters/dynamo/repositories';
 import { dropBucket } from '../../shared/adapters/drop-bucket';
 import { continueInNewInvocation } from '../../shared/adapters/import-continuation';
@@ -322,7 +322,7 @@ class FileImport {
     }
     const items: Record<string, unknown>[] = [
       ...newCases.map((c) => cases.toItem(c)),
-      ...plan.events.map((e) => ({ ...e.event, ...caseChildKeys.timeline(e.caseId, e.event.at, e.eventId), type: 'timeline' })),
+      ...plan.events.map((e) => timelineItem(e.caseId, e.event, e.eventId)),
       ...[...plan.keys].map(([k, r]) => importIndex.keyItem(clientId, k, r)),
       ...[...plan.invoices].map(([n, r]) => importIndex.invoiceItem(clientId, n, r)),
     ];

@@ -7,7 +7,8 @@ let client: S3Client | undefined;
 
 /** One S3 client per process; the endpoint comes from AWS_ENDPOINT_URL_S3 locally (s3rver). */
 export function s3(): S3Client {
-  client ??= new S3Client({ forcePathStyle: config().S3_FORCE_PATH_STYLE, maxAttempts: 6 });
+  // Checksums only when S3 requires them: streamed uploads otherwise go out aws-chunked, which s3rver stores verbatim.
+  client ??= new S3Client({ forcePathStyle: config().S3_FORCE_PATH_STYLE, maxAttempts: 6, requestChecksumCalculation: 'WHEN_REQUIRED' });
   return client;
 }
 

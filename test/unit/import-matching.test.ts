@@ -4,7 +4,7 @@ import { normaliseEmail, normaliseName, normalisePhone, normalisePostcode } from
 
 const debtor = (d: Partial<{ name: string; email: string; phone: string; postcode: string; country: string }>) => ({
   clientCaseNumber: undefined as string | undefined,
-  debtor: { type: 'person' as const, name: d.name ?? 'Jane Doe', email: d.email, phone: d.phone, address: { postcode: d.postcode }, country: d.country },
+  debtor: { type: 'person' as const, name: d.name ?? 'Jane Doe', email: d.email, phone: d.phone, address: { line1: undefined, line2: undefined, city: undefined, country: undefined, postcode: d.postcode }, country: d.country, timezone: undefined },
 });
 
 describe('normalisation', () => {

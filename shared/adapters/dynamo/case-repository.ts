@@ -36,11 +36,23 @@ export const cases = {
 export const timeline = {
   async append(caseId: string, event: Omit<TimelineEvent, 'at'> & { at?: string }): Promise<TimelineEvent> {
     const e: TimelineEvent = { ...event, at: event.at ?? nowIso() };
-    await dynamo().send(new PutCommand({ TableName: config().TABLE_NAME, Item: { ...e, ...caseChildKeys.timeline(caseId, e.at, randomUUID()), type: 'timeline' } }));
+    await dynamo().send(new PutCommand({ TableName: config().TABLE_NAME, Item: timelineItem(caseId, e, randomUUID()) }));
     return e;
   },
-  list: (caseId: string, limit = 100, cursor?: string) => queryChildren<TimelineEvent>(caseId, 'EVT#', limit, cursor),
+  async list(caseId: string, limit = 100, cursor?: string): Promise<Page<TimelineEvent>> {
+    const page = await queryChildren<TimelineEvent & { eventType?: string }>(caseId, 'EVT#', limit, cursor);
+    return { ...page, items: page.items.map(({ eventType, ...e }) => ({ ...e, type: eventType ?? e.type })) };
+  },
 };
+
+/**
+ * A timeline event as an item. The item's `type` attribute names the kind of item (and is
+ * stripped on read), so the event's own type travels as `eventType`. `unique` orders events
+ * of the same instant; a deterministic one makes a replayed write overwrite instead of add.
+ */
+export function timelineItem(caseId: string, e: TimelineEvent, unique: string) {
+  return { ...e, ...caseChildKeys.timeline(caseId, e.at, unique), type: 'timeline', eventType: e.type };
+}
 
 export const communications = {
   /**
