@@ -17,6 +17,11 @@ export const API_ROUTES = [
   { route: 'GET /cases/{caseId}', fn: 'api-cases' },
   { route: 'GET /cases/{caseId}/communications', fn: 'api-cases' },
   { route: 'GET /cases/{caseId}/timeline', fn: 'api-cases' },
+  { route: 'POST /cases/{caseId}/payments', fn: 'api-case-actions' },
+  { route: 'POST /cases/{caseId}/payment-plan', fn: 'api-case-actions' },
+  { route: 'POST /cases/{caseId}/hold', fn: 'api-case-actions' },
+  { route: 'POST /cases/{caseId}/release', fn: 'api-case-actions' },
+  { route: 'POST /cases/{caseId}/settle', fn: 'api-case-actions' },
 ] as const satisfies readonly { route: string; fn: string }[];
 
 export type ApiFunctionName = (typeof API_ROUTES)[number]['fn'];

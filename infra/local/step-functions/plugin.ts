@@ -1,5 +1,6 @@
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
+import { resetConfig } from '../../../shared/adapters/config';
 import type { LocalPlugin } from '../plugins';
 import { LOCAL_STATE_MACHINE_ARN_PREFIX, loadDefinitions } from './definitions';
 import { LocalStepFunctions } from './engine';
@@ -40,6 +41,7 @@ export const stepFunctionsPlugin: LocalPlugin = {
     const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     process.env.AWS_ENDPOINT_URL_SFN = url;
     process.env.STATE_MACHINE_ARN_PREFIX = LOCAL_STATE_MACHINE_ARN_PREFIX;
+    resetConfig();
     ctx.log(`Step Functions (aws-local-stepfunctions) on ${url}`);
 
     ctx.addRoute('GET /local/step-functions/executions', async (_body, u) => {

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { nowIso } from '../clock';
 import { config } from '../config';
 import type { Case, Communication, TimelineEvent } from '../../schemas/case';
@@ -76,6 +76,33 @@ export const communications = {
     }
   },
 
+  /**
+   * Claims a key again after its send failed before leaving (the provider refused it): a
+   * Step Functions retry may then send. Only a `failed` claim can be taken again.
+   */
+  async reclaimFailed(caseId: string, c: Communication): Promise<boolean> {
+    try {
+      await dynamo().send(
+        new PutCommand({
+          TableName: config().TABLE_NAME,
+          Item: { ...c, ...caseChildKeys.communication(caseId, c.key), type: 'communication' },
+          ConditionExpression: '#status = :failed',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: { ':failed': 'failed' },
+        }),
+      );
+      return true;
+    } catch (e) {
+      if (e instanceof ConditionalCheckFailedException) return false;
+      throw e;
+    }
+  },
+
+  async get(caseId: string, key: string): Promise<Communication | undefined> {
+    const out = await dynamo().send(new GetCommand({ TableName: config().TABLE_NAME, Key: caseChildKeys.communication(caseId, key), ConsistentRead: true }));
+    return out.Item ? stripKeys<Communication>(out.Item) : undefined;
+  },
+
   /** Records the outcome of a claimed send. */
   async settle(caseId: string, key: string, outcome: Pick<Communication, 'status'> & Partial<Pick<Communication, 'providerId' | 'reason' | 'recipient'>>): Promise<void> {
     const names: Record<string, string> = { '#status': 'status' };
@@ -100,6 +127,18 @@ export const communications = {
   },
 
   list: (caseId: string, limit = 100, cursor?: string) => queryChildren<Communication>(caseId, 'COMM#', limit, cursor),
+
+  /** Every communication whose key starts with `keyPrefix` (e.g. all attempts of one node), oldest key first. */
+  async listByKeyPrefix(caseId: string, keyPrefix: string): Promise<Communication[]> {
+    const out: Communication[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await queryChildren<Communication>(caseId, `COMM#${keyPrefix}`, 100, cursor);
+      out.push(...page.items);
+      cursor = page.cursor;
+    } while (cursor);
+    return out;
+  },
 };
 
 async function queryChildren<T>(caseId: string, prefix: string, limit: number, cursor?: string): Promise<Page<T>> {

@@ -1,0 +1,171 @@
+import { randomUUID } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+
+/** What a provider stand-in was asked to do. */
+export interface OutboxRecord {
+  id: string;
+  service: 'sns' | 'connect' | 'print' | 'skip-trace';
+  at: string;
+  /** E.164 number, print recipient, or debtor name. */
+  to?: string;
+  body: Record<string, unknown>;
+  /** Set for calls: how the local call ended. */
+  outcome?: CallOutcome;
+}
+
+export type CallOutcome = 'answered' | 'unanswered' | 'failed';
+export type OutboxService = OutboxRecord['service'];
+
+/**
+ * Local stand-ins for the providers without an emulator: SNS (Query protocol: Publish), Amazon
+ * Connect (REST JSON: StartOutboundVoiceContact, DescribeContact), the print service and the
+ * skip-trace provider (our own small JSON APIs). The channel functions reach them with the real
+ * SDK clients (AWS_ENDPOINT_URL_SNS / _CONNECT) or the same HTTP adapters as on AWS.
+ * Everything they receive is recorded; faults and call outcomes can be arranged for tests.
+ */
+export class LocalOutbox {
+  readonly records: OutboxRecord[] = [];
+  private readonly failNext = new Map<OutboxService, number>();
+  private readonly callOutcomes = new Map<string, CallOutcome[]>();
+  private readonly skipTrace = new Map<string, Record<string, unknown>>();
+  private readonly contacts = new Map<string, OutboxRecord>();
+  private readonly clientTokens = new Map<string, string>();
+
+  constructor(private readonly now: () => Date) {}
+
+  /** The next `count` requests to `service` fail with a provider error (5xx). */
+  failNextRequests(service: OutboxService, count: number): void {
+    this.failNext.set(service, count);
+  }
+
+  /** Outcomes of the next calls to `phone`, in order; when used up, calls are answered. */
+  arrangeCalls(phone: string, outcomes: CallOutcome[]): void {
+    this.callOutcomes.set(phone, [...outcomes]);
+  }
+
+  /** What the skip-trace provider returns for a case (new phone, email or address). */
+  arrangeSkipTrace(caseId: string, found: Record<string, unknown>): void {
+    this.skipTrace.set(caseId, found);
+  }
+
+  list(filter: { service?: string; to?: string; caseId?: string } = {}): OutboxRecord[] {
+    return this.records.filter(
+      (r) => (!filter.service || r.service === filter.service) && (!filter.to || r.to === filter.to) && (!filter.caseId || JSON.stringify(r.body).includes(filter.caseId)),
+    );
+  }
+
+  createServer(): Server {
+    return createServer((req, res) => {
+      void this.handle(req, res).catch((e: unknown) => json(res, 500, { message: String(e) }));
+    });
+  }
+
+  private shouldFail(service: OutboxService): boolean {
+    const left = this.failNext.get(service) ?? 0;
+    if (left <= 0) return false;
+    this.failNext.set(service, left - 1);
+    return true;
+  }
+
+  private record(r: Omit<OutboxRecord, 'id' | 'at'>): OutboxRecord {
+    const full = { id: randomUUID(), at: this.now().toISOString(), ...r };
+    this.records.push(full);
+    return full;
+  }
+
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    const raw = await readBody(req);
+    const contentType = String(req.headers['content-type'] ?? '');
+
+    if (req.method === 'POST' && contentType.includes('x-www-form-urlencoded')) return this.sns(new URLSearchParams(raw), res);
+    if (req.method === 'PUT' && url.pathname === '/contact/outbound-voice') return this.startCall(JSON.parse(raw || '{}') as Record<string, unknown>, res);
+    const contact = /^\/contacts\/([^/]+)\/([^/]+)$/.exec(url.pathname);
+    if (req.method === 'GET' && contact) return this.describeContact(decodeURIComponent(contact[2]!), res);
+    if (req.method === 'POST' && url.pathname === '/print/jobs') {
+      if (this.shouldFail('print')) return json(res, 503, { message: 'print service unavailable (arranged fault)' });
+      const body = JSON.parse(raw || '{}') as Record<string, unknown>;
+      const r = this.record({ service: 'print', to: String((body.recipient as { name?: string } | undefined)?.name ?? ''), body });
+      return json(res, 201, { jobId: r.id, status: 'queued' });
+    }
+    if (req.method === 'POST' && url.pathname === '/skip-trace/lookups') {
+      if (this.shouldFail('skip-trace')) return json(res, 503, { message: 'skip-trace provider unavailable (arranged fault)' });
+      const body = JSON.parse(raw || '{}') as Record<string, unknown>;
+      const found = this.skipTrace.get(String(body.caseId)) ?? {};
+      this.record({ service: 'skip-trace', to: String(body.caseId), body: { ...body, found } });
+      return json(res, 200, { found });
+    }
+    json(res, 404, { message: `the local outbox has no ${req.method} ${url.pathname}` });
+  }
+
+  private sns(form: URLSearchParams, res: ServerResponse): void {
+    const action = form.get('Action');
+    if (action !== 'Publish') return xmlError(res, 400, 'InvalidAction', `the local SNS supports Publish only, not ${action}`);
+    const phone = form.get('PhoneNumber');
+    const message = form.get('Message');
+    if (!phone || !message) return xmlError(res, 400, 'InvalidParameter', 'PhoneNumber and Message are required locally');
+    if (this.shouldFail('sns')) return xmlError(res, 500, 'InternalError', 'SNS is unavailable (arranged fault)');
+    const attributes: Record<string, string> = {};
+    for (let i = 1; form.has(`MessageAttributes.entry.${i}.Name`); i++) {
+      attributes[form.get(`MessageAttributes.entry.${i}.Name`)!] = form.get(`MessageAttributes.entry.${i}.Value.StringValue`) ?? '';
+    }
+    const r = this.record({ service: 'sns', to: phone, body: { message, attributes } });
+    res.writeHead(200, { 'content-type': 'text/xml' });
+    res.end(
+      `<PublishResponse xmlns="http://sns.amazonaws.com/doc/2010-03-31/"><PublishResult><MessageId>${r.id}</MessageId></PublishResult><ResponseMetadata><RequestId>${randomUUID()}</RequestId></ResponseMetadata></PublishResponse>`,
+    );
+  }
+
+  private startCall(body: Record<string, unknown>, res: ServerResponse): void {
+    const phone = String(body.DestinationPhoneNumber ?? '');
+    if (!phone || !body.InstanceId || !body.ContactFlowId) return json(res, 400, { Message: 'DestinationPhoneNumber, InstanceId and ContactFlowId are required' }, 'InvalidParameterException');
+    // ClientToken makes the request idempotent, as on Connect: the same token gets the same contact.
+    const token = typeof body.ClientToken === 'string' ? body.ClientToken : undefined;
+    const known = token ? this.clientTokens.get(token) : undefined;
+    if (known) return json(res, 200, { ContactId: known });
+    if (this.shouldFail('connect')) return json(res, 500, { Message: 'Connect is unavailable (arranged fault)' }, 'InternalServiceException');
+    const queued = this.callOutcomes.get(phone);
+    const outcome = queued?.shift() ?? 'answered';
+    const r = this.record({ service: 'connect', to: phone, body, outcome });
+    this.contacts.set(r.id, r);
+    if (token) this.clientTokens.set(token, r.id);
+    json(res, 200, { ContactId: r.id, ContactArn: `arn:aws:connect:local:000000000000:instance/${String(body.InstanceId)}/contact/${r.id}` });
+  }
+
+  private describeContact(id: string, res: ServerResponse): void {
+    const r = this.contacts.get(id);
+    if (!r) return json(res, 404, { Message: `no contact ${id}` }, 'ResourceNotFoundException');
+    // A local call ends the moment it starts; its outcome was arranged beforehand.
+    const at = Date.parse(r.at) / 1000;
+    json(res, 200, {
+      Contact: {
+        Id: r.id,
+        Channel: 'VOICE',
+        InitiationMethod: 'API',
+        InitiationTimestamp: at,
+        DisconnectTimestamp: at + 60,
+        DisconnectReason: r.outcome === 'answered' ? 'CUSTOMER_DISCONNECT' : r.outcome === 'failed' ? 'OUTBOUND_DESTINATION_ENDPOINT_ERROR' : 'CUSTOMER_NEVER_ARRIVED',
+        ...(r.outcome === 'answered' ? { ConnectedToSystemTimestamp: at + 5 } : {}),
+      },
+    });
+  }
+}
+
+function readBody(req: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('error', reject);
+  });
+}
+
+function json(res: ServerResponse, status: number, body: unknown, errorType?: string): void {
+  res.writeHead(status, { 'content-type': 'application/json', ...(errorType ? { 'x-amzn-errortype': errorType } : {}) });
+  res.end(JSON.stringify(body));
+}
+
+function xmlError(res: ServerResponse, status: number, code: string, message: string): void {
+  res.writeHead(status, { 'content-type': 'text/xml' });
+  res.end(`<ErrorResponse><Error><Type>${status >= 500 ? 'Receiver' : 'Sender'}</Type><Code>${code}</Code><Message>${message}</Message></Error><RequestId>${randomUUID()}</RequestId></ErrorResponse>`);
+}

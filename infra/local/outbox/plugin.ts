@@ -1,0 +1,107 @@
+import type { AddressInfo } from 'node:net';
+import { CreateBucketCommand, HeadBucketCommand, S3Client } from '@aws-sdk/client-s3';
+import { z } from 'zod';
+import { resetConfig } from '../../../shared/adapters/config';
+import { issuesToDetails } from '../../../shared/http/validate';
+import type { LocalRoute } from '../api-server';
+import type { LocalPlugin } from '../plugins';
+import { LocalOutbox } from './outbox';
+
+/** Fixed port for the local provider stand-ins; free port when unset. */
+export const OUTBOX_PORT_ENV = 'RECOUP_OUTBOX_PORT';
+export const LETTER_BUCKET = 'recoup-letters';
+
+let current: LocalOutbox | undefined;
+
+/** The provider stand-ins of the running local stack (tests arrange faults through it or the routes). */
+export function localOutbox(): LocalOutbox {
+  if (!current) throw new Error('the local outbox is not running; start the local stack first');
+  return current;
+}
+
+const services = z.enum(['sns', 'connect', 'print', 'skip-trace']);
+const bodies = {
+  faults: z.object({ service: services, count: z.number().int().min(0).max(100) }).strict(),
+  calls: z.object({ phone: z.string().min(3), outcomes: z.array(z.enum(['answered', 'unanswered', 'failed'])).max(20) }).strict(),
+  skipTrace: z.object({ caseId: z.string().min(1), found: z.object({ email: z.string().optional(), phone: z.string().optional() }).passthrough() }).strict(),
+};
+
+function parse<T>(schema: z.ZodType<T>, body: unknown, hint: string): { ok: true; value: T } | { ok: false; error: { status: number; body: unknown } } {
+  const p = schema.safeParse(body);
+  return p.success ? { ok: true, value: p.data } : { ok: false, error: { status: 400, body: { error: { code: 'validation_failed', message: hint, details: issuesToDetails(p.error.issues) } } } };
+}
+
+/**
+ * SNS, Amazon Connect, the print service and the skip-trace provider, recorded locally.
+ * GET /local/outbox lists what they were asked to do; POST /local/outbox/faults,
+ * /local/outbox/calls and /local/outbox/skip-trace arrange provider behaviour.
+ */
+export const outboxPlugin: LocalPlugin = {
+  name: 'outbox',
+  async start(ctx) {
+    const outbox = new LocalOutbox(() => ctx.clock.now());
+    current = outbox;
+    const server = outbox.createServer();
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(Number(process.env[OUTBOX_PORT_ENV] || 0), '127.0.0.1', () => resolve());
+    });
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    Object.assign(process.env, {
+      AWS_ENDPOINT_URL_SNS: url,
+      AWS_ENDPOINT_URL_CONNECT: url,
+      PRINT_SERVICE_URL: `${url}/print`,
+      SKIP_TRACE_URL: `${url}/skip-trace`,
+      CONNECT_INSTANCE_ID: process.env.CONNECT_INSTANCE_ID ?? 'local-instance',
+      CONNECT_CONTACT_FLOW_ID: process.env.CONNECT_CONTACT_FLOW_ID ?? 'local-text-to-speech-flow',
+      CONNECT_CALL_CENTRE_FLOW_ID: process.env.CONNECT_CALL_CENTRE_FLOW_ID ?? 'local-call-centre-flow',
+      CONNECT_SOURCE_PHONE: process.env.CONNECT_SOURCE_PHONE ?? '+15550100000',
+      LETTER_BUCKET,
+      // EMF lines on stdout help nobody locally; on AWS they become CloudWatch metrics.
+      POWERTOOLS_METRICS_DISABLED: process.env.POWERTOOLS_METRICS_DISABLED ?? 'true',
+    });
+    resetConfig();
+    const s3 = new S3Client({ endpoint: ctx.urls.s3, forcePathStyle: true });
+    try {
+      await s3.send(new HeadBucketCommand({ Bucket: LETTER_BUCKET })).catch(() => s3.send(new CreateBucketCommand({ Bucket: LETTER_BUCKET })));
+    } finally {
+      s3.destroy();
+    }
+    ctx.log(`SNS, Connect, print and skip-trace stand-ins on ${url} (GET /local/outbox)`);
+
+    const routes: Record<string, LocalRoute> = {
+      'GET /local/outbox': async (_b, u) => ({
+        status: 200,
+        body: { items: outbox.list({ service: u.searchParams.get('service') ?? undefined, to: u.searchParams.get('to') ?? undefined, caseId: u.searchParams.get('caseId') ?? undefined }) },
+      }),
+      'POST /local/outbox/faults': async (body) => {
+        const p = parse(bodies.faults, body, 'send { "service": "sns|connect|print|skip-trace", "count": n }');
+        if (!p.ok) return p.error;
+        outbox.failNextRequests(p.value.service, p.value.count);
+        return { status: 200, body: p.value };
+      },
+      'POST /local/outbox/calls': async (body) => {
+        const p = parse(bodies.calls, body, 'send { "phone": "+44...", "outcomes": ["unanswered", "answered"] }');
+        if (!p.ok) return p.error;
+        outbox.arrangeCalls(p.value.phone, p.value.outcomes);
+        return { status: 200, body: p.value };
+      },
+      'POST /local/outbox/skip-trace': async (body) => {
+        const p = parse(bodies.skipTrace, body, 'send { "caseId": "...", "found": { "phone"?: "...", "email"?: "..." } }');
+        if (!p.ok) return p.error;
+        outbox.arrangeSkipTrace(p.value.caseId, p.value.found);
+        return { status: 200, body: p.value };
+      },
+    };
+    for (const [k, r] of Object.entries(routes)) ctx.addRoute(k, r);
+
+    return {
+      stop: () =>
+        new Promise<void>((resolve) => {
+          if (current === outbox) current = undefined;
+          server.close(() => resolve());
+          server.closeAllConnections();
+        }),
+    };
+  },
+};

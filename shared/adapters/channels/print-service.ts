@@ -1,0 +1,23 @@
+import { config } from '../config';
+import { postJson } from './http-json';
+
+export interface PrintJob {
+  /** Where the PDF is: the print service fetches it from there. */
+  bucket: string;
+  key: string;
+  recipient: { name: string; line1?: string; line2?: string; postcode?: string; city?: string; country?: string };
+  /** The same key is the same job: the print service deduplicates on it. */
+  idempotencyKey: string;
+}
+
+/**
+ * The print-service port: hands a stored letter to the print and post provider over its JSON
+ * API (`POST {PRINT_SERVICE_URL}/jobs`). Locally PRINT_SERVICE_URL points at the stand-in that
+ * records the job.
+ */
+export async function submitPrintJob(job: PrintJob): Promise<string> {
+  const base = config().PRINT_SERVICE_URL;
+  if (!base) throw new Error('PRINT_SERVICE_URL is not set; letters cannot be handed to the print service');
+  const out = await postJson<{ jobId?: string }>('print service', `${base}/jobs`, job, { 'idempotency-key': job.idempotencyKey });
+  return out.jobId ?? 'unknown';
+}

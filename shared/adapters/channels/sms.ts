@@ -1,0 +1,21 @@
+import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
+import { providerError } from './errors';
+
+let sns: SNSClient | undefined;
+
+/** Sends one SMS through SNS Publish (the local stand-in records it); returns the SNS message id. */
+export async function sendSms(phone: string, text: string): Promise<string> {
+  sns ??= new SNSClient({ maxAttempts: 3 });
+  try {
+    const out = await sns.send(
+      new PublishCommand({
+        PhoneNumber: phone,
+        Message: text,
+        MessageAttributes: { 'AWS.SNS.SMS.SMSType': { DataType: 'String', StringValue: 'Transactional' } },
+      }),
+    );
+    return out.MessageId ?? 'unknown';
+  } catch (e) {
+    throw providerError('SNS', e);
+  }
+}

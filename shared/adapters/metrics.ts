@@ -1,0 +1,12 @@
+import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
+
+/** One Powertools metrics instance per process: EMF lines in namespace Recoup (disabled locally with POWERTOOLS_METRICS_DISABLED). */
+export const metrics = new Metrics({ namespace: 'Recoup', serviceName: 'recoup' });
+
+/** Counts a message attempt by channel and outcome: MessagesSent, MessagesSkipped, MessagesFailed. */
+export function countMessage(channel: string, outcome: 'sent' | 'skipped' | 'failed' | 'duplicate'): void {
+  const name = { sent: 'MessagesSent', skipped: 'MessagesSkipped', failed: 'MessagesFailed', duplicate: 'MessagesDeduplicated' }[outcome];
+  const m = metrics.singleMetric();
+  m.addDimension('channel', channel);
+  m.addMetric(name, MetricUnit.Count, 1);
+}

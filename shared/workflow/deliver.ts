@@ -1,0 +1,195 @@
+import { createHash } from 'node:crypto';
+import { nowIso, todayIso } from '../adapters/clock';
+import { sendEmail } from '../adapters/channels/email';
+import { ProviderError, providerError } from '../adapters/channels/errors';
+import { renderLetterPdf, storeLetter } from '../adapters/channels/letters';
+import { submitPrintJob } from '../adapters/channels/print-service';
+import { sendSms } from '../adapters/channels/sms';
+import { startCall } from '../adapters/channels/connect';
+import { communications, timeline } from '../adapters/dynamo/case-repository';
+import { logger } from '../adapters/logger';
+import { countMessage } from '../adapters/metrics';
+import { balanceAsOf } from '../domain/ledger';
+import { guardSend, type SendIntent } from '../domain/send-guard';
+import { buildMergeView, findTemplate, renderMessage, type RenderedMessage } from '../domain/templates';
+import type { Communication } from '../schemas/case';
+import type { NodeType } from '../schemas/workflow';
+import { loadCaseContext, type CaseContext } from './case-context';
+
+/** A node to deliver: what workflow nodes and phase-change messages have in common. */
+export interface DeliveryNode {
+  type: NodeType;
+  template?: string;
+  title?: string;
+}
+
+export interface DeliveryRequest extends Omit<SendIntent, 'channel'> {
+  caseId: string;
+  node: DeliveryNode;
+  /** Idempotency key without the attempt: case, execution (or event) and node. */
+  key: string;
+  /** Shown on the communication: the workflow kind, or e.g. `closure`. */
+  workflow: string;
+  nodeIndex: number;
+  /** Attempt number (calls are retried as new attempts; every other node has one). */
+  attempt?: number;
+  /** A plan message about this instalment (merge fields `installment.*`). */
+  installmentIndex?: number;
+  /** The case context when the caller has it fresh (a phase change that just wrote it). */
+  context?: CaseContext;
+}
+
+export type DeliveryOutcome =
+  | { status: 'sent'; key: string; providerId: string; recipient?: string }
+  | { status: 'skipped'; key: string; reason: string }
+  /** The key was claimed before: this is a replay, nothing was sent now. */
+  | { status: 'duplicate'; key: string; previous: Communication['status'] }
+  /** Not sent and a retry cannot help (bad template, refused number): recorded as failed. */
+  | { status: 'failed'; key: string; reason: string };
+
+/** Thrown so Step Functions retries: the provider refused for now, nothing left. */
+export class ProviderUnavailableError extends Error {
+  override name = 'Recoup.ProviderUnavailable';
+}
+
+const CHANNEL_WORD: Record<NodeType, string> = { email: 'email', sms: 'SMS', voice: 'voice call', call: 'call-centre call', letter: 'letter', ticket: 'ticket' };
+
+/**
+ * Delivers one node to the debtor, at most once per key:
+ * re-read the case and guard (phase, current run, hold, closed, contact) -> claim the
+ * idempotency key -> render -> send -> settle the communication and add a timeline entry.
+ * A skip is recorded with its reason. A provider that refuses for now leaves the claim
+ * `failed` and throws ProviderUnavailableError, so the retry may claim it again and send; an
+ * outcome we cannot know (no answer) is recorded `unknown` and never retried.
+ */
+export async function deliver(req: DeliveryRequest): Promise<DeliveryOutcome> {
+  const ctx = req.context ?? (await loadCaseContext(req.caseId));
+  const attempt = req.attempt ?? 1;
+  const key = `${req.key}:${attempt}`;
+  const channel = req.node.type;
+  const base: Communication = {
+    key,
+    at: nowIso(),
+    channel,
+    workflow: req.workflow,
+    node: req.nodeIndex,
+    attempt,
+    ...(req.node.template ? { template: req.node.template } : {}),
+    status: 'sending',
+  };
+
+  const guard = guardSend(ctx.c, { ...req, channel });
+  if (!guard.send) {
+    const claimed = await communications.claim(req.caseId, { ...base, status: 'skipped', reason: guard.reason });
+    if (!claimed) return duplicate(req.caseId, key, channel);
+    await timeline.append(req.caseId, { type: 'message_skipped', message: `${CHANNEL_WORD[channel]} skipped: ${guard.reason}`, data: { key, channel, workflow: req.workflow, node: req.nodeIndex, reason: guard.reason } });
+    countMessage(channel, 'skipped');
+    return { status: 'skipped', key, reason: guard.reason };
+  }
+  const recipient = guard.recipient;
+  const claim: Communication = { ...base, ...(recipient ? { recipient } : {}) };
+  if (!(await communications.claim(req.caseId, claim)) && !(await communications.reclaimFailed(req.caseId, claim))) {
+    return duplicate(req.caseId, key, channel);
+  }
+
+  let rendered: RenderedMessage;
+  try {
+    rendered = render(ctx, req);
+  } catch (e) {
+    // A template problem is permanent: retrying renders the same. Recorded so an operator fixes the template.
+    return fail(req, key, channel, `cannot render: ${(e as Error).message}`);
+  }
+
+  let providerId: string;
+  try {
+    providerId = await send(ctx, req, key, recipient, rendered);
+  } catch (e) {
+    const pe = e instanceof ProviderError ? e : providerError(channel, e);
+    if (pe.kind === 'permanent') return fail(req, key, channel, pe.message);
+    if (pe.kind === 'ambiguous') {
+      await communications.settle(req.caseId, key, { status: 'unknown', reason: `${pe.message}; not retried, so the debtor never gets it twice` });
+      await timeline.append(req.caseId, { type: 'message_unknown', message: `${CHANNEL_WORD[channel]} outcome unknown: ${pe.message}`, data: { key, channel } });
+      countMessage(channel, 'failed');
+      return { status: 'failed', key, reason: pe.message };
+    }
+    await communications.settle(req.caseId, key, { status: 'failed', reason: `${pe.message} (will be retried)` });
+    await timeline.append(req.caseId, { type: 'message_failed', message: `${CHANNEL_WORD[channel]} not sent: ${pe.message}; retrying`, data: { key, channel, retry: true } });
+    countMessage(channel, 'failed');
+    throw new ProviderUnavailableError(pe.message);
+  }
+
+  await communications.settle(req.caseId, key, { status: 'sent', providerId });
+  const what = req.node.template ? ` (${req.node.template})` : req.node.title ? `: ${req.node.title}` : '';
+  await timeline.append(req.caseId, {
+    type: channel === 'ticket' ? 'ticket_created' : 'message_sent',
+    message: channel === 'ticket' ? `ticket for an operator${what}: ${rendered.subject ?? rendered.text.slice(0, 200)}` : `${CHANNEL_WORD[channel]} sent${recipient ? ` to ${recipient}` : ''}${what}`,
+    data: { key, channel, workflow: req.workflow, node: req.nodeIndex, attempt, providerId },
+  });
+  countMessage(channel, 'sent');
+  return { status: 'sent', key, providerId, ...(recipient ? { recipient } : {}) };
+}
+
+async function duplicate(caseId: string, key: string, channel: NodeType): Promise<DeliveryOutcome> {
+  const previous = await communications.get(caseId, key);
+  countMessage(channel, 'duplicate');
+  logger.info('send replayed; not sent again', { key, previous: previous?.status });
+  return { status: 'duplicate', key, previous: previous?.status ?? 'unknown' };
+}
+
+async function fail(req: DeliveryRequest, key: string, channel: NodeType, reason: string): Promise<DeliveryOutcome> {
+  await communications.settle(req.caseId, key, { status: 'failed', reason });
+  await timeline.append(req.caseId, { type: 'message_failed', message: `${CHANNEL_WORD[channel]} not sent: ${reason}`, data: { key, channel } });
+  countMessage(channel, 'failed');
+  return { status: 'failed', key, reason };
+}
+
+function render(ctx: CaseContext, req: DeliveryRequest): RenderedMessage {
+  const { node } = req;
+  if (node.type === 'ticket' && !node.template) return { subject: node.title ?? 'follow up the case', text: node.title ?? 'follow up the case' };
+  const name = node.template!;
+  const { template } = findTemplate(name, { client: ctx.client, entity: ctx.entity });
+  const view = buildMergeView({
+    case: ctx.c,
+    balance: balanceAsOf(ctx.c.ledger, todayIso()),
+    client: ctx.client,
+    entity: ctx.entity,
+    plan: ctx.c.paymentPlan,
+    installmentIndex: req.installmentIndex,
+    today: todayIso(),
+  });
+  const out = renderMessage(template, node.type, view, name);
+  return node.type === 'ticket' && node.title ? { ...out, subject: node.title } : out;
+}
+
+async function send(ctx: CaseContext, req: DeliveryRequest, key: string, recipient: string | undefined, m: RenderedMessage): Promise<string> {
+  const { c, client, entity } = ctx;
+  switch (req.node.type) {
+    case 'email': {
+      const from = entity?.senderEmail;
+      if (!from) throw new ProviderError(`client ${client.clientId} has no business entity with a sender email; set settings.businessEntityId`, 'permanent', 'SES');
+      return sendEmail({ from, replyTo: entity?.replyTo, to: recipient!, subject: m.subject ?? '', text: m.text, html: m.html, tags: { caseId: c.caseId, workflow: req.workflow } });
+    }
+    case 'sms':
+      return sendSms(recipient!, m.text);
+    case 'voice':
+    case 'call':
+      return startCall({ purpose: req.node.type, phone: recipient!, script: m.text, attributes: { caseId: c.caseId, workflow: req.workflow, node: String(req.nodeIndex) }, idempotencyKey: key });
+    case 'letter': {
+      const a = c.debtor.address;
+      const ea = entity?.address;
+      const pdf = await renderLetterPdf({
+        sender: { name: entity?.name ?? client.companyInfo.name, address: [ea?.line1, ea?.line2, [ea?.postcode, ea?.city].filter(Boolean).join(' '), ea?.country].filter((x): x is string => Boolean(x)) },
+        recipient: { name: c.debtor.name, address: [a.line1, a.line2, [a.postcode, a.city].filter(Boolean).join(' '), a.country].filter((x): x is string => Boolean(x)) },
+        date: todayIso(),
+        subject: m.subject ?? `Reference ${c.clientCaseNumber ?? c.caseId}`,
+        body: m.text,
+        footer: entity?.emailFooter,
+      });
+      const stored = await storeLetter(`letters/${c.caseId}/${createHash('sha256').update(key).digest('hex').slice(0, 24)}.pdf`, pdf);
+      return submitPrintJob({ ...stored, recipient: { name: c.debtor.name, ...a }, idempotencyKey: key });
+    }
+    case 'ticket':
+      // The communication and timeline entry are the operator's task list on the case.
+      return `ticket-${createHash('sha256').update(key).digest('hex').slice(0, 16)}`;
+  }
+}

@@ -1,0 +1,100 @@
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { BatchWriteCommand, DeleteCommand, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { todayIso } from '../adapters/clock';
+import { config } from '../adapters/config';
+import { dynamo } from '../adapters/dynamo/client';
+import { cases, timeline } from '../adapters/dynamo/case-repository';
+import { skipTrace } from '../adapters/channels/skip-trace';
+import { logger } from '../adapters/logger';
+import { addDays } from '../domain/dates';
+import type { CaseContext } from './case-context';
+import { changePhase } from './phase-change';
+
+/**
+ * Enrichment (skip tracing) at the client's interval: attempt k of `attempts` is due
+ * `k * intervalDays` after the case started. Each due attempt is an item in a per-day partition
+ * (`ENRICH#<date>`), written once when outreach first starts, so the daily sweep reads only what
+ * is due that day instead of scanning every case.
+ */
+const dueKey = (date: string, caseId: string, attempt: number) => ({ pk: `ENRICH#${date}`, sk: `${caseId}#${attempt}` });
+const SWEEP_KEY = { pk: 'SWEEP#enrichment', sk: 'SWEEP' };
+
+export async function registerEnrichment(ctx: CaseContext): Promise<void> {
+  const { intervalDays, attempts } = ctx.client.settings.enrichment;
+  if (attempts <= 0) return;
+  const start = ctx.c.createdAt.slice(0, 10);
+  const items = Array.from({ length: attempts }, (_, i) => {
+    const date = addDays(start, intervalDays * (i + 1));
+    return { PutRequest: { Item: { ...dueKey(date, ctx.c.caseId, i + 1), type: 'enrichment_due', caseId: ctx.c.caseId, attempt: i + 1, of: attempts, dueDate: date } } };
+  });
+  // Re-registering writes the same items: harmless.
+  for (let i = 0; i < items.length; i += 25) {
+    let batch: typeof items = items.slice(i, i + 25);
+    for (let round = 0; batch.length && round < 8; round++) {
+      const out = await dynamo().send(new BatchWriteCommand({ RequestItems: { [config().TABLE_NAME]: batch } }));
+      batch = (out.UnprocessedItems?.[config().TABLE_NAME] ?? []) as typeof items;
+    }
+  }
+}
+
+export interface SweepReport {
+  days: string[];
+  due: number;
+  looked: number;
+  found: number;
+  skipped: number;
+}
+
+/**
+ * The daily sweep: every day since the last sweep up to today, each due attempt is taken (the
+ * item is deleted before the paid lookup, so a lookup is never bought twice), the provider asked,
+ * and new contact data handed to the phase machine (`enriched`), which starts the retry workflow.
+ */
+export async function sweepEnrichment(maxDays = 31): Promise<SweepReport> {
+  const today = todayIso();
+  const table = config().TABLE_NAME;
+  const state = await dynamo().send(new GetCommand({ TableName: table, Key: SWEEP_KEY, ConsistentRead: true }));
+  const last = (state.Item?.lastDate as string | undefined) ?? addDays(today, -1);
+  const days: string[] = [];
+  for (let d = addDays(last, 1); d <= today && days.length < maxDays; d = addDays(d, 1)) days.push(d);
+  const report: SweepReport = { days, due: 0, looked: 0, found: 0, skipped: 0 };
+  for (const day of days) {
+    let start: Record<string, unknown> | undefined;
+    do {
+      const page = await dynamo().send(new QueryCommand({ TableName: table, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': `ENRICH#${day}` }, ExclusiveStartKey: start }));
+      for (const item of page.Items ?? []) {
+        report.due++;
+        await enrichOne(item as { pk: string; sk: string; caseId: string; attempt: number; of: number }, report);
+      }
+      start = page.LastEvaluatedKey;
+    } while (start);
+    await dynamo().send(new PutCommand({ TableName: table, Item: { ...SWEEP_KEY, type: 'sweep', lastDate: day } }));
+  }
+  return report;
+}
+
+async function enrichOne(item: { pk: string; sk: string; caseId: string; attempt: number; of: number }, report: SweepReport): Promise<void> {
+  try {
+    await dynamo().send(new DeleteCommand({ TableName: config().TABLE_NAME, Key: { pk: item.pk, sk: item.sk }, ConditionExpression: 'attribute_exists(pk)' }));
+  } catch (e) {
+    if (e instanceof ConditionalCheckFailedException) return; // another sweep took it
+    throw e;
+  }
+  const c = await cases.find(item.caseId);
+  // Enrichment only helps while we are trying to reach the debtor.
+  if (!c || (c.phase !== 'outreach' && c.phase !== 'retry')) {
+    report.skipped++;
+    return;
+  }
+  report.looked++;
+  let found;
+  try {
+    found = await skipTrace(c.caseId, c.debtor);
+  } catch (e) {
+    logger.warn('skip trace failed', { caseId: c.caseId, attempt: item.attempt, error: (e as Error).message });
+    await timeline.append(c.caseId, { type: 'enrichment_failed', message: `skip trace attempt ${item.attempt} of ${item.of} failed: ${(e as Error).message}` });
+    return;
+  }
+  const r = await changePhase(c.caseId, { type: 'enriched', contacts: found, source: `skip trace attempt ${item.attempt} of ${item.of}` });
+  if (r.ok && r.result.case.phase === 'retry' && r.result.actions.some((a) => a.type === 'start_workflow')) report.found++;
+}

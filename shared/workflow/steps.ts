@@ -1,0 +1,148 @@
+import { z } from 'zod';
+import { communications, timeline } from '../adapters/dynamo/case-repository';
+import { callState } from '../adapters/channels/connect';
+import { ProviderError } from '../adapters/channels/errors';
+import { metrics } from '../adapters/metrics';
+import { ValidationError } from '../errors';
+import { WORKFLOW_KINDS, NODE_TYPES, type NodeType, type WorkflowKind } from '../schemas/workflow';
+import { loadCaseContext } from './case-context';
+import { deliver, ProviderUnavailableError, type DeliveryOutcome } from './deliver';
+import { changePhase } from './phase-change';
+
+/** The input of every step task: what the Map's ItemSelector passes (see state-machines/). */
+export const stepEventSchema = z.object({
+  caseId: z.string().min(1),
+  kind: z.enum(WORKFLOW_KINDS),
+  seq: z.number().int().min(1),
+  execution: z.string().min(1),
+  step: z.object({
+    at: z.string(),
+    index: z.number().int().min(0),
+    node: z.object({ type: z.string(), template: z.string().optional(), title: z.string().optional(), on: z.string().optional() }).passthrough(),
+    installmentIndex: z.number().int().min(0).optional(),
+    planStep: z.enum(['agreed', 'reminder', 'due_check']).optional(),
+  }),
+  failure: z.object({ Error: z.string().optional(), Cause: z.string().optional() }).optional(),
+});
+export type StepEvent = z.infer<typeof stepEventSchema>;
+
+export function parseStep(event: unknown): StepEvent {
+  const p = stepEventSchema.safeParse(event);
+  if (!p.success) throw new ValidationError(`step input is invalid: ${p.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+  return p.data;
+}
+
+const stepKey = (e: StepEvent) => `${e.caseId}:${e.execution}:${e.step.index}`;
+
+/** Timed workflows remember how far they got, so a release continues after the last step done. */
+async function markStepDone(e: StepEvent): Promise<void> {
+  if (e.kind === 'paymentPlan') return; // the plan's progress is its instalments
+  await changePhase(e.caseId, { type: 'step_done', kind: e.kind, index: e.step.index, executionName: e.execution });
+}
+
+export interface StepResult {
+  status: DeliveryOutcome['status'] | 'answered' | 'unanswered' | 'gave_up';
+  reason?: string;
+}
+
+/** A channel step: deliver the node (guarded, idempotent), then record progress. */
+export async function runChannelStep(event: unknown, channel: NodeType): Promise<StepResult> {
+  const e = parseStep(event);
+  try {
+    if (e.step.node.type !== channel) throw new ValidationError(`the ${channel} task got a ${e.step.node.type} node; check the Choice state`);
+    const out = await deliver({
+      caseId: e.caseId,
+      node: { type: channel, template: e.step.node.template, title: e.step.node.title },
+      key: stepKey(e),
+      workflow: e.kind,
+      nodeIndex: e.step.index,
+      kind: e.kind,
+      execution: e.execution,
+      installmentIndex: e.step.installmentIndex,
+      ...(e.step.planStep === 'reminder' && e.step.installmentIndex !== undefined ? { reminderFor: e.step.installmentIndex } : {}),
+    });
+    await markStepDone(e);
+    return { status: out.status, ...('reason' in out ? { reason: out.reason } : {}) };
+  } finally {
+    metrics.publishStoredMetrics();
+  }
+}
+
+/** Thrown after a call was placed: the Retry policy brings the task back to read its outcome. */
+export class CallOutcomePendingError extends Error {
+  override name = 'Recoup.CallOutcomePending';
+}
+
+/**
+ * A voice or call-centre step. Each invocation reads how the last placed call went: answered
+ * ends the step; unanswered or failed places the next attempt (a new idempotency key) while
+ * attempts are left (1 + the effective maxPhoneCallRetries), then throws CallOutcomePending so
+ * the state's Retry comes back to read that call's outcome.
+ */
+export async function runCallStep(event: unknown, channel: 'voice' | 'call'): Promise<StepResult> {
+  const e = parseStep(event);
+  try {
+    if (e.step.node.type !== channel) throw new ValidationError(`the ${channel} task got a ${e.step.node.type} node; check the Choice state`);
+    const key = stepKey(e);
+    const attempts = (await communications.listByKeyPrefix(e.caseId, `${key}:`)).sort((a, b) => a.attempt - b.attempt);
+    const last = attempts.at(-1);
+    const place = async (attempt: number): Promise<StepResult> => {
+      const out = await deliver({ caseId: e.caseId, node: { type: channel, template: e.step.node.template }, key, attempt, workflow: e.kind, nodeIndex: e.step.index, kind: e.kind, execution: e.execution });
+      if (out.status === 'sent') throw new CallOutcomePendingError(`call attempt ${attempt} placed (${out.providerId}); its outcome is read on the next try`);
+      await markStepDone(e);
+      return { status: out.status, ...('reason' in out ? { reason: out.reason } : {}) };
+    };
+    if (!last) return await place(1);
+    if (last.status !== 'sent' || !last.providerId || last.reason) {
+      // Skipped, failed, or already settled: nothing more to do for this step.
+      await markStepDone(e);
+      return { status: last.status === 'skipped' ? 'skipped' : 'failed', reason: last.reason };
+    }
+    let state;
+    try {
+      state = await callState(last.providerId);
+    } catch (err) {
+      if (err instanceof ProviderError && err.kind !== 'permanent') throw new ProviderUnavailableError(err.message);
+      throw err;
+    }
+    if (state === 'in_progress') throw new CallOutcomePendingError(`call attempt ${last.attempt} is still in progress`);
+    if (state === 'answered') {
+      await communications.settle(e.caseId, last.key, { status: 'sent', reason: 'answered' });
+      await timeline.append(e.caseId, { type: 'call_answered', message: `${channel === 'voice' ? 'voice call' : 'call-centre call'} answered (attempt ${last.attempt})`, data: { key: last.key } });
+      await markStepDone(e);
+      return { status: 'answered' };
+    }
+    await communications.settle(e.caseId, last.key, { status: 'failed', reason: state === 'unanswered' ? 'not answered' : 'call failed' });
+    const ctx = await loadCaseContext(e.caseId);
+    const maxAttempts = 1 + ctx.settings.maxPhoneCallRetries;
+    if (last.attempt < maxAttempts) {
+      await timeline.append(e.caseId, { type: 'call_unanswered', message: `call attempt ${last.attempt} of ${maxAttempts} ${state === 'unanswered' ? 'not answered' : 'failed'}; calling again`, data: { key: last.key } });
+      return await place(last.attempt + 1);
+    }
+    await timeline.append(e.caseId, { type: 'call_gave_up', message: `call ${state === 'unanswered' ? 'not answered' : 'failed'} after ${last.attempt} attempt(s) (1 + ${ctx.settings.maxPhoneCallRetries} retries); no more calls for this node`, data: { key: last.key } });
+    await markStepDone(e);
+    return { status: 'gave_up' };
+  } finally {
+    metrics.publishStoredMetrics();
+  }
+}
+
+/** After a step failed for good (retries spent) or had an unknown node type: record it and let the walk go on. */
+export async function recordStepFailure(event: unknown): Promise<StepResult> {
+  const e = parseStep(event);
+  const known = (NODE_TYPES as readonly string[]).includes(e.step.node.type) || e.step.node.type === 'check';
+  const why = known ? `${e.failure?.Error ?? 'error'}: ${e.failure?.Cause ?? 'no cause given'}` : `unknown node type "${e.step.node.type}"`;
+  await timeline.append(e.caseId, {
+    type: 'step_failed',
+    message: `${e.kind} step ${e.step.index + 1} (${e.step.node.type}) failed and was given up: ${why.slice(0, 500)}`,
+    data: { execution: e.execution, index: e.step.index, error: e.failure?.Error },
+  });
+  const m = metrics.singleMetric();
+  m.addDimension('kind', e.kind);
+  m.addMetric('StepsFailed', 'Count', 1);
+  metrics.publishStoredMetrics();
+  await markStepDone(e);
+  return { status: 'failed', reason: why };
+}
+
+export type { WorkflowKind };
