@@ -151,7 +151,8 @@ interface PendingChunk {
 class FileImport {
   private readonly chunkRows = config().IMPORT_CHUNK_ROWS;
   private readonly rowSchema;
-  /** True for the first chunk after a resume: it may find its own earlier, unfinished writes. */
+  /** Rows up to here may have been written by an earlier, interrupted attempt (a crash mid-chunk). */
+  private readonly recoverUpTo: number;
   private recovering: boolean;
 
   constructor(
@@ -162,6 +163,8 @@ class FileImport {
     private readonly opts: RunOptions,
   ) {
     this.rowSchema = csvRowSchema(client.finances.currency);
+    // Chunk sizes may differ between attempts, so look out for earlier writes over the largest chunk there can be.
+    this.recoverUpTo = record.checkpoint ? record.checkpoint.row + 20_000 : 0;
     this.recovering = record.checkpoint !== undefined;
   }
 
@@ -251,7 +254,7 @@ class FileImport {
         if (!(e instanceof ConflictError) || attempt >= 5) throw e;
       }
     }
-    this.recovering = false;
+    this.recovering = chunk.lastRow < this.recoverUpTo;
 
     const outcomes = [...plan.outcomes, ...chunk.rejected].sort((a, b) => a.row - b.row);
     const counts = { ...this.record.counts };
