@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import { nowIso } from '../adapters/clock';
+import { cases } from '../adapters/dynamo/case-repository';
 import { logger } from '../adapters/logger';
+import { ConflictError } from '../errors';
 import { planSchedule } from '../domain/payment-plan';
 import { breathingSpaceEndsAt, resumeSchedule, splitForExecutionLimits, timedSchedule } from '../domain/schedule';
 import { WORKFLOW_KINDS, type WorkflowKind } from '../schemas/workflow';
@@ -62,7 +64,7 @@ export async function scheduleRun(event: unknown): Promise<RunSchedule> {
   }
 
   const nodes = settings.workflows[kind];
-  const progress = c.progress[kind];
+  const progress = c.progress[kind] ?? (await initProgress(e.caseId, kind));
   const steps = progress ? resumeSchedule(progress, nodes, { now }) : timedSchedule({ startedAt: c.workflow.startedAt, nodes });
   const items: StepItem[] = steps.map((s) => ({ at: s.at, index: s.index, node: s.node }));
 
@@ -75,6 +77,25 @@ export async function scheduleRun(event: unknown): Promise<RunSchedule> {
     return { ...split(items.filter((s) => s.at < endsAt), now), endsAt };
   }
   return split(items, now);
+}
+
+/**
+ * A run started without recorded progress (cases created by the importer start their first run
+ * directly): record it now, so steps done are counted and a hold can resume where it stopped.
+ */
+async function initProgress(caseId: string, kind: WorkflowKind) {
+  for (let attempt = 1; ; attempt++) {
+    const c = await cases.get(caseId);
+    const existing = c.progress[kind];
+    if (existing) return existing;
+    const progress = { startedAt: c.workflow?.startedAt ?? nowIso(), nextNode: 0, shiftMs: 0 };
+    try {
+      await cases.replace({ ...c, progress: { ...c.progress, [kind]: progress } });
+      return progress;
+    } catch (e) {
+      if (!(e instanceof ConflictError) || attempt >= 5) throw e;
+    }
+  }
 }
 
 function split(items: StepItem[], now: string): RunSchedule {

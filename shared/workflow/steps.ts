@@ -48,24 +48,20 @@ export interface StepResult {
 /** A channel step: deliver the node (guarded, idempotent), then record progress. */
 export async function runChannelStep(event: unknown, channel: NodeType): Promise<StepResult> {
   const e = parseStep(event);
-  try {
-    if (e.step.node.type !== channel) throw new ValidationError(`the ${channel} task got a ${e.step.node.type} node; check the Choice state`);
-    const out = await deliver({
-      caseId: e.caseId,
-      node: { type: channel, template: e.step.node.template, title: e.step.node.title },
-      key: stepKey(e),
-      workflow: e.kind,
-      nodeIndex: e.step.index,
-      kind: e.kind,
-      execution: e.execution,
-      installmentIndex: e.step.installmentIndex,
-      ...(e.step.planStep === 'reminder' && e.step.installmentIndex !== undefined ? { reminderFor: e.step.installmentIndex } : {}),
-    });
-    await markStepDone(e);
-    return { status: out.status, ...('reason' in out ? { reason: out.reason } : {}) };
-  } finally {
-    metrics.publishStoredMetrics();
-  }
+  if (e.step.node.type !== channel) throw new ValidationError(`the ${channel} task got a ${e.step.node.type} node; check the Choice state`);
+  const out = await deliver({
+    caseId: e.caseId,
+    node: { type: channel, template: e.step.node.template, title: e.step.node.title },
+    key: stepKey(e),
+    workflow: e.kind,
+    nodeIndex: e.step.index,
+    kind: e.kind,
+    execution: e.execution,
+    installmentIndex: e.step.installmentIndex,
+    ...(e.step.planStep === 'reminder' && e.step.installmentIndex !== undefined ? { reminderFor: e.step.installmentIndex } : {}),
+  });
+  await markStepDone(e);
+  return { status: out.status, ...('reason' in out ? { reason: out.reason } : {}) };
 }
 
 /** Thrown after a call was placed: the Retry policy brings the task back to read its outcome. */
@@ -81,50 +77,46 @@ export class CallOutcomePendingError extends Error {
  */
 export async function runCallStep(event: unknown, channel: 'voice' | 'call'): Promise<StepResult> {
   const e = parseStep(event);
-  try {
-    if (e.step.node.type !== channel) throw new ValidationError(`the ${channel} task got a ${e.step.node.type} node; check the Choice state`);
-    const key = stepKey(e);
-    const attempts = (await communications.listByKeyPrefix(e.caseId, `${key}:`)).sort((a, b) => a.attempt - b.attempt);
-    const last = attempts.at(-1);
-    const place = async (attempt: number): Promise<StepResult> => {
-      const out = await deliver({ caseId: e.caseId, node: { type: channel, template: e.step.node.template }, key, attempt, workflow: e.kind, nodeIndex: e.step.index, kind: e.kind, execution: e.execution });
-      if (out.status === 'sent') throw new CallOutcomePendingError(`call attempt ${attempt} placed (${out.providerId}); its outcome is read on the next try`);
-      await markStepDone(e);
-      return { status: out.status, ...('reason' in out ? { reason: out.reason } : {}) };
-    };
-    if (!last) return await place(1);
-    if (last.status !== 'sent' || !last.providerId || last.reason) {
-      // Skipped, failed, or already settled: nothing more to do for this step.
-      await markStepDone(e);
-      return { status: last.status === 'skipped' ? 'skipped' : 'failed', reason: last.reason };
-    }
-    let state;
-    try {
-      state = await callState(last.providerId);
-    } catch (err) {
-      if (err instanceof ProviderError && err.kind !== 'permanent') throw new ProviderUnavailableError(err.message);
-      throw err;
-    }
-    if (state === 'in_progress') throw new CallOutcomePendingError(`call attempt ${last.attempt} is still in progress`);
-    if (state === 'answered') {
-      await communications.settle(e.caseId, last.key, { status: 'sent', reason: 'answered' });
-      await timeline.append(e.caseId, { type: 'call_answered', message: `${channel === 'voice' ? 'voice call' : 'call-centre call'} answered (attempt ${last.attempt})`, data: { key: last.key } });
-      await markStepDone(e);
-      return { status: 'answered' };
-    }
-    await communications.settle(e.caseId, last.key, { status: 'failed', reason: state === 'unanswered' ? 'not answered' : 'call failed' });
-    const ctx = await loadCaseContext(e.caseId);
-    const maxAttempts = 1 + ctx.settings.maxPhoneCallRetries;
-    if (last.attempt < maxAttempts) {
-      await timeline.append(e.caseId, { type: 'call_unanswered', message: `call attempt ${last.attempt} of ${maxAttempts} ${state === 'unanswered' ? 'not answered' : 'failed'}; calling again`, data: { key: last.key } });
-      return await place(last.attempt + 1);
-    }
-    await timeline.append(e.caseId, { type: 'call_gave_up', message: `call ${state === 'unanswered' ? 'not answered' : 'failed'} after ${last.attempt} attempt(s) (1 + ${ctx.settings.maxPhoneCallRetries} retries); no more calls for this node`, data: { key: last.key } });
+  if (e.step.node.type !== channel) throw new ValidationError(`the ${channel} task got a ${e.step.node.type} node; check the Choice state`);
+  const key = stepKey(e);
+  const attempts = (await communications.listByKeyPrefix(e.caseId, `${key}:`)).sort((a, b) => a.attempt - b.attempt);
+  const last = attempts.at(-1);
+  const place = async (attempt: number): Promise<StepResult> => {
+    const out = await deliver({ caseId: e.caseId, node: { type: channel, template: e.step.node.template }, key, attempt, workflow: e.kind, nodeIndex: e.step.index, kind: e.kind, execution: e.execution });
+    if (out.status === 'sent') throw new CallOutcomePendingError(`call attempt ${attempt} placed (${out.providerId}); its outcome is read on the next try`);
     await markStepDone(e);
-    return { status: 'gave_up' };
-  } finally {
-    metrics.publishStoredMetrics();
+    return { status: out.status, ...('reason' in out ? { reason: out.reason } : {}) };
+  };
+  if (!last) return await place(1);
+  if (last.status !== 'sent' || !last.providerId || last.reason) {
+    // Skipped, failed, or already settled: nothing more to do for this step.
+    await markStepDone(e);
+    return { status: last.status === 'skipped' ? 'skipped' : 'failed', reason: last.reason };
   }
+  let state;
+  try {
+    state = await callState(last.providerId);
+  } catch (err) {
+    if (err instanceof ProviderError && err.kind !== 'permanent') throw new ProviderUnavailableError(err.message);
+    throw err;
+  }
+  if (state === 'in_progress') throw new CallOutcomePendingError(`call attempt ${last.attempt} is still in progress`);
+  if (state === 'answered') {
+    await communications.settle(e.caseId, last.key, { status: 'sent', reason: 'answered' });
+    await timeline.append(e.caseId, { type: 'call_answered', message: `${channel === 'voice' ? 'voice call' : 'call-centre call'} answered (attempt ${last.attempt})`, data: { key: last.key } });
+    await markStepDone(e);
+    return { status: 'answered' };
+  }
+  await communications.settle(e.caseId, last.key, { status: 'failed', reason: state === 'unanswered' ? 'not answered' : 'call failed' });
+  const ctx = await loadCaseContext(e.caseId);
+  const maxAttempts = 1 + ctx.settings.maxPhoneCallRetries;
+  if (last.attempt < maxAttempts) {
+    await timeline.append(e.caseId, { type: 'call_unanswered', message: `call attempt ${last.attempt} of ${maxAttempts} ${state === 'unanswered' ? 'not answered' : 'failed'}; calling again`, data: { key: last.key } });
+    return await place(last.attempt + 1);
+  }
+  await timeline.append(e.caseId, { type: 'call_gave_up', message: `call ${state === 'unanswered' ? 'not answered' : 'failed'} after ${last.attempt} attempt(s) (1 + ${ctx.settings.maxPhoneCallRetries} retries); no more calls for this node`, data: { key: last.key } });
+  await markStepDone(e);
+  return { status: 'gave_up' };
 }
 
 /** After a step failed for good (retries spent) or had an unknown node type: record it and let the walk go on. */
@@ -140,7 +132,6 @@ export async function recordStepFailure(event: unknown): Promise<StepResult> {
   const m = metrics.singleMetric();
   m.addDimension('kind', e.kind);
   m.addMetric('StepsFailed', 'Count', 1);
-  metrics.publishStoredMetrics();
   await markStepDone(e);
   return { status: 'failed', reason: why };
 }
