@@ -1,0 +1,106 @@
+/**
+ * `npm run bench:import`: imports generated case files into a fresh local stack and, in the same
+ * run and the same dynalite, BatchWrites as many raw items as the file has rows. Prints rows/s
+ * for both, their ratio (goal: import >= 0.85 of raw), DynamoDB items written per row, and the
+ * importer's peak memory for 10k and 100k rows (it should not grow with the file).
+ * Options: `-- --rows 100000` (the large file), `--small 10000`.
+ */
+import { spawn } from 'node:child_process';
+import { createWriteStream, mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { once } from 'node:events';
+import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { createReadStream } from 'node:fs';
+import { startLocalStack } from '../infra/local/stack';
+import { dropBucket } from '../shared/adapters/drop-bucket';
+
+const arg = (name: string, fallback: number) => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i > 0 ? Number(process.argv[i + 1]) : fallback;
+};
+const LARGE = arg('rows', 100_000);
+const SMALL = arg('small', 10_000);
+
+/** About 1.5 invoices per debtor: half the debtors have two, mostly close together in the file, some far apart. */
+async function generate(path: string, rows: number): Promise<void> {
+  const out = createWriteStream(path);
+  out.write('client_case_number,debtor_name,debtor_email,debtor_phone,debtor_address_line1,debtor_postcode,debtor_city,invoice_number,invoice_date,due_date,amount,description\n');
+  let written = 0;
+  let debtor = 0;
+  const later: { at: number; line: string }[] = [];
+  let seed = 42;
+  const rand = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+  while (written < rows) {
+    while (later.length && later[0]!.at <= written && written < rows) {
+      out.write(later.shift()!.line);
+      written++;
+    }
+    if (written >= rows) break;
+    const d = debtor++;
+    const phone = rand() < 0.7 ? `07700 ${String(900000 + (d % 99999)).padStart(6, '0')}` : '';
+    const email = rand() < 0.9 ? `debtor${d}@example.com` : '';
+    const line = (k: number) =>
+      `C${d},"Debtor ${d}, Ltd",${email},${phone},${d} High Street,N${d % 90} ${d % 9}AB,London,INV-${d}-${k},2025-11-01,2025-12-01,${(d % 5000) + 10}.${String(d % 100).padStart(2, '0')},"Services, November"\n`;
+    out.write(line(0));
+    written++;
+    if (rand() < 0.5) {
+      const gap = rand() < 0.9 ? 1 + Math.floor(rand() * 200) : 1 + Math.floor(rand() * rows);
+      later.push({ at: written + gap, line: line(1) });
+      later.sort((a, b) => a.at - b.at);
+    }
+  }
+  out.end();
+  await once(out, 'finish');
+}
+
+function worker(args: string[], env: Record<string, string> = {}): Promise<any> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'bench/import-worker.ts', ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
+    let out = '';
+    child.stdout.on('data', (c) => (out += c));
+    child.on('exit', (code) => (code === 0 ? resolve(JSON.parse(out.trim().split('\n').pop()!)) : reject(new Error(`worker exited ${code}: ${out}`))));
+  });
+}
+
+async function main(): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'recoup-bench-'));
+  mkdirSync('.bench', { recursive: true });
+  const stack = await startLocalStack({ dataDir: dir, inMemory: true, ports: { api: 0, s3: 0, dynamo: 0, ses: 0 }, plugins: [], startTime: new Date('2026-01-05T09:00:00.000Z') });
+  const s3 = new S3Client({ endpoint: stack.urls.s3, forcePathStyle: true, region: 'eu-west-1', credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' }, requestChecksumCalculation: 'WHEN_REQUIRED' });
+  try {
+    const results: Record<number, any> = {};
+    for (const rows of [SMALL, LARGE]) {
+      // A client per file, so the second file's invoice numbers are new to its client.
+      const clientRes = await fetch(`${stack.urls.api}/clients`, { method: 'POST', headers: { authorization: `Bearer ${stack.adminToken}`, 'content-type': 'application/json' }, body: JSON.stringify({ companyInfo: { name: 'Bench Ltd', address: { country: 'GB' } }, finances: { currency: 'EUR' } }) });
+      const { clientId } = (await clientRes.json()) as { clientId: string };
+      const path = join('.bench', `cases-${rows}.csv`);
+      await generate(path, rows);
+      const key = `${clientId}/bench-${rows}.csv`;
+      await s3.send(new PutObjectCommand({ Bucket: 'recoup-drop', Key: key, Body: createReadStream(path), ContentLength: statSync(path).size }));
+      const head = (await dropBucket.head('recoup-drop', key))!;
+      const event = { Records: [{ eventName: 'ObjectCreated:Put', s3: { bucket: { name: 'recoup-drop' }, object: { key, eTag: head.etag } } }] };
+      const imp = await worker(['import'], { BENCH_EVENT: JSON.stringify(event) });
+      const raw = await worker(['raw', String(rows)]);
+      results[rows] = { imp, raw };
+      const record = (await (await fetch(`${stack.urls.api}/imports/${imp.result.importId}`, { headers: { authorization: `Bearer ${stack.adminToken}` } })).json()) as { status: string; counts: unknown };
+      const importRate = rows / imp.seconds;
+      const rawRate = rows / raw.seconds;
+      console.log(`\n${rows.toLocaleString('en')} rows (${(statSync(path).size / 1e6).toFixed(1)} MB): import ${record.status} ${JSON.stringify(record.counts)}`);
+      console.log(`  import:          ${importRate.toFixed(0).padStart(7)} rows/s  (${imp.seconds.toFixed(1)} s, ${(imp.itemsWritten / rows).toFixed(2)} items written per row, ${imp.starts} starts queued, peak RSS ${imp.maxRssMb.toFixed(0)} MB)`);
+      console.log(`  raw BatchWrite:  ${rawRate.toFixed(0).padStart(7)} rows/s  (${raw.seconds.toFixed(1)} s, ${rows} case-shaped items, peak RSS ${raw.maxRssMb.toFixed(0)} MB)`);
+      console.log(`  ratio import/raw: ${(importRate / rawRate).toFixed(2)}  (goal >= 0.85)`);
+      console.log(`  import requests: ${JSON.stringify(imp.ops)}`);
+    }
+    console.log(`\nPeak memory of the importer: ${results[SMALL].imp.maxRssMb.toFixed(0)} MB for ${SMALL.toLocaleString('en')} rows, ${results[LARGE].imp.maxRssMb.toFixed(0)} MB for ${LARGE.toLocaleString('en')} rows.`);
+  } finally {
+    s3.destroy();
+    await stack.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+main().catch((e: unknown) => {
+  console.error(e);
+  process.exit(1);
+});
