@@ -1,11 +1,10 @@
-import { Duration, Stack } from 'aws-cdk-lib';
+import { Duration } from 'aws-cdk-lib';
 import {
   Alarm,
   ComparisonOperator,
   Dashboard,
   GraphWidget,
   MathExpression,
-  Metric,
   TextWidget,
   TreatMissingData,
   type IMetric,
@@ -21,9 +20,8 @@ import { Construct } from 'constructs';
 import { METRICS_NAMESPACE, type HouseFunction } from './house-function';
 
 /**
- * Application metrics the functions emit as EMF (namespace `Recoup`, Powertools' `service`
- * dimension = the function folder). Dashboards use SEARCH over these names, so a new channel
- * function shows up without touching this file.
+ * Application metrics the functions emit as EMF in namespace `Recoup` (shared/adapters/metrics.ts:
+ * Powertools, dimension `service`, plus `channel` on message counts).
  */
 export const APP_METRICS = {
   rowsImported: 'RowsImported',
@@ -31,6 +29,7 @@ export const APP_METRICS = {
   sent: 'MessagesSent',
   skipped: 'MessagesSkipped',
   failed: 'MessagesFailed',
+  stepsFailed: 'StepsFailed',
 } as const;
 
 export interface ObservabilityProps {
@@ -99,18 +98,20 @@ export class Observability extends Construct {
       });
     }
 
-    const region = Stack.of(this).region;
-    const search = (metricName: string, label: string, statistic = 'Sum') =>
+    const seconds = period.toSeconds();
+    // SEARCH by name within the namespace, whatever the dimensions (Powertools adds `service`,
+    // channel metrics add `channel`), so new channels and functions appear by themselves.
+    const search = (metricName: string, label: string, dims = '') =>
       new MathExpression({
-        expression: `SEARCH('{${METRICS_NAMESPACE},service} MetricName="${metricName}"', '${statistic}', ${period.toSeconds()})`,
+        expression: dims
+          ? `SEARCH('{${METRICS_NAMESPACE},${dims}} MetricName="${metricName}"', 'Sum', ${seconds})`
+          : `SEARCH('Namespace="${METRICS_NAMESPACE}" MetricName="${metricName}"', 'Sum', ${seconds})`,
         label,
         period,
-        searchRegion: region,
       });
     const perSecond = (metricName: string, label: string) =>
       new MathExpression({
-        expression: `${metricName.toLowerCase()} / PERIOD(${metricName.toLowerCase()})`,
-        usingMetrics: { [metricName.toLowerCase()]: new Metric({ namespace: METRICS_NAMESPACE, metricName, dimensionsMap: { service: 'import-csv' }, statistic: 'Sum', period }) },
+        expression: `SUM(SEARCH('Namespace="${METRICS_NAMESPACE}" MetricName="${metricName}"', 'Sum', ${seconds})) / ${seconds}`,
         label,
         period,
       });
@@ -121,17 +122,19 @@ export class Observability extends Construct {
     this.dashboard.addWidgets(new TextWidget({ markdown: '# Recoup\nImports, workflows, channels, the start queue and the functions.', width: 24, height: 1 }));
     this.dashboard.addWidgets(
       new GraphWidget({ title: 'Imports: rows/s', left: [perSecond(APP_METRICS.rowsImported, 'imported rows/s'), perSecond(APP_METRICS.rowsRejected, 'rejected rows/s')], width: 12 }),
-      new GraphWidget({ title: 'Imports: rejected rows', left: [search(APP_METRICS.rowsRejected, 'rejected')], width: 12 }),
+      new GraphWidget({ title: 'Imports: rejected rows', left: [search(APP_METRICS.rowsRejected, 'rejected')], width: 12, statistic: 'Sum' }),
     );
     this.dashboard.addWidgets(
-      new GraphWidget({ title: 'Executions started', left: perMachine((m) => m.metricStarted({ period, label: m.node.id })), width: 8 }),
-      new GraphWidget({ title: 'Executions failed', left: perMachine((m) => m.metricFailed({ period, label: m.node.id })), width: 8 }),
-      new GraphWidget({ title: 'Executions throttled', left: perMachine((m) => m.metricThrottled({ period, label: m.node.id })), width: 8 }),
+      new GraphWidget({ title: 'Executions started', left: perMachine((m) => m.metricStarted({ period, label: m.node.id })), width: 6 }),
+      new GraphWidget({ title: 'Executions failed', left: perMachine((m) => m.metricFailed({ period, label: m.node.id })), width: 6 }),
+      new GraphWidget({ title: 'Executions throttled', left: perMachine((m) => m.metricThrottled({ period, label: m.node.id })), width: 6 }),
+      // Steps given up after their retries (record-step-failure), per workflow kind.
+      new GraphWidget({ title: 'Workflow steps failed', left: [search(APP_METRICS.stepsFailed, 'steps failed', 'kind,service')], width: 6 }),
     );
     this.dashboard.addWidgets(
-      new GraphWidget({ title: 'Channels: sent', left: [search(APP_METRICS.sent, 'sent')], width: 8 }),
-      new GraphWidget({ title: 'Channels: skipped', left: [search(APP_METRICS.skipped, 'skipped')], width: 8 }),
-      new GraphWidget({ title: 'Channels: failed', left: [search(APP_METRICS.failed, 'failed')], width: 8 }),
+      new GraphWidget({ title: 'Channels: sent', left: [search(APP_METRICS.sent, 'sent', 'channel,service')], width: 8 }),
+      new GraphWidget({ title: 'Channels: skipped', left: [search(APP_METRICS.skipped, 'skipped', 'channel,service')], width: 8 }),
+      new GraphWidget({ title: 'Channels: failed', left: [search(APP_METRICS.failed, 'failed', 'channel,service')], width: 8 }),
     );
     this.dashboard.addWidgets(
       new GraphWidget({

@@ -32,10 +32,35 @@ const ADAPTER_CAPABILITY: Record<string, Capability> = {
   'shared/adapters/channels/print-service.ts': 'printService',
   'shared/adapters/channels/skip-trace.ts': 'skipTrace',
 };
-/** Bundled but never called, with why; the catalog rightly leaves these out. */
+/**
+ * Bundled but never run by that function, with why; the catalog rightly leaves these out.
+ * Workflow tasks share shared/workflow/, whose deliver() reaches every channel and whose
+ * phase changes can start and stop workflows: which of it runs depends on the event type
+ * a handler raises, which a module graph cannot see.
+ */
+const CHANNELS: Capability[] = ['ses', 'snsSms', 'connect', 'documentsBucket', 'printService'];
+const PHASE_ACTIONS: Capability[] = ['startQueue', 'stateMachines'];
+function channelStep(own: Capability[]): Partial<Record<Capability, string>> {
+  const why = 'deliver() dispatches on the node type, so only its own channel runs; the only phase event it raises is step_done, which sends, starts and stops nothing';
+  return Object.fromEntries([...CHANNELS.filter((c) => !own.includes(c)), ...PHASE_ACTIONS, 'skipTrace'].map((c) => [c, why]));
+}
 const BUNDLED_NOT_USED: Record<string, Partial<Record<Capability, string>>> = {
   'api-health': { adminToken: 'GET /health is public; apiHandler bundles the token check but never runs it for this route' },
   'start-workflow': { table: 'imports only backoffMs from dynamo/batch.ts, which drags the DynamoDB client in' },
+  'send-email': channelStep(['ses']),
+  'send-sms': channelStep(['snsSms']),
+  'voice-call': channelStep(['connect']),
+  'call-centre': channelStep(['connect']),
+  'send-letter': channelStep(['documentsBucket', 'printService']),
+  'create-ticket': channelStep([]),
+  'record-step-failure': channelStep([]),
+  'workflow-schedule': Object.fromEntries(
+    [...CHANNELS, ...PHASE_ACTIONS, 'skipTrace'].map((c) => [c, 'computes the schedule and registers the enrichment record; raises no phase event and looks nothing up']),
+  ),
+  'workflow-end': Object.fromEntries([...CHANNELS, 'skipTrace'].map((c) => [c, 'continued / breathing-space-ended / finished start and stop workflows but send nothing'])),
+  'plan-check': { skipTrace: 'a due check never enriches' },
+  'api-case-actions': { skipTrace: 'case actions never enrich' },
+  'enrichment-sweep': Object.fromEntries(CHANNELS.map((c) => [c, 'an enriched event stops the run and queues the retry workflow; it sends nothing itself'])),
 };
 
 async function usedCapabilities(name: string): Promise<Set<Capability>> {

@@ -224,7 +224,12 @@ describe('observability', () => {
     expect(targets).toEqual([...houseIds].sort());
   });
 
-  it('has one dashboard', () => {
+  it('has one dashboard with imports, channels, queue depth and age, and Lambda errors/throttles/p95', () => {
     template.resourceCountIs('AWS::CloudWatch::Dashboard', 1);
+    const body = JSON.stringify(Object.values(template.findResources('AWS::CloudWatch::Dashboard'))[0]!.Properties.DashboardBody);
+    for (const needle of ['RowsImported', 'RowsRejected', 'StepsFailed', 'MessagesSent', 'MessagesSkipped', 'MessagesFailed', 'ApproximateNumberOfMessagesVisible', 'ApproximateAgeOfOldestMessage', 'Errors', 'Throttles', 'p95']) {
+      expect(body, needle).toContain(needle);
+    }
+    for (const f of stack.functions.all) expect(body).toContain(logicalId(f.fn, stack));
   });
 });
