@@ -57,7 +57,8 @@ describe('import through the drop folder', () => {
     const one = await stack.api.get(`/cases/${jane.caseId}`);
     expect(one.body).toMatchObject({ caseId: jane.caseId, balance: { outstandingMinor: 15050 } });
     const tl = await stack.api.get(`/cases/${jane.caseId}/timeline`);
-    expect(tl.body.items.map((e: any) => e.type)).toEqual(['imported']);
+    // Other events (the workflow's) may follow; the import writes exactly one.
+    expect(tl.body.items.filter((e: any) => e.type === 'imported')).toHaveLength(1);
     expect((await stack.api.get(`/cases/${jane.caseId}/communications`)).body.items).toEqual([]);
     expect((await stack.api.get(`/clients/${clientId}/cases?phase=outreach`)).body.items).toEqual([]);
     expect((await stack.api.get(`/clients/${clientId}/cases?phase=limbo`)).status).toBe(400);
@@ -88,7 +89,7 @@ describe('import through the drop folder', () => {
     // (workflow is not asserted: the outreach execution may already have run and moved on)
     expect(cases[0]).toMatchObject({ phase: 'outreach', balance: { principalMinor: 3000, costsMinor: 2500 } });
     const tl = await stack.api.get(`/cases/${cases[0].caseId}/timeline`);
-    expect(tl.body.items.map((e: any) => e.type).sort()).toEqual(['charges_applied', 'imported']);
+    expect(tl.body.items.map((e: any) => e.type)).toEqual(expect.arrayContaining(['charges_applied', 'imported']));
   });
 
   it('a later file merges into the open case and says so on its timeline', async () => {
@@ -104,7 +105,7 @@ describe('import through the drop folder', () => {
     expect(eur.balance.principalMinor).toBe(1500);
     expect(usd.debtorId).toBe(eur.debtorId);
     const tl = await stack.api.get(`/cases/${eur.caseId}/timeline`);
-    expect(tl.body.items.map((e: any) => e.type)).toEqual(['imported', 'invoice_added']);
+    expect(tl.body.items.map((e: any) => e.type)).toEqual(expect.arrayContaining(['imported', 'invoice_added']));
   });
 });
 
