@@ -32,6 +32,8 @@ export interface ExecutionRecord {
   cause?: string;
   /** Billed state transitions so far: every state entered, and every retry. */
   transitions: number;
+  /** Lambda invocations by Task states (Wait states run locally are not counted). */
+  taskInvocations: number;
 }
 
 /** An error the SFN API answers with `__type` (as the SDK expects it). */
@@ -161,7 +163,7 @@ export class LocalStepFunctions {
       if (existing.record.status === 'RUNNING' && existing.record.input === inputText) return { executionArn, startDate: existing.record.startDate };
       throw new SfnApiError('ExecutionAlreadyExists', `execution ${name} already exists`);
     }
-    const record: ExecutionRecord = { executionArn, stateMachineArn: m.arn, name, status: 'RUNNING', startDate: this.opts.clock.now(), input: inputText, transitions: 0 };
+    const record: ExecutionRecord = { executionArn, stateMachineArn: m.arn, name, status: 'RUNNING', startDate: this.opts.clock.now(), input: inputText, transitions: 0, taskInvocations: 0 };
     const live: LiveExecution = { record, stopped: false, done: Promise.resolve() };
     this.executions.set(executionArn, live);
     live.done = this.opts.clock.track(() => this.run(m, live, input));
@@ -239,6 +241,7 @@ export class LocalStepFunctions {
 
   private async invoke(live: LiveExecution, folder: string, stateName: string, input: unknown): Promise<unknown> {
     if (live.stopped) throw new ExecutionStoppedError(`execution ${live.record.name} was stopped`);
+    live.record.taskInvocations++;
     let handler = this.handlers.get(folder);
     if (!handler) this.handlers.set(folder, (handler = this.loadHandler(folder)));
     // A JSON round trip, as the Lambda payload would be.

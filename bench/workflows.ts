@@ -1,0 +1,157 @@
+/**
+ * Workflow benchmark: 1,000 cases through a reference client over 120 virtual days on the
+ * local stack (the same ASL files, handlers and SDK clients as on AWS).
+ *
+ * Reference client: breathing space 14 days; outreach email d0, sms d3, call d7, letter d14,
+ * email d21; one case in ten agrees a 3-instalment plan when outreach starts and pays each
+ * instalment on its due date. Prints wall time, state transitions per case and per touchpoint
+ * (sends + skips), and an estimate of Step Functions + Lambda + DynamoDB cost per 1,000 case
+ * lifecycles at list prices.
+ *
+ *   npm run bench:workflows            (CASES=200 npm run bench:workflows for a quicker run)
+ */
+import '../infra/local/polyfills';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { dynamo } from '../shared/adapters/dynamo/client';
+import { startLocalStack } from '../infra/local/stack';
+import { localStepFunctions } from '../infra/local/step-functions/plugin';
+import { apiClient } from '../test/support/local-stack';
+import { advanceDays, comms, setUpClient, uploadCases, type Debtor } from '../test/support/workflows';
+
+const CASES = Number(process.env.CASES ?? 1000);
+const DAYS = 120;
+
+/** List prices (eu-west-1 / us-east-1, on-demand), USD. */
+const PRICE = {
+  sfnPerTransition: 0.025 / 1000,
+  lambdaPerRequest: 0.2 / 1_000_000,
+  lambdaPerGbSecond: 0.0000133334, // arm64
+  ddbPerWriteUnit: 0.625 / 1_000_000,
+  ddbPerReadUnit: 0.125 / 1_000_000,
+};
+/** Lambda sizing assumed for the estimate: 256 MB, 120 ms per invocation on average. */
+const LAMBDA = { gb: 0.25, seconds: 0.12 };
+
+/** Counts DynamoDB request units from the requests the handlers make (estimate: items measured as JSON). */
+function countDynamoUnits() {
+  const units = { read: 0, write: 0 };
+  const kb = (o: unknown) => Math.max(1, Math.ceil(Buffer.byteLength(JSON.stringify(o ?? {})) / 1024));
+  dynamo().middlewareStack.add(
+    (next, context) => async (args) => {
+      const input = args.input as Record<string, any>;
+      const out = await next(args);
+      const name = context.commandName ?? '';
+      const output = out.output as Record<string, any>;
+      if (/^(Put|Update|Delete)/.test(name)) units.write += kb(input.Item ?? input.Key);
+      else if (name.startsWith('BatchWrite')) for (const reqs of Object.values(input.RequestItems ?? {}) as any[][]) for (const r of reqs) units.write += kb(r.PutRequest?.Item ?? r.DeleteRequest?.Key);
+      else if (name.startsWith('Get')) units.read += Math.ceil(kb(output.Item) / 4);
+      else if (name.startsWith('Query') || name.startsWith('Scan')) units.read += Math.max(1, Math.ceil(kb(output.Items) / 4));
+      else if (name.startsWith('BatchGet')) units.read += Object.values(output.Responses ?? {}).flat().length;
+      return out;
+    },
+    { step: 'initialize', name: 'benchUnits' },
+  );
+  return units;
+}
+
+async function main(): Promise<void> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'recoup-bench-'));
+  const stack = await startLocalStack({ dataDir, inMemory: true, ports: { api: 0, s3: 0, dynamo: 0, ses: 0 }, adminToken: 'bench-token-123', startTime: new Date('2026-01-05T09:00:00.000Z') });
+  const api = apiClient(stack.urls.api, 'bench-token-123');
+  try {
+    const units = countDynamoUnits();
+    const { clientId } = await setUpClient(api);
+    const debtors: Debtor[] = Array.from({ length: CASES }, (_, i) => ({
+      ref: `B${String(i).padStart(5, '0')}`,
+      name: `Debtor ${i}`,
+      email: `debtor${i}@example.com`,
+      phone: `+4477009${String(i).padStart(5, '0')}`,
+      postcode: 'LS1 1AA',
+      amount: `${100 + (i % 50)}.00`,
+    }));
+
+    const t0 = Date.now();
+    const cases = Object.values(await uploadCases(api, stack.urls.s3, clientId, debtors, 'bench.csv'));
+    const tImported = Date.now();
+
+    // Day 15: breathing space over; one in ten agrees a plan of 3 monthly-ish instalments.
+    await advanceDays(api, 15);
+    const planCases = cases.filter((_, i) => i % 10 === 0);
+    const today = stack.clock.now().toISOString().slice(0, 10);
+    const due = (d: number) => new Date(Date.parse(`${today}T00:00:00Z`) + d * 86_400_000).toISOString().slice(0, 10);
+    const plans = new Map<string, number[]>();
+    for (const c of planCases) {
+      const out = (await api.get(`/cases/${c.caseId}`)).body.balance.outstandingMinor as number;
+      const part = Math.floor(out / 3);
+      const amounts = [part, part, out - 2 * part];
+      const r = await api.post(`/cases/${c.caseId}/payment-plan`, { installments: amounts.map((amountMinor, k) => ({ dueDate: due(15 * (k + 1)), amountMinor })) });
+      if (r.status !== 201) throw new Error(`plan for ${c.caseId}: ${JSON.stringify(r.body)}`);
+      plans.set(c.caseId, amounts);
+    }
+    // Each instalment paid on its due date.
+    let day = 15;
+    for (let k = 0; k < 3; k++) {
+      await advanceDays(api, 15 * (k + 1) + 15 - day);
+      day = 15 * (k + 1) + 15;
+      for (const [caseId, amounts] of plans) {
+        const r = await api.post(`/cases/${caseId}/payments`, { amountMinor: amounts[k], method: 'bank' });
+        if (r.status !== 201) throw new Error(`payment for ${caseId}: ${JSON.stringify(r.body)}`);
+      }
+    }
+    await advanceDays(api, DAYS - day);
+    const tDone = Date.now();
+
+    const execs = localStepFunctions().allExecutions();
+    const transitions = execs.reduce((s, e) => s + e.transitions, 0);
+    const invocations = execs.reduce((s, e) => s + e.taskInvocations, 0);
+    const failed = execs.filter((e) => e.status === 'FAILED');
+    let sends = 0;
+    let skips = 0;
+    let closure = 0;
+    for (const c of cases) {
+      for (const m of await comms(api, c.caseId)) {
+        if (m.workflow === 'closure') closure++;
+        else if (m.status === 'sent' || (m.status === 'failed' && m.reason === 'not answered')) sends++;
+        else if (m.status === 'skipped') skips++;
+      }
+    }
+    const touchpoints = sends + skips;
+    const phases: Record<string, number> = {};
+    for (const c of cases) {
+      const p = (await api.get(`/cases/${c.caseId}`)).body;
+      const k = p.phase === 'closed' ? `closed:${p.closedReason}` : p.phase;
+      phases[k] = (phases[k] ?? 0) + 1;
+    }
+
+    const per1000 = 1000 / CASES;
+    const sfnCost = transitions * PRICE.sfnPerTransition * per1000;
+    const lambdaCost = invocations * (PRICE.lambdaPerRequest + LAMBDA.gb * LAMBDA.seconds * PRICE.lambdaPerGbSecond) * per1000;
+    const ddbCost = (units.write * PRICE.ddbPerWriteUnit + units.read * PRICE.ddbPerReadUnit) * per1000;
+    const f = (n: number, d = 2) => n.toFixed(d);
+    console.log(`\nRecoup workflow benchmark: ${CASES} cases, ${DAYS} virtual days, ${planCases.length} on a 3-instalment plan\n`);
+    console.log(`  wall time                 ${f((tDone - t0) / 1000)} s (import ${f((tImported - t0) / 1000)} s, ${DAYS} days of workflows ${f((tDone - tImported) / 1000)} s)`);
+    console.log(`  executions                ${execs.length} (${failed.length} failed)`);
+    console.log(`  state transitions         ${transitions} = ${f(transitions / CASES)} per case`);
+    console.log(`  touchpoints               ${touchpoints} (${sends} sends, ${skips} skips) + ${closure} closure emails sent outside the state machines`);
+    console.log(`  transitions / touchpoint  ${f(transitions / touchpoints)}   (goal: at most 3)`);
+    console.log(`  Lambda invocations        ${invocations} = ${f(invocations / CASES)} per case`);
+    console.log(`  DynamoDB units (est.)     ${units.write} write, ${units.read} read = ${f(units.write / CASES, 1)} / ${f(units.read / CASES, 1)} per case`);
+    console.log(`  final phases              ${Object.entries(phases).map(([k, v]) => `${k} ${v}`).join(', ')}`);
+    console.log(`\n  Estimated cost per 1,000 case lifecycles (list prices, USD):`);
+    console.log(`    Step Functions Standard  $${f(sfnCost, 3)}   ($0.025 per 1,000 transitions)`);
+    console.log(`    Lambda                   $${f(lambdaCost, 3)}   (arm64, ${LAMBDA.gb * 1024} MB, ${LAMBDA.seconds * 1000} ms per invocation assumed)`);
+    console.log(`    DynamoDB on-demand       $${f(ddbCost, 3)}   ($0.625 / M writes, $0.125 / M reads)`);
+    console.log(`    total                    $${f(sfnCost + lambdaCost + ddbCost, 3)}\n`);
+    if (failed.length) console.log(`  first failure: ${failed[0]!.name}: ${failed[0]!.error}: ${failed[0]!.cause}`);
+  } finally {
+    await stack.stop();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+main().catch((e: unknown) => {
+  console.error(e);
+  process.exit(1);
+});
