@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { App, Stack, Validations } from 'aws-cdk-lib';
@@ -37,9 +37,14 @@ describe('cdk-nag AwsSolutions', () => {
     expect(left).toMatch(/AwsSolutions-S10 /);
   });
 
-  it('the stack has no unacknowledged errors or warnings', () => {
-    const { app } = buildStack({ onMissingFunction: 'skip' });
+  it('the stack has no unacknowledged errors or warnings, and synthesises with cdk-nag and CloudFormation validation on', () => {
+    const { app } = buildStack({ onMissingFunction: 'skip' }, { cfnValidation: true });
     expect(findings(app)).toEqual([]);
+    // As `npm run synth` does: the pack registered on the app, plus the built-in template checks.
+    Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
+    const assembly = app.synth();
+    const report = JSON.parse(readFileSync(join(assembly.directory, 'validation-report.json'), 'utf8')) as { pluginReports: { pluginName: string; violations: unknown[] }[] };
+    expect(report.pluginReports.flatMap((r) => r.violations.map((v) => `${r.pluginName}: ${JSON.stringify(v).slice(0, 300)}`))).toEqual([]);
   });
 
   it('neither does the import path: drop-bucket notification and start-queue consumer', () => {

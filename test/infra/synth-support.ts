@@ -10,9 +10,13 @@ function cdkContext(): Record<string, unknown> {
   return (JSON.parse(readFileSync(join(PROJECT_ROOT, 'cdk.json'), 'utf8')) as { context: Record<string, unknown> }).context;
 }
 
-/** Builds the stack without bundling (no esbuild runs): a second or two. */
-export function buildStack(props: RecoupStackProps = {}): { app: App; stack: RecoupStack; template: Template } {
-  const app = new App({ context: { ...cdkContext(), 'aws:cdk:bundling-stacks': [] } });
+/**
+ * Builds the stack without bundling (no esbuild runs) and, unless asked, without the built-in
+ * CloudFormation template validation (its rules engine takes ~5 s to start; the cdk-nag test
+ * and `npm run synth` keep it on).
+ */
+export function buildStack(props: RecoupStackProps = {}, opts: { cfnValidation?: boolean } = {}): { app: App; stack: RecoupStack; template: Template } {
+  const app = new App({ context: { ...cdkContext(), 'aws:cdk:bundling-stacks': [] }, builtinCloudFormationValidation: opts.cfnValidation ?? false });
   const stack = new RecoupStack(app, 'Recoup', props);
   return { app, stack, template: Template.fromStack(stack) };
 }
