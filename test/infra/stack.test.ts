@@ -113,6 +113,68 @@ describe('functions', () => {
     expect([...used].filter((v) => !envNames.has(v))).toEqual([]);
   });
 
+  it("each function's environment is exactly what its catalog entry asks for", () => {
+    for (const f of stack.functions.all) {
+      const needs = stack.functions.needsOf(f.functionName);
+      const expected = new Set<string>(RUNTIME_ENV);
+      if (needs.table) expected.add(ENV.table);
+      if (needs.dropBucket) expected.add(ENV.dropBucket);
+      if (needs.documentsBucket) expected.add(ENV.letterBucket);
+      if (needs.adminToken) expected.add(ENV.adminTokenSecret);
+      if (needs.startQueue) expected.add(ENV.startQueue);
+      if (needs.stateMachines?.length) expected.add(ENV.stateMachinePrefix);
+      if (needs.ses) expected.add(ENV.sesConfigurationSet);
+      if (needs.connect) for (const v of [ENV.connectInstance, ENV.connectContactFlow, ENV.connectCallCentreFlow, ENV.connectSourcePhone]) expected.add(v);
+      if (needs.printService) expected.add(ENV.printService);
+      if (needs.skipTrace) expected.add(ENV.skipTrace);
+      if (needs.eventBus) expected.add(ENV.eventBus);
+      const actual = Object.keys(lambdas[logicalId(f.fn, stack)]!.Properties.Environment.Variables as object);
+      expect({ fn: f.functionName, env: actual.sort() }).toEqual({ fn: f.functionName, env: [...expected].sort() });
+    }
+  });
+
+  it('STATE_MACHINE_ARN_PREFIX + kind is the ARN of a machine named <prefix><kind>', () => {
+    const withPrefix = stack.functions.all.filter((f) => stack.functions.needsOf(f.functionName).stateMachines?.length);
+    expect(withPrefix.length).toBeGreaterThan(0);
+    for (const f of withPrefix) {
+      const value = JSON.stringify(lambdas[logicalId(f.fn, stack)]!.Properties.Environment.Variables.STATE_MACHINE_ARN_PREFIX);
+      expect(value).toContain(`:stateMachine:${stack.stateMachinePrefix}`);
+      expect(value).toContain(':states:');
+    }
+  });
+
+  const importCsv = existsSync(join(PROJECT_ROOT, 'functions/import-csv/handler.ts'));
+  it.skipIf(!importCsv)('import-csv may invoke itself (continuation), through a policy apart from its default one', () => {
+    const fn = stack.functions.get('import-csv')!;
+    const statements = statementsOfRole(template, logicalId(fn.role, stack));
+    expect(statements).toContainEqual(expect.objectContaining({ Action: 'lambda:InvokeFunction', Resource: { 'Fn::GetAtt': [logicalId(fn.fn, stack), 'Arn'] } }));
+  });
+
+  it('scheduled functions run on their catalog schedule', () => {
+    for (const f of stack.functions.withTrigger('schedule')) {
+      template.hasResourceProperties('AWS::Events::Rule', {
+        ScheduleExpression: stack.functions.needsOf(f.functionName).schedule,
+        Targets: [Match.objectLike({ Arn: { 'Fn::GetAtt': [logicalId(f.fn, stack), 'Arn'] } })],
+      });
+    }
+  });
+
+  it('channel grants stay narrow: Connect on one instance, SES from identities, no SNS topics', () => {
+    for (const f of stack.functions.all) {
+      const needs = stack.functions.needsOf(f.functionName);
+      const statements = statementsOfRole(template, logicalId(f.role, stack));
+      const actions = statements.flatMap((st) => asArray(st.Action));
+      expect(actions.some((a) => a.startsWith('connect:')), f.functionName).toBe(Boolean(needs.connect));
+      expect(actions.some((a) => a.startsWith('ses:')), f.functionName).toBe(Boolean(needs.ses));
+      expect(actions.includes('sns:Publish'), f.functionName).toBe(Boolean(needs.snsSms));
+      expect(actions.some((a) => a === '*' || a.endsWith(':*')), f.functionName).toBe(false);
+      for (const st of statements.filter((x) => asArray(x.Action).some((a) => a.startsWith('connect:')))) {
+        expect(JSON.stringify(st.Resource)).toContain('/contact/*');
+        expect(JSON.stringify(st.Resource)).toContain('ConnectInstanceId');
+      }
+    }
+  });
+
   it('API functions get the admin token secret, and only read access to it', () => {
     const api = stack.functions.withTrigger('api').filter((f) => f.functionName !== 'api-health');
     const secretId = logicalId(stack.api.adminToken, stack);
