@@ -10,8 +10,7 @@ import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import type { Access } from '../function-catalog';
-import { PROJECT_ROOT } from '../function-catalog';
+import { PROJECT_ROOT, type Access } from '../function-catalog';
 import { acknowledge, acknowledgeWildcardAction, acknowledgeWildcardResource } from './nag';
 
 /**
