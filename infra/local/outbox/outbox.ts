@@ -25,7 +25,8 @@ export type OutboxService = OutboxRecord['service'];
  */
 export class LocalOutbox {
   readonly records: OutboxRecord[] = [];
-  private readonly failNext = new Map<OutboxService, number>();
+  /** Arranged faults by service, or by service and recipient (`sns +44...`). */
+  private readonly failNext = new Map<string, number>();
   private readonly callOutcomes = new Map<string, CallOutcome[]>();
   private readonly skipTrace = new Map<string, Record<string, unknown>>();
   private readonly contacts = new Map<string, OutboxRecord>();
@@ -33,9 +34,9 @@ export class LocalOutbox {
 
   constructor(private readonly now: () => Date) {}
 
-  /** The next `count` requests to `service` fail with a provider error (5xx). */
-  failNextRequests(service: OutboxService, count: number): void {
-    this.failNext.set(service, count);
+  /** The next `count` requests to `service` (for recipient `to` only, when given) fail with a provider error (5xx). */
+  failNextRequests(service: OutboxService, count: number, to?: string): void {
+    this.failNext.set(to ? `${service} ${to}` : service, count);
   }
 
   /** Outcomes of the next calls to `phone`, in order; when used up, calls are answered. */
@@ -60,11 +61,14 @@ export class LocalOutbox {
     });
   }
 
-  private shouldFail(service: OutboxService): boolean {
-    const left = this.failNext.get(service) ?? 0;
-    if (left <= 0) return false;
-    this.failNext.set(service, left - 1);
-    return true;
+  private shouldFail(service: OutboxService, to?: string): boolean {
+    for (const key of to ? [`${service} ${to}`, service] : [service]) {
+      const left = this.failNext.get(key) ?? 0;
+      if (left <= 0) continue;
+      this.failNext.set(key, left - 1);
+      return true;
+    }
+    return false;
   }
 
   private record(r: Omit<OutboxRecord, 'id' | 'at'>): OutboxRecord {
@@ -104,7 +108,7 @@ export class LocalOutbox {
     const phone = form.get('PhoneNumber');
     const message = form.get('Message');
     if (!phone || !message) return xmlError(res, 400, 'InvalidParameter', 'PhoneNumber and Message are required locally');
-    if (this.shouldFail('sns')) return xmlError(res, 500, 'InternalError', 'SNS is unavailable (arranged fault)');
+    if (this.shouldFail('sns', phone)) return xmlError(res, 500, 'InternalError', 'SNS is unavailable (arranged fault)');
     const attributes: Record<string, string> = {};
     for (let i = 1; form.has(`MessageAttributes.entry.${i}.Name`); i++) {
       attributes[form.get(`MessageAttributes.entry.${i}.Name`)!] = form.get(`MessageAttributes.entry.${i}.Value.StringValue`) ?? '';
@@ -123,7 +127,7 @@ export class LocalOutbox {
     const token = typeof body.ClientToken === 'string' ? body.ClientToken : undefined;
     const known = token ? this.clientTokens.get(token) : undefined;
     if (known) return json(res, 200, { ContactId: known });
-    if (this.shouldFail('connect')) return json(res, 500, { Message: 'Connect is unavailable (arranged fault)' }, 'InternalServiceException');
+    if (this.shouldFail('connect', phone)) return json(res, 500, { Message: 'Connect is unavailable (arranged fault)' }, 'InternalServiceException');
     const queued = this.callOutcomes.get(phone);
     const outcome = queued?.shift() ?? 'answered';
     const r = this.record({ service: 'connect', to: phone, body, outcome });

@@ -21,7 +21,7 @@ export function localOutbox(): LocalOutbox {
 
 const services = z.enum(['sns', 'connect', 'print', 'skip-trace']);
 const bodies = {
-  faults: z.object({ service: services, count: z.number().int().min(0).max(100) }).strict(),
+  faults: z.object({ service: services, count: z.number().int().min(0).max(100), to: z.string().min(3).optional() }).strict(),
   calls: z.object({ phone: z.string().min(3), outcomes: z.array(z.enum(['answered', 'unanswered', 'failed'])).max(20) }).strict(),
   skipTrace: z.object({ caseId: z.string().min(1), found: z.object({ email: z.string().optional(), phone: z.string().optional() }).passthrough() }).strict(),
 };
@@ -75,9 +75,9 @@ export const outboxPlugin: LocalPlugin = {
         body: { items: outbox.list({ service: u.searchParams.get('service') ?? undefined, to: u.searchParams.get('to') ?? undefined, caseId: u.searchParams.get('caseId') ?? undefined }) },
       }),
       'POST /local/outbox/faults': async (body) => {
-        const p = parse(bodies.faults, body, 'send { "service": "sns|connect|print|skip-trace", "count": n }');
+        const p = parse(bodies.faults, body, 'send { "service": "sns|connect|print|skip-trace", "count": n, "to"?: "+44..." }');
         if (!p.ok) return p.error;
-        outbox.failNextRequests(p.value.service, p.value.count);
+        outbox.failNextRequests(p.value.service, p.value.count, p.value.to);
         return { status: 200, body: p.value };
       },
       'POST /local/outbox/calls': async (body) => {
