@@ -35,7 +35,10 @@ export const caseReadRoutes: Record<string, Route> = {
   'GET /cases/{caseId}/communications': async ({ params, query }) => {
     const q = parseOrThrow(pageQuery, query, 'query');
     await cases.get(params.caseId!);
-    return ok(await communications.list(params.caseId!, q.limit, q.cursor));
+    const page = await communications.list(params.caseId!, q.limit, q.cursor);
+    // Stored by idempotency key (so a send can be claimed once); people read them in time order.
+    page.items.sort((a, b) => a.at.localeCompare(b.at) || a.node - b.node || a.attempt - b.attempt);
+    return ok(page);
   },
 
   'GET /cases/{caseId}/timeline': async ({ params, query }) => {

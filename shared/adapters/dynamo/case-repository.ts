@@ -36,7 +36,7 @@ export const cases = {
 export const timeline = {
   async append(caseId: string, event: Omit<TimelineEvent, 'at'> & { at?: string }): Promise<TimelineEvent> {
     const e: TimelineEvent = { ...event, at: event.at ?? nowIso() };
-    await dynamo().send(new PutCommand({ TableName: config().TABLE_NAME, Item: timelineItem(caseId, e, randomUUID()) }));
+    await dynamo().send(new PutCommand({ TableName: config().TABLE_NAME, Item: timelineItem(caseId, e, `${orderStamp()}-${randomUUID()}`) }));
     return e;
   },
   async list(caseId: string, limit = 100, cursor?: string): Promise<Page<TimelineEvent>> {
@@ -44,6 +44,15 @@ export const timeline = {
     return { ...page, items: page.items.map(({ eventType, ...e }) => ({ ...e, type: eventType ?? e.type })) };
   },
 };
+
+/**
+ * Orders events written in the same instant in the order they happened: virtual time makes
+ * many events share one instant locally, and a random suffix alone would shuffle them.
+ * Monotonic within a process; on AWS events of one case in the same millisecond are rare.
+ */
+function orderStamp(): string {
+  return process.hrtime.bigint().toString().padStart(20, '0');
+}
 
 /**
  * A timeline event as an item. The item's `type` attribute names the kind of item (and is
