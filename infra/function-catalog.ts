@@ -51,6 +51,8 @@ export interface FunctionNeeds {
   readonly skipTrace?: boolean;
   /** Invokes itself asynchronously to continue long work in a fresh invocation. */
   readonly invokesItself?: boolean;
+  /** Names the walks' step functions by ARN in the schedules it computes (WORKFLOW_FUNCTION_ARNS); no invoke grant. */
+  readonly workflowFunctionArns?: boolean;
   /** Reads the admin bearer token from Secrets Manager (ADMIN_TOKEN_SECRET_ARN). */
   readonly adminToken?: boolean;
   /** Puts events on the project's event bus (EVENT_BUS_NAME). */
@@ -127,8 +129,11 @@ export const FUNCTION_CATALOG = {
   },
   'start-workflow': {
     trigger: 'start-queue',
-    description: 'Starts one execution per queued { caseId, kind, seq }, with the deterministic execution name',
+    description: "Computes a run's steps and starts one execution per queued { caseId, kind, seq }, with the deterministic execution name",
+    // The schedule reads the case, records initial progress and registers enrichment.
+    table: 'readWrite',
     stateMachines: ['start'],
+    workflowFunctionArns: true,
     timeoutSeconds: 60,
   },
   'enrichment-sweep': {
@@ -142,14 +147,9 @@ export const FUNCTION_CATALOG = {
     timeoutSeconds: 900,
   },
   // Workflow tasks: called by the state machines (state-machines/*.asl.json).
-  'workflow-schedule': {
-    trigger: 'workflow',
-    description: "Computes a run's steps [{ at, index, node }] once when the execution starts; registers enrichment",
-    table: 'readWrite',
-  },
   'workflow-end': {
     trigger: 'workflow',
-    description: 'Closing task: continue-as-new, end of breathing space (charges, to outreach), run finished',
+    description: 'End step of a run without a node at its end: continue-as-new, end of breathing space (charges, to outreach), run finished',
     table: 'readWrite',
     // Its phase changes start the next workflow (queue) and stop the old run.
     startQueue: true,

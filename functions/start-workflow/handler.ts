@@ -6,6 +6,7 @@ import { backoffMs } from '../../shared/adapters/dynamo/batch';
 import { logger } from '../../shared/adapters/logger';
 import { executionName } from '../../shared/domain/workflow-names';
 import { WORKFLOW_KINDS } from '../../shared/schemas/workflow';
+import { scheduleRun, type RunInput } from '../../shared/workflow/run-schedule';
 
 /** A start-queue message (see the cross-part conventions). */
 const startMessageSchema = z.object({
@@ -24,7 +25,10 @@ export function kebabKind(kind: string): string {
 const THROTTLES = new Set(['ThrottlingException', 'TooManyRequestsException', 'Throttling', 'RequestLimitExceeded']);
 
 /**
- * Start-queue consumer: one StartExecution per message, named `executionName(caseId, kind, seq)`
+ * Start-queue consumer: computes the run's steps (the schedule, from the case as it is now) and
+ * starts one execution per message with them in its input, so the machine begins at its Map
+ * and spends no state on scheduling. A run that is no longer the case's current one (a later
+ * phase change replaced it) starts nothing. The execution is named `executionName(caseId, kind, seq)`
  * so a message delivered twice (SQS is at-least-once) cannot start a second execution:
  * ExecutionAlreadyExists counts as done. Throttling is retried here with backoff (on top of the
  * SDK's own retries); what still fails goes back to the queue as a batchItemFailure and, after
@@ -45,9 +49,19 @@ export async function handler(event: SQSEvent): Promise<SQSBatchResponse> {
       }
       const m = parsed.data;
       const name = executionName(m.caseId, m.kind, m.seq);
+      let input: RunInput;
+      try {
+        const steps = await scheduleRun({ ...m, execution: name });
+        if (!steps) return;
+        input = { ...m, steps };
+      } catch (e) {
+        logger.warn('schedule failed; message returns to the queue', { messageId: record.messageId, caseId: m.caseId, kind: m.kind, error: (e as Error).message });
+        failures.push({ itemIdentifier: record.messageId });
+        return;
+      }
       for (let attempt = 0; ; attempt++) {
         try {
-          await sfn!.send(new StartExecutionCommand({ stateMachineArn: `${prefix}${kebabKind(m.kind)}`, name, input: JSON.stringify(m) }));
+          await sfn!.send(new StartExecutionCommand({ stateMachineArn: `${prefix}${kebabKind(m.kind)}`, name, input: JSON.stringify(input) }));
           return;
         } catch (e) {
           if (e instanceof ExecutionAlreadyExists || (e as { name?: string }).name === 'ExecutionAlreadyExists') return;

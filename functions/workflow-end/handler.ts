@@ -1,20 +1,14 @@
-import { z } from 'zod';
-import { changePhase } from '../../shared/workflow/phase-change';
-import { runEventSchema } from '../../shared/workflow/run-schedule';
-
-const endEventSchema = runEventSchema.extend({ continuation: z.object({ at: z.string(), nextIndex: z.number().int().min(0) }).nullable().optional() });
+import { ValidationError } from '../../shared/errors';
+import { endRun } from '../../shared/workflow/run-end';
+import { parseStep } from '../../shared/workflow/steps';
 
 /**
- * Closing Task of every state machine: a cut schedule continues as a new execution; the end of
- * a breathing space applies costs and interest (once) and moves the case to outreach; any
- * other run records that it finished. A run that is no longer current changes nothing.
+ * The `end` step of a walk (a run whose end is not one of its nodes: the end of a breathing
+ * space, a run with nothing left to send): continue-as-new, end of breathing space, or run
+ * finished. Runs that end with a node end in that node's task instead.
  */
 export const handler = async (event: unknown) => {
-  const e = endEventSchema.parse(event);
-  const r = e.continuation
-    ? await changePhase(e.caseId, { type: 'workflow_continued', kind: e.kind, nextIndex: e.continuation.nextIndex, executionName: e.execution })
-    : e.kind === 'breathingSpace'
-      ? await changePhase(e.caseId, { type: 'breathing_space_ended', executionName: e.execution })
-      : await changePhase(e.caseId, { type: 'workflow_finished', kind: e.kind, executionName: e.execution });
-  return r.ok ? { phase: r.result.case.phase } : { refused: r.code, message: r.message };
+  const e = parseStep(event);
+  if (!e.step.last) throw new ValidationError('an end step must be the last step of its run (step.last)');
+  return endRun({ caseId: e.caseId, kind: e.kind, execution: e.execution, continuation: e.step.continuation });
 };

@@ -1,4 +1,4 @@
-import { Duration } from 'aws-cdk-lib';
+import { Duration, Stack } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import type { IEventBus } from 'aws-cdk-lib/aws-events';
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
@@ -6,7 +6,8 @@ import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { functionFolders, needsOf, PROJECT_ROOT, type FunctionNeeds, type Trigger } from '../function-catalog';
-import { HouseFunction, type ConnectSettings } from './house-function';
+import { STEP_FUNCTIONS } from '../../shared/domain/step-functions';
+import { ENV, HouseFunction, type ConnectSettings } from './house-function';
 import { pascalCase } from './names';
 
 export interface FunctionsProps {
@@ -109,11 +110,22 @@ export class Functions extends Construct {
         fn.bindSkipTrace(r.skipTraceUrl);
       }
       if (needs.invokesItself) fn.bindSelfInvoke();
+      if (needs.workflowFunctionArns) fn.setEnv(ENV.workflowFunctionArns, this.stepFunctionArnsJson());
       if (needs.eventBus) {
         if (!r.eventBus) throw missing('an event bus');
         fn.bindEventBus(r.eventBus);
       }
     }
+  }
+
+  /**
+   * `{ folder: arn }` of the step functions the walks invoke by ARN (shared/domain/step-functions.ts),
+   * as a JSON string with the ARN tokens resolved at deploy time. The machines' roles may invoke
+   * exactly these (infra/constructs/workflows.ts, from the definitions).
+   */
+  stepFunctionArnsJson(): string {
+    const arns = Object.fromEntries(STEP_FUNCTIONS.flatMap((name) => (this.byName.has(name) ? [[name, this.byName.get(name)!.fn.functionArn]] : [])));
+    return Stack.of(this).toJsonString(arns);
   }
 
   /** Whether any existing function needs a capability (so the stack creates its resources only then). */

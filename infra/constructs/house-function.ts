@@ -32,6 +32,7 @@ export const ENV = {
   printService: 'PRINT_SERVICE_URL',
   skipTrace: 'SKIP_TRACE_URL',
   eventBus: 'EVENT_BUS_NAME',
+  workflowFunctionArns: 'WORKFLOW_FUNCTION_ARNS',
 } as const;
 
 /** Runtime variables that are not application configuration (Node, Powertools). */

@@ -74,12 +74,17 @@ function checkTaskResources(node: unknown, file: string, path = '$'): void {
   if (o.Type === 'Task' && typeof o.Resource === 'string') {
     const r = o.Resource;
     const lambdaArn = /^\$\{[A-Za-z0-9]+FunctionArn\}$/.test(r);
-    const lambdaInvoke = r.startsWith('arn:aws:states:::lambda:invoke') && typeof (o.Parameters as Record<string, unknown> | undefined)?.FunctionName === 'string';
+    const params = o.Parameters as Record<string, unknown> | undefined;
+    // A FunctionName from the input may name only functions the definition lists as placeholders
+    // (the role is granted exactly those), so the definition must list some.
+    const lambdaInvoke =
+      r.startsWith('arn:aws:states:::lambda:invoke') &&
+      (typeof params?.FunctionName === 'string' || (typeof params?.['FunctionName.$'] === 'string' && /\$\{[A-Za-z0-9]+FunctionArn\}/.test(String(o.Comment ?? ''))));
     const startExecution = r === 'arn:aws:states:::states:startExecution';
     if (!lambdaArn && !lambdaInvoke && !startExecution) {
       throw new Error(
         `${file} ${path}: Task resource "${r}" is not granted by infra/constructs/workflows.ts. Call our Lambdas as \${<PascalName>FunctionArn} ` +
-          `(or lambda:invoke with a literal FunctionName), start executions with states:startExecution, or add the grant there.`,
+          `(or lambda:invoke with a literal FunctionName, or FunctionName.$ with the functions it may name as placeholders in its Comment), start executions with states:startExecution, or add the grant there.`,
       );
     }
   }

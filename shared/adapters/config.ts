@@ -19,6 +19,8 @@ const configSchema = z.object({
   START_QUEUE_URL: z.string().min(1).optional(),
   /** `${prefix}${kebab-kind}` is a state machine's ARN (the starter and any function that starts executions). */
   STATE_MACHINE_ARN_PREFIX: z.string().min(1).optional(),
+  /** JSON `{ "<function folder>": "<Lambda ARN>" }` of the step functions a walk invokes by ARN (the starter puts them into each step). */
+  WORKFLOW_FUNCTION_ARNS: z.string().min(2).optional(),
   /** Rows per import chunk: one checkpoint per chunk, memory bounded by it. */
   IMPORT_CHUNK_ROWS: z.coerce.number().int().min(25).max(20_000).default(2_000),
   /** The import stops and continues in a new invocation when less than this is left of the Lambda's time. */

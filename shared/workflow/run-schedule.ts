@@ -5,6 +5,8 @@ import { logger } from '../adapters/logger';
 import { ConflictError } from '../errors';
 import { planSchedule } from '../domain/payment-plan';
 import { breathingSpaceEndsAt, resumeSchedule, splitForExecutionLimits, timedSchedule } from '../domain/schedule';
+import { stepFunctionFolder } from '../domain/step-functions';
+import { stepFunctionArn } from '../adapters/workflow-functions';
 import { WORKFLOW_KINDS, type WorkflowKind } from '../schemas/workflow';
 import { loadCaseContext } from './case-context';
 import { registerEnrichment } from './enrichment';
@@ -16,67 +18,94 @@ export const runEventSchema = z.object({
   execution: z.string().min(1),
 });
 
-/** One item of the Map: `node.type` picks the channel task; `check` is a plan due check. */
+/**
+ * One item of the Map: `fn` is the Lambda the step's Task invokes (chosen by `node.type`, see
+ * shared/domain/step-functions.ts); `last` marks the step whose task also ends the run
+ * (`continuation` says whether it continues as a new execution).
+ */
 export interface StepItem {
   at: string;
   index: number;
   node: { type: string; template?: string; title?: string; on?: string };
+  fn: string;
   installmentIndex?: number;
   planStep?: 'agreed' | 'reminder' | 'due_check';
+  last?: true;
+  continuation?: { at: string; nextIndex: number } | null;
 }
 
-export interface RunSchedule {
+/** The input of every execution: the run's steps, computed before it starts, so it begins at the Map. */
+export interface RunInput {
+  caseId: string;
+  kind: WorkflowKind;
+  seq: number;
   steps: StepItem[];
-  /** Breathing space only: when it ends (the state machine waits until then). */
-  endsAt?: string;
-  /** Present when steps remain for a next execution (execution limits); always present as a key (JSONPath needs it). */
-  continuation: { at: string; nextIndex: number } | null;
 }
+
+type Draft = Omit<StepItem, 'fn'>;
 
 /**
- * The schedule of one run, computed once when it starts: from the case's progress (so a
- * resumed run continues where it stopped), its effective settings, and the execution limits.
- * A run that is no longer the case's current one gets no steps (and ends at once).
+ * The schedule of one run, computed once before its execution starts (by the starter): from
+ * the case's progress (so a resumed run continues where it stopped), its effective settings,
+ * and the execution limits. The last step carries the end of the run: a node's own step when
+ * the run ends with it, else an `end` step at the end (a breathing space's end, an empty run).
+ * A run that is no longer the case's current one gets `null`: nothing to start.
  */
-export async function scheduleRun(event: unknown): Promise<RunSchedule> {
+export async function scheduleRun(event: unknown): Promise<StepItem[] | null> {
   const e = runEventSchema.parse(event);
   const now = nowIso();
   const ctx = await loadCaseContext(e.caseId);
   const { c, settings } = ctx;
   if (c.workflow?.executionName !== e.execution || c.phase === 'closed') {
     logger.info('stale run: nothing to schedule', { caseId: e.caseId, execution: e.execution, current: c.workflow?.executionName });
-    return { steps: [], endsAt: now, continuation: null };
+    return null;
   }
   const kind: WorkflowKind = e.kind;
 
   if (kind === 'paymentPlan') {
     const plan = c.paymentPlan;
-    if (!plan || plan.status !== 'active') return { steps: [], continuation: null };
+    if (!plan || plan.status !== 'active') return finish([], now, now);
     const raw = planSchedule({ plan, reminderDays: settings.paymentPlanReminderDays, nodes: settings.workflows.paymentPlan, now, resumed: c.workflow.resumed });
-    const items: StepItem[] = raw.map((s) => ({
+    const items: Draft[] = raw.map((s) => ({
       at: s.at,
       index: s.index,
       node: s.node ?? { type: 'check' },
       planStep: s.kind,
       ...(s.installmentIndex !== undefined ? { installmentIndex: s.installmentIndex } : {}),
     }));
-    return split(items, now);
+    return finish(items, now);
   }
 
   const nodes = settings.workflows[kind];
   const progress = c.progress[kind] ?? (await initProgress(e.caseId, kind));
   const steps = progress ? resumeSchedule(progress, nodes, { now }) : timedSchedule({ startedAt: c.workflow.startedAt, nodes });
-  const items: StepItem[] = steps.map((s) => ({ at: s.at, index: s.index, node: s.node }));
+  const items: Draft[] = steps.map((s) => ({ at: s.at, index: s.index, node: s.node }));
 
   if (kind === 'mainOutreach' && !c.workflow.resumed) await registerEnrichment(ctx);
 
   if (kind === 'breathingSpace') {
     const days = c.breathingSpaceDays ?? settings.breathingSpace.days;
     const endsAt = breathingSpaceEndsAt(progress ?? { startedAt: c.workflow.startedAt, nextNode: 0 }, days);
-    // Only nodes inside the breathing space belong to it; the end comes after them.
-    return { ...split(items.filter((s) => s.at < endsAt), now), endsAt };
+    // Only nodes inside the breathing space belong to it; its end is a step of its own after them.
+    return finish(items.filter((s) => s.at < endsAt), now, endsAt < now ? now : endsAt);
   }
-  return split(items, now);
+  return finish(items, now);
+}
+
+/**
+ * Cuts the schedule to the execution limits and marks the step that ends the run. With
+ * `endAt`, the run ends at that instant with an `end` step of its own (unless the schedule was
+ * cut: then it continues as a new execution after its last step); without, it ends with its
+ * last step, or with an `end` step now when it has none.
+ */
+function finish(items: Draft[], now: string, endAt?: string): StepItem[] {
+  const s = splitForExecutionLimits(items, now);
+  const continuation = s.continueAt && s.nextIndex !== undefined ? { at: s.continueAt, nextIndex: s.nextIndex } : null;
+  const out: Draft[] = [...s.now];
+  const lastIndex = out.length ? out[out.length - 1]!.index + 1 : 0;
+  if (!continuation && (endAt || out.length === 0)) out.push({ at: endAt ?? now, index: lastIndex, node: { type: 'end' } });
+  out[out.length - 1] = { ...out[out.length - 1]!, last: true, continuation };
+  return out.map((d) => ({ ...d, fn: stepFunctionArn(stepFunctionFolder(d.node.type)) }));
 }
 
 /**
@@ -96,9 +125,4 @@ async function initProgress(caseId: string, kind: WorkflowKind) {
       if (!(e instanceof ConflictError) || attempt >= 5) throw e;
     }
   }
-}
-
-function split(items: StepItem[], now: string): RunSchedule {
-  const s = splitForExecutionLimits(items, now);
-  return { steps: s.now, continuation: s.continueAt && s.nextIndex !== undefined ? { at: s.continueAt, nextIndex: s.nextIndex } : null };
 }

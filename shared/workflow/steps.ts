@@ -8,6 +8,7 @@ import { WORKFLOW_KINDS, NODE_TYPES, type NodeType, type WorkflowKind } from '..
 import { loadCaseContext } from './case-context';
 import { deliver, ProviderUnavailableError, type DeliveryOutcome } from './deliver';
 import { changePhase } from './phase-change';
+import { endRun } from './run-end';
 
 /** The input of every step task: what the Map's ItemSelector passes (see state-machines/). */
 export const stepEventSchema = z.object({
@@ -21,6 +22,11 @@ export const stepEventSchema = z.object({
     node: z.object({ type: z.string(), template: z.string().optional(), title: z.string().optional(), on: z.string().optional() }).passthrough(),
     installmentIndex: z.number().int().min(0).optional(),
     planStep: z.enum(['agreed', 'reminder', 'due_check']).optional(),
+    /** The Lambda the walk invoked for this step (see shared/domain/step-functions.ts). */
+    fn: z.string().optional(),
+    /** The run's last step: its task also ends the run, after the step's own work. */
+    last: z.literal(true).optional(),
+    continuation: z.object({ at: z.string(), nextIndex: z.number().int().min(0) }).nullable().optional(),
   }),
   failure: z.object({ Error: z.string().optional(), Cause: z.string().optional() }).optional(),
 });
@@ -40,6 +46,16 @@ async function markStepDone(e: StepEvent): Promise<void> {
   await changePhase(e.caseId, { type: 'step_done', kind: e.kind, index: e.step.index, executionName: e.execution });
 }
 
+/**
+ * The last step of a walk ends the run once its own work is done (there is no separate closing
+ * state: one transition less per execution). A step that throws (retry, call outcome pending)
+ * ends nothing; its retry or the failure recorder does.
+ */
+export async function endIfLast<R>(e: StepEvent, result: R): Promise<R> {
+  if (e.step.last) await endRun({ caseId: e.caseId, kind: e.kind, execution: e.execution, continuation: e.step.continuation });
+  return result;
+}
+
 export interface StepResult {
   status: DeliveryOutcome['status'] | 'answered' | 'unanswered' | 'gave_up';
   reason?: string;
@@ -48,7 +64,7 @@ export interface StepResult {
 /** A channel step: deliver the node (guarded, idempotent), then record progress. */
 export async function runChannelStep(event: unknown, channel: NodeType): Promise<StepResult> {
   const e = parseStep(event);
-  if (e.step.node.type !== channel) throw new ValidationError(`the ${channel} task got a ${e.step.node.type} node; check the Choice state`);
+  if (e.step.node.type !== channel) throw new ValidationError(`the ${channel} task got a ${e.step.node.type} node; check the step's function`);
   const out = await deliver({
     caseId: e.caseId,
     node: { type: channel, template: e.step.node.template, title: e.step.node.title },
@@ -61,7 +77,7 @@ export async function runChannelStep(event: unknown, channel: NodeType): Promise
     ...(e.step.planStep === 'reminder' && e.step.installmentIndex !== undefined ? { reminderFor: e.step.installmentIndex } : {}),
   });
   await markStepDone(e);
-  return { status: out.status, ...('reason' in out ? { reason: out.reason } : {}) };
+  return endIfLast(e, { status: out.status, ...('reason' in out ? { reason: out.reason } : {}) });
 }
 
 /** Thrown after a call was placed: the Retry policy brings the task back to read its outcome. */
@@ -77,7 +93,11 @@ export class CallOutcomePendingError extends Error {
  */
 export async function runCallStep(event: unknown, channel: 'voice' | 'call'): Promise<StepResult> {
   const e = parseStep(event);
-  if (e.step.node.type !== channel) throw new ValidationError(`the ${channel} task got a ${e.step.node.type} node; check the Choice state`);
+  if (e.step.node.type !== channel) throw new ValidationError(`the ${channel} task got a ${e.step.node.type} node; check the step's function`);
+  return endIfLast(e, await callStep(e, channel));
+}
+
+async function callStep(e: StepEvent, channel: 'voice' | 'call'): Promise<StepResult> {
   const key = stepKey(e);
   const attempts = (await communications.listByKeyPrefix(e.caseId, `${key}:`)).sort((a, b) => a.attempt - b.attempt);
   const last = attempts.at(-1);
@@ -133,7 +153,7 @@ export async function recordStepFailure(event: unknown): Promise<StepResult> {
   m.addDimension('kind', e.kind);
   m.addMetric('StepsFailed', 'Count', 1);
   await markStepDone(e);
-  return { status: 'failed', reason: why };
+  return endIfLast(e, { status: 'failed' as const, reason: why });
 }
 
 export type { WorkflowKind };

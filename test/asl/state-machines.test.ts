@@ -2,7 +2,8 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import aslValidator from 'asl-validator';
 import { describe, expect, it } from 'vitest';
-import { allStates, loadDefinitions, LOCAL_STATE_MACHINE_ARN_PREFIX, type AslDefinition } from '../../infra/local/step-functions/definitions';
+import { allStates, loadDefinitions, localFunctionArn, LOCAL_STATE_MACHINE_ARN_PREFIX, type AslDefinition } from '../../infra/local/step-functions/definitions';
+import { STEP_FUNCTION_OF, stepFunctionFolder } from '../../shared/domain/step-functions';
 import { LocalStepFunctions, type TaskHandler } from '../../infra/local/step-functions/engine';
 import { STATE_MACHINES_DIR } from '../../infra/local/step-functions/plugin';
 import { VirtualClock } from '../../infra/local/virtual-clock';
@@ -27,7 +28,13 @@ describe('state machine files', () => {
       expect(raw).not.toMatch(/JSONata|"Assign"|Task\.Token|DISTRIBUTED|ItemReader/);
       const rawDef = JSON.parse(raw) as AslDefinition;
       for (const [name, s] of allStates(rawDef)) {
-        if (s.Type === 'Task') expect(s.Resource, name).toMatch(/^\$\{[A-Z]\w+FunctionArn\}$/);
+        if (s.Type === 'Task' && s.Resource === 'arn:aws:states:::lambda:invoke') {
+          // One Task per step invokes the step's function; the Comment names every function it may be.
+          expect(s.Parameters, name).toEqual({ 'FunctionName.$': '$.step.fn', 'Payload.$': '$' });
+          const named = [...String(s.Comment).matchAll(/\$\{(\w+)FunctionArn\}/g)].map((m) => m[1]);
+          expect(named.sort(), name).toEqual(Object.values(STEP_FUNCTION_OF).map((f) => f.replace(/(^|-)(\w)/g, (_, _d, c: string) => c.toUpperCase())).sort());
+        } else if (s.Type === 'Task') expect(s.Resource, name).toMatch(/^\$\{[A-Z]\w+FunctionArn\}$/);
+        expect(s.Type, name).not.toBe('Choice');
         if (s.Type === 'Map') expect(s.MaxConcurrency, name).toBe(1);
         if (s.Type === 'Task' && name !== 'RecordFailure') expect(s.Retry?.length, `${name} retries`).toBeGreaterThan(0);
       }
@@ -46,140 +53,139 @@ function harness(stubs: Record<string, (event: any) => unknown>) {
     return stub(event);
   };
   const engine = new LocalStepFunctions({ clock, definitions: loadDefinitions(STATE_MACHINES_DIR), loadHandler });
-  const start = (kind: string, name = 'case1-run-1', input: object = { caseId: 'case1', kind, seq: 1 }) =>
+  const start = (kind: string, steps: object[], name = 'case1-run-1', input: object = { caseId: 'case1', kind, seq: 1, steps }) =>
     engine.startExecution({ stateMachineArn: `${LOCAL_STATE_MACHINE_ARN_PREFIX}${kind}`, name, input: JSON.stringify(input) }).executionArn;
   return { clock, calls, engine, start };
 }
 
-const step = (at: string, index: number, type: string, extra: object = {}) => ({ at, index, node: { type, template: 't', ...extra } });
+/** A step as the starter computes it: its function by ARN (local ARNs are recoup-<folder>). */
+const step = (at: string, index: number, type: string, extra: object = {}) => ({ at, index, node: { type, template: 't' }, fn: localFunctionArn(stepFunctionFolder(type)), ...extra });
+const last = { last: true, continuation: null };
 
 describe('walking the state machines with stubbed tasks', () => {
-  it('main outreach: each step waits until due, then runs its channel task; three transitions per step', async () => {
-    const steps = [step(day(0), 0, 'email'), step(day(3), 1, 'sms'), step(day(7), 2, 'voice'), step(day(14), 3, 'letter'), step(day(21), 4, 'ticket'), step(day(22), 5, 'call')];
+  it('main outreach: each step waits until due, then runs its function; Map + two transitions per step', async () => {
+    const steps = [step(day(0), 0, 'email'), step(day(3), 1, 'sms'), step(day(7), 2, 'voice'), step(day(14), 3, 'letter'), step(day(21), 4, 'ticket'), step(day(22), 5, 'call', last)];
     const h = harness({
-      'workflow-schedule': (e) => {
-        expect(e).toEqual({ caseId: 'case1', kind: 'mainOutreach', seq: 1, execution: 'case1-run-1' });
-        return { steps, continuation: null };
-      },
       'send-email': () => ({ status: 'sent' }),
       'send-sms': () => ({ status: 'sent' }),
       'voice-call': () => ({ status: 'sent' }),
       'send-letter': () => ({ status: 'sent' }),
       'create-ticket': () => ({ status: 'sent' }),
       'call-centre': () => ({ status: 'sent' }),
-      'workflow-end': () => null,
     });
-    const arn = h.start('main-outreach');
+    const arn = h.start('main-outreach', steps);
     await h.clock.advanceTo(new Date(day(2)));
-    expect(h.calls.map((c) => c.fn)).toEqual(['workflow-schedule', 'send-email']);
+    expect(h.calls.map((c) => c.fn)).toEqual(['send-email']);
     await h.clock.advanceTo(new Date(day(30)));
     expect(h.calls.map((c) => [c.fn, c.at])).toEqual([
-      ['workflow-schedule', day(0)],
       ['send-email', day(0)],
       ['send-sms', day(3)],
       ['voice-call', day(7)],
       ['send-letter', day(14)],
       ['create-ticket', day(21)],
       ['call-centre', day(22)],
-      ['workflow-end', day(22)],
     ]);
-    expect(h.calls[2]!.event).toEqual({ caseId: 'case1', kind: 'mainOutreach', seq: 1, execution: 'case1-run-1', step: steps[1] });
+    expect(h.calls[1]!.event).toEqual({ caseId: 'case1', kind: 'mainOutreach', seq: 1, execution: 'case1-run-1', step: steps[1] });
+    // The last step carries the end of the run to its own function.
+    expect(h.calls[5]!.event.step).toMatchObject({ last: true, continuation: null });
     const done = h.engine.describeExecution(arn);
     expect(done.status).toBe('SUCCEEDED');
-    // Schedule + Map + Finish, and Wait + Choice + Task per step.
-    expect(done.transitions).toBe(3 + 3 * steps.length);
+    // Map, and Wait + Task per step: no Schedule, Choice or Finish states.
+    expect(done.transitions).toBe(1 + 2 * steps.length);
   });
 
   it('a channel that keeps failing is retried, then recorded, and the walk goes on', async () => {
     let smsTries = 0;
     const h = harness({
-      'workflow-schedule': () => ({ steps: [step(day(1), 0, 'sms'), step(day(2), 1, 'email'), step(day(3), 2, 'fax')], continuation: null }),
       'send-sms': () => {
         smsTries++;
         throw Object.assign(new Error('provider down'), { name: 'Recoup.ProviderUnavailable' });
       },
       'send-email': () => ({ status: 'sent' }),
       'record-step-failure': () => null,
-      'workflow-end': () => null,
     });
-    const arn = h.start('retry');
+    const arn = h.start('retry', [step(day(1), 0, 'sms'), step(day(2), 1, 'email'), step(day(3), 2, 'fax', last)]);
     await h.clock.advanceTo(new Date(day(5)));
     expect(smsTries).toBe(4); // first try + 3 retries
     const failures = h.calls.filter((c) => c.fn === 'record-step-failure');
     expect(failures).toHaveLength(2);
     expect(failures[0]!.event.failure.Error).toBe('Recoup.ProviderUnavailable');
-    expect(failures[1]!.event.step.node.type).toBe('fax'); // unknown node type: recorded, not fatal
+    expect(failures[0]!.event.step.index).toBe(0);
+    // Unknown node type: its step names the failure recorder, which records it; not fatal, and it ends the run.
+    expect(failures[1]!.event.step).toMatchObject({ node: { type: 'fax' }, last: true });
     expect(h.calls.map((c) => c.fn)).toContain('send-email');
     expect(h.engine.describeExecution(arn).status).toBe('SUCCEEDED');
   });
 
-  it('breathing space: nodes meanwhile, then waits until its end before the closing task', async () => {
-    const h = harness({
-      'workflow-schedule': () => ({ steps: [step(day(1), 0, 'email')], endsAt: day(14), continuation: null }),
-      'send-email': () => ({ status: 'sent' }),
-      'workflow-end': () => null,
-    });
-    h.start('breathing-space');
-    await h.clock.advanceTo(new Date(day(13)));
-    expect(h.calls.map((c) => c.fn)).toEqual(['workflow-schedule', 'send-email']);
-    await h.clock.advanceTo(new Date(day(14)));
-    expect(h.calls.at(-1)).toMatchObject({ fn: 'workflow-end', at: day(14), event: { kind: 'breathingSpace', continuation: null } });
+  it('a step naming a function the machine does not name fails into the failure recorder', async () => {
+    const h = harness({ 'record-step-failure': () => null });
+    h.start('main-outreach', [{ ...step(day(1), 0, 'email'), fn: 'arn:aws:lambda:eu-west-1:000000000000:function:someone-elses', ...last }]);
+    await h.clock.advanceTo(new Date(day(2)));
+    expect(h.calls.map((c) => c.fn)).toEqual(['record-step-failure']);
+    expect(h.calls[0]!.event.failure.Error).toBe('Lambda.ResourceNotFoundException');
   });
 
-  it('payment plan: due checks are steps with their own task', async () => {
+  it('breathing space: nodes meanwhile, then its end step at the end, run by the end function', async () => {
     const h = harness({
-      'workflow-schedule': () => ({ steps: [step(day(7), 0, 'email', { on: 'reminder' }), { at: day(10), index: 1, node: { type: 'check' }, installment: 0 }], continuation: null }),
       'send-email': () => ({ status: 'sent' }),
-      'plan-check': () => ({ installment: 'paid' }),
       'workflow-end': () => null,
     });
-    h.start('payment-plan');
+    const arn = h.start('breathing-space', [step(day(1), 0, 'email'), { at: day(14), index: 1, node: { type: 'end' }, fn: localFunctionArn('workflow-end'), ...last }]);
+    await h.clock.advanceTo(new Date(day(13)));
+    expect(h.calls.map((c) => c.fn)).toEqual(['send-email']);
+    await h.clock.advanceTo(new Date(day(14)));
+    expect(h.calls.at(-1)).toMatchObject({ fn: 'workflow-end', at: day(14), event: { kind: 'breathingSpace', step: { last: true, continuation: null } } });
+    // Map + the node's step + the end step (without nodes: Map + its end step = 3).
+    expect(h.engine.describeExecution(arn).transitions).toBe(1 + 2 * 2);
+  });
+
+  it('payment plan: due checks are steps with their own function; the last one ends the run', async () => {
+    const h = harness({
+      'send-email': () => ({ status: 'sent' }),
+      'plan-check': () => ({ installment: 'paid' }),
+    });
+    h.start('payment-plan', [step(day(7), 0, 'email', { planStep: 'reminder' }), step(day(10), 1, 'check', { installmentIndex: 0, ...last })]);
     await h.clock.advanceTo(new Date(day(30)));
     expect(h.calls.map((c) => [c.fn, c.at])).toEqual([
-      ['workflow-schedule', day(0)],
       ['send-email', day(7)],
       ['plan-check', day(10)],
-      ['workflow-end', day(10)],
     ]);
+    expect(h.calls[1]!.event.step).toMatchObject({ installmentIndex: 0, last: true });
   });
 
   it('a call whose outcome is pending is retried by the Retry policy until it settles', async () => {
     let n = 0;
     const h = harness({
-      'workflow-schedule': () => ({ steps: [step(day(0), 0, 'call')], continuation: null }),
       'call-centre': () => {
         if (++n < 3) throw Object.assign(new Error('not answered yet'), { name: 'Recoup.CallOutcomePending' });
         return { status: 'sent' };
       },
-      'workflow-end': () => null,
     });
-    const arn = h.start('on-hold');
+    const arn = h.start('on-hold', [step(day(0), 0, 'call', last)]);
     await h.clock.advanceTo(new Date(day(1)));
     expect(n).toBe(3);
     // Retries are billed transitions too.
-    expect(h.engine.describeExecution(arn).transitions).toBe(3 + 3 + 2);
+    expect(h.engine.describeExecution(arn).transitions).toBe(1 + 2 + 2);
   });
 
   it('a stopped execution runs nothing more, and its name cannot be reused', async () => {
-    const h = harness({
-      'workflow-schedule': () => ({ steps: [step(day(1), 0, 'email'), step(day(5), 1, 'email')], continuation: null }),
-      'send-email': () => ({ status: 'sent' }),
-      'workflow-end': () => null,
-    });
-    const arn = h.start('main-outreach');
+    const h = harness({ 'send-email': () => ({ status: 'sent' }) });
+    const steps = [step(day(1), 0, 'email'), step(day(5), 1, 'email', last)];
+    const arn = h.start('main-outreach', steps);
     await h.clock.advanceTo(new Date(day(2)));
     h.engine.stopExecution({ executionArn: arn });
     await h.clock.advanceTo(new Date(day(10)));
-    expect(h.calls.map((c) => c.fn)).toEqual(['workflow-schedule', 'send-email']);
+    expect(h.calls.map((c) => c.fn)).toEqual(['send-email']);
     expect(h.engine.describeExecution(arn).status).toBe('ABORTED');
-    expect(() => h.start('main-outreach')).toThrow(/already exists/);
+    expect(() => h.start('main-outreach', steps)).toThrow(/already exists/);
     expect(h.clock.pendingTimers()).toBe(0);
   });
 
   it('the same name and input of a running execution is an idempotent start', () => {
-    const h = harness({ 'workflow-schedule': () => ({ steps: [step(day(1), 0, 'email')], continuation: null }) });
-    const a = h.start('retry');
-    expect(h.start('retry')).toBe(a);
-    expect(() => h.start('retry', 'case1-run-1', { caseId: 'other', kind: 'retry', seq: 1 })).toThrow(/already exists/);
+    const h = harness({});
+    const steps = [step(day(1), 0, 'email', last)];
+    const a = h.start('retry', steps);
+    expect(h.start('retry', steps)).toBe(a);
+    expect(() => h.start('retry', steps, 'case1-run-1', { caseId: 'other', kind: 'retry', seq: 1, steps })).toThrow(/already exists/);
   });
 });

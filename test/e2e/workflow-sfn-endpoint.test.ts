@@ -16,13 +16,16 @@ afterAll(async () => {
 
 it('the real SFN client starts, describes, lists and stops executions on the local endpoint', async () => {
   const arn = `${process.env.STATE_MACHINE_ARN_PREFIX}main-outreach`;
-  const input = JSON.stringify({ caseId: 'nope', kind: 'mainOutreach', seq: 1 });
+  // The step names its function by ARN, as the starter computes it from WORKFLOW_FUNCTION_ARNS.
+  const fn = (JSON.parse(process.env.WORKFLOW_FUNCTION_ARNS!) as Record<string, string>)['send-email'];
+  const steps = [{ at: stack.clock.now().toISOString(), index: 0, node: { type: 'email', template: 't' }, fn, last: true, continuation: null }];
+  const input = JSON.stringify({ caseId: 'nope', kind: 'mainOutreach', seq: 1, steps });
   const started = await sfn.send(new StartExecutionCommand({ stateMachineArn: arn, name: 'nope-mainOutreach-1', input }));
   expect(started.executionArn).toBe('arn:aws:states:eu-west-1:000000000000:execution:recoup-main-outreach:nope-mainOutreach-1');
   expect(started.startDate?.toISOString()).toBe(stack.clock.now().toISOString());
   await expect(sfn.send(new StartExecutionCommand({ stateMachineArn: arn, name: 'nope-mainOutreach-1', input: '{}' }))).rejects.toBeInstanceOf(ExecutionAlreadyExists);
   await stack.clock.idle();
-  // The case does not exist: the schedule task fails, and the execution with it.
+  // The case does not exist: the email step fails, then recording the failure fails too, and the execution with it.
   const d = await sfn.send(new DescribeExecutionCommand({ executionArn: started.executionArn }));
   expect(d.status).toBe('FAILED');
   expect(d.cause).toMatch(/no case with id "nope"/);

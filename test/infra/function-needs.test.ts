@@ -31,6 +31,7 @@ const ADAPTER_CAPABILITY: Record<string, Capability> = {
   'shared/adapters/channels/letters.ts': 'documentsBucket',
   'shared/adapters/channels/print-service.ts': 'printService',
   'shared/adapters/channels/skip-trace.ts': 'skipTrace',
+  'shared/adapters/workflow-functions.ts': 'workflowFunctionArns',
 };
 /**
  * Bundled but never run by that function, with why; the catalog rightly leaves these out.
@@ -46,7 +47,9 @@ function channelStep(own: Capability[]): Partial<Record<Capability, string>> {
 }
 const BUNDLED_NOT_USED: Record<string, Partial<Record<Capability, string>>> = {
   'api-health': { adminToken: 'GET /health is public; apiHandler bundles the token check but never runs it for this route' },
-  'start-workflow': { table: 'imports only backoffMs from dynamo/batch.ts, which drags the DynamoDB client in' },
+  'start-workflow': Object.fromEntries(
+    [...CHANNELS, 'startQueue', 'skipTrace'].map((c) => [c, "computes the run's schedule (reads the case, records initial progress, registers enrichment); raises no phase event, so it sends, queues and looks up nothing"]),
+  ),
   'send-email': channelStep(['ses']),
   'send-sms': channelStep(['snsSms']),
   'voice-call': channelStep(['connect']),
@@ -54,9 +57,6 @@ const BUNDLED_NOT_USED: Record<string, Partial<Record<Capability, string>>> = {
   'send-letter': channelStep(['documentsBucket', 'printService']),
   'create-ticket': channelStep([]),
   'record-step-failure': channelStep([]),
-  'workflow-schedule': Object.fromEntries(
-    [...CHANNELS, ...PHASE_ACTIONS, 'skipTrace'].map((c) => [c, 'computes the schedule and registers the enrichment record; raises no phase event and looks nothing up']),
-  ),
   'workflow-end': Object.fromEntries([...CHANNELS, 'skipTrace'].map((c) => [c, 'continued / breathing-space-ended / finished start and stop workflows but send nothing'])),
   'plan-check': { skipTrace: 'a due check never enriches' },
   'api-case-actions': { skipTrace: 'case actions never enrich' },

@@ -128,6 +128,7 @@ describe('functions', () => {
       if (needs.printService) expected.add(ENV.printService);
       if (needs.skipTrace) expected.add(ENV.skipTrace);
       if (needs.eventBus) expected.add(ENV.eventBus);
+      if (needs.workflowFunctionArns) expected.add(ENV.workflowFunctionArns);
       const actual = Object.keys(lambdas[logicalId(f.fn, stack)]!.Properties.Environment.Variables as object);
       expect({ fn: f.functionName, env: actual.sort() }).toEqual({ fn: f.functionName, env: [...expected].sort() });
     }

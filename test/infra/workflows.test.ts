@@ -46,7 +46,15 @@ describe('analyseDefinition', () => {
 
   it('maps ${<PascalName>FunctionArn} to the function folder', () => {
     expect(analyseDefinition(asl('${SendEmailFunctionArn}')).functions).toEqual(['send-email']);
-    expect(analyseDefinition(asl('${WorkflowScheduleFunctionArn}')).functions).toEqual(['workflow-schedule']);
+    expect(analyseDefinition(asl('${RecordStepFailureFunctionArn}')).functions).toEqual(['record-step-failure']);
+  });
+
+  it('lambda:invoke with FunctionName from the input: grants exactly the functions the Task names in its Comment', () => {
+    const dynamic = (comment: string) =>
+      asl('arn:aws:states:::lambda:invoke', `"Comment":"${comment}","Parameters":{"FunctionName.$":"$.step.fn","Payload.$":"$"},`);
+    expect(analyseDefinition(dynamic('one of ${SendEmailFunctionArn}, ${PlanCheckFunctionArn}')).functions).toEqual(['plan-check', 'send-email']);
+    // Without the list, the role could not be narrowed: refused at synth, naming the fix.
+    expect(() => analyseDefinition(dynamic('any function'), 'state-machines/x.asl.json')).toThrow(/x\.asl\.json .*lambda:invoke.*FunctionName\.\$ with the functions it may name/);
   });
 
   it('recognises starting another machine by prefix', () => {

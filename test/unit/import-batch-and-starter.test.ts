@@ -10,12 +10,18 @@ vi.mock('@aws-sdk/client-sfn', async (orig) => {
   return { ...real, SFNClient: class { send = sfnSend; } };
 });
 
+const scheduleRun = vi.fn();
+vi.mock('../../shared/workflow/run-schedule', () => ({ scheduleRun }));
+const STEPS = [{ at: '2026-01-05T09:00:00.000Z', index: 0, node: { type: 'email', template: 't' }, fn: 'arn:aws:lambda:eu-west-1:1:function:send-email', last: true, continuation: null }];
+
 const { batchPut, batchGet } = await import('../../shared/adapters/dynamo/batch');
 const { handler: startWorkflow } = await import('../../functions/start-workflow/handler');
 
 beforeEach(() => {
   dynamoSend.mockReset();
   sfnSend.mockReset();
+  scheduleRun.mockReset();
+  scheduleRun.mockResolvedValue(STEPS);
   process.env.STATE_MACHINE_ARN_PREFIX = 'arn:aws:states:eu-west-1:1:stateMachine:recoup-';
 });
 
@@ -64,15 +70,28 @@ function sqs(...bodies: unknown[]): SQSEvent {
 }
 
 describe('start-workflow', () => {
-  it('starts with the deterministic name on the kind\'s state machine', async () => {
+  it('starts with the deterministic name on the kind\'s state machine, the run\'s steps in the input', async () => {
     sfnSend.mockResolvedValue({ executionArn: 'arn' });
     const out = await startWorkflow(sqs({ caseId: 'cs_1', kind: 'mainOutreach', seq: 2 }));
     expect(out.batchItemFailures).toEqual([]);
+    expect(scheduleRun).toHaveBeenCalledWith({ caseId: 'cs_1', kind: 'mainOutreach', seq: 2, execution: 'cs_1-mainOutreach-2' });
     expect(sfnSend.mock.calls[0]![0].input).toEqual({
       stateMachineArn: 'arn:aws:states:eu-west-1:1:stateMachine:recoup-main-outreach',
       name: 'cs_1-mainOutreach-2',
-      input: JSON.stringify({ caseId: 'cs_1', kind: 'mainOutreach', seq: 2 }),
+      input: JSON.stringify({ caseId: 'cs_1', kind: 'mainOutreach', seq: 2, steps: STEPS }),
     });
+  });
+
+  it('starts nothing for a run that is no longer the case\'s current one', async () => {
+    scheduleRun.mockResolvedValue(null);
+    expect((await startWorkflow(sqs({ caseId: 'cs_1', kind: 'retry', seq: 1 }))).batchItemFailures).toEqual([]);
+    expect(sfnSend).not.toHaveBeenCalled();
+  });
+
+  it('a schedule that cannot be computed now returns the message to the queue', async () => {
+    scheduleRun.mockRejectedValue(new Error('table busy'));
+    expect((await startWorkflow(sqs({ caseId: 'cs_1', kind: 'retry', seq: 1 }))).batchItemFailures).toEqual([{ itemIdentifier: 'm0' }]);
+    expect(sfnSend).not.toHaveBeenCalled();
   });
 
   it('counts ExecutionAlreadyExists as success (a replayed message)', async () => {

@@ -59,8 +59,12 @@ interface Machine {
   kind: string;
   definition: AslDefinition;
   machine: StateMachine;
-  /** Task state name -> function folder (or `wait` for a Wait state run on the virtual clock). */
-  tasks: Map<string, { folder: string } | { wait: AslState }>;
+  /**
+   * Task state name -> function folder, `invokeByArn` for a `lambda:invoke` Task whose
+   * FunctionName comes from its input (ARN -> folder), or `wait` for a Wait state run on the
+   * virtual clock.
+   */
+  tasks: Map<string, { folder: string } | { invokeByArn: Map<string, string> } | { wait: AslState }>;
   retryOverrides: Record<string, number>;
   createdAt: Date;
 }
@@ -70,6 +74,8 @@ interface LiveExecution {
   stopped: boolean;
   done: Promise<void>;
 }
+
+const LAMBDA_INVOKE = 'arn:aws:states:::lambda:invoke';
 
 /** Long enough never to fire in a local session, short enough not to overflow setTimeout (2^31-1 ms). */
 const LOCAL_WAIT_TIMEOUT_SECONDS = 2_147_483;
@@ -112,7 +118,11 @@ export class LocalStepFunctions {
     const retryOverrides: Record<string, number> = {};
     for (const [name, state] of allStates(local)) {
       if (state.Retry) retryOverrides[name] = 0;
-      if (state.Type === 'Task') {
+      if (state.Type === 'Task' && state.Resource?.startsWith(LAMBDA_INVOKE)) {
+        // The optimized Lambda integration: the function is named by ARN in the Parameters
+        // (usually from the input); the ARNs the definition mentions are the ones it may call.
+        tasks.set(name, { invokeByArn: d.functions });
+      } else if (state.Type === 'Task') {
         const folder = state.Resource ? d.functions.get(state.Resource) : undefined;
         if (!folder) throw new Error(`state-machines/${d.kind}.asl.json: Task "${name}" calls ${state.Resource}, which the local engine cannot run; use a \${<Name>FunctionArn} placeholder`);
         tasks.set(name, { folder });
@@ -214,7 +224,11 @@ export class LocalStepFunctions {
     const taskResourceLocalHandlers: Record<string, (input: unknown) => Promise<unknown>> = {};
     for (const [stateName, task] of m.tasks) {
       taskResourceLocalHandlers[stateName] =
-        'folder' in task ? (i) => this.invoke(live, task.folder, stateName, i) : (i) => this.wait(live, task.wait, stateName, i);
+        'folder' in task
+          ? (i) => this.invoke(live, task.folder, stateName, i)
+          : 'invokeByArn' in task
+            ? (i) => this.invokeByArn(live, task.invokeByArn, stateName, i)
+            : (i) => this.wait(live, task.wait, stateName, i);
     }
     const execution = m.machine.run(input as never, {
       overrides: { taskResourceLocalHandlers: taskResourceLocalHandlers as never, retryIntervalOverrides: m.retryOverrides },
@@ -248,6 +262,17 @@ export class LocalStepFunctions {
     const event = JSON.parse(JSON.stringify(input ?? null)) as unknown;
     const out = await (await handler)(event, lambdaContext(folder, stateName));
     return out === undefined ? null : (JSON.parse(JSON.stringify(out)) as unknown);
+  }
+
+  /** `lambda:invoke`: `{ FunctionName, Payload }` in, `{ Payload, StatusCode }` out, as the integration answers. */
+  private async invokeByArn(live: LiveExecution, arns: Map<string, string>, stateName: string, input: unknown): Promise<unknown> {
+    const { FunctionName, Payload } = (input ?? {}) as { FunctionName?: unknown; Payload?: unknown };
+    const folder = typeof FunctionName === 'string' ? arns.get(FunctionName) : undefined;
+    if (!folder) {
+      // As Lambda answers an unknown function (or one the machine's role may not invoke).
+      throw Object.assign(new Error(`state "${stateName}": function ${String(FunctionName)} is not one this state machine names; known: ${[...arns.keys()].join(', ')}`), { name: 'Lambda.ResourceNotFoundException' });
+    }
+    return { ExecutedVersion: '$LATEST', StatusCode: 200, Payload: await this.invoke(live, folder, stateName, Payload) };
   }
 
   private async wait(live: LiveExecution, state: AslState, stateName: string, input: unknown): Promise<unknown> {

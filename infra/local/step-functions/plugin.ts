@@ -26,9 +26,10 @@ export function localStepFunctions(): LocalStepFunctions {
 export const stepFunctionsPlugin: LocalPlugin = {
   name: 'step-functions',
   async start(ctx) {
+    const definitions = loadDefinitions(STATE_MACHINES_DIR);
     const engine = new LocalStepFunctions({
       clock: ctx.clock,
-      definitions: loadDefinitions(STATE_MACHINES_DIR),
+      definitions,
       onFailure: (r) => ctx.log(`execution ${r.name} failed: ${r.error}: ${r.cause}`),
     });
     current = engine;
@@ -41,6 +42,8 @@ export const stepFunctionsPlugin: LocalPlugin = {
     const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     process.env.AWS_ENDPOINT_URL_SFN = url;
     process.env.STATE_MACHINE_ARN_PREFIX = LOCAL_STATE_MACHINE_ARN_PREFIX;
+    // The ARNs the starter puts into each step: the functions the definitions name, by folder.
+    process.env.WORKFLOW_FUNCTION_ARNS = JSON.stringify(Object.fromEntries(definitions.flatMap((d) => [...d.functions].map(([arn, folder]) => [folder, arn]))));
     resetConfig();
     ctx.log(`Step Functions (aws-local-stepfunctions) on ${url}`);
 

@@ -1,0 +1,23 @@
+import type { WorkflowKind } from '../schemas/workflow';
+import { changePhase } from './phase-change';
+
+export interface RunEnd {
+  caseId: string;
+  kind: WorkflowKind;
+  execution: string;
+  continuation?: { at: string; nextIndex: number } | null;
+}
+
+/**
+ * The end of a run, carried by its last step: a cut schedule continues as a new execution; the
+ * end of a breathing space applies costs and interest (once) and moves the case to outreach;
+ * any other run records that it finished. A run that is no longer current changes nothing.
+ */
+export async function endRun(e: RunEnd): Promise<{ phase: string } | { refused: string; message: string }> {
+  const r = e.continuation
+    ? await changePhase(e.caseId, { type: 'workflow_continued', kind: e.kind, nextIndex: e.continuation.nextIndex, executionName: e.execution })
+    : e.kind === 'breathingSpace'
+      ? await changePhase(e.caseId, { type: 'breathing_space_ended', executionName: e.execution })
+      : await changePhase(e.caseId, { type: 'workflow_finished', kind: e.kind, executionName: e.execution });
+  return r.ok ? { phase: r.result.case.phase } : { refused: r.code, message: r.message };
+}
