@@ -1,27 +1,43 @@
 /**
  * One measured run in its own process, so its peak memory is the importer's alone (dynalite and
- * s3rver live in the parent). Modes: `import` runs the import handler on an uploaded object;
- * `raw` BatchWrites the same number of case-shaped items. Prints one JSON line.
+ * s3rver live in the parent). Prints one JSON line. Modes:
+ * - `import`: runs the import handler on an uploaded object (BENCH_EVENT) and reports every item
+ *   it wrote, by item type (`case`, `match-key`, `invoice-ref`, `timeline`, `import`, ...), with
+ *   one sample item of each type;
+ * - `raw <rows>`: BatchWrites a given mix of items (BENCH_MIX: `[{ item, count }]`, copies of the
+ *   samples under fresh keys) in the importer's own batching: one batchPut call per chunk of
+ *   IMPORT_CHUNK_ROWS rows, 25 items a request, the same requests in flight.
  */
 import '../infra/local/polyfills';
 import { useClock } from '../shared/adapters/clock';
+import { config } from '../shared/adapters/config';
 import { batchPut } from '../shared/adapters/dynamo/batch';
 import { dynamo } from '../shared/adapters/dynamo/client';
-import { cases } from '../shared/adapters/dynamo/case-repository';
 import { localStartQueue } from '../shared/adapters/start-queue';
 import { VirtualClock } from '../infra/local/virtual-clock';
-import type { Case } from '../shared/schemas/case';
+
+type Item = Record<string, unknown>;
 
 useClock(new VirtualClock(new Date('2026-01-05T09:00:00.000Z')));
 const doc = dynamo();
 const send = doc.send.bind(doc) as (...args: unknown[]) => Promise<unknown>;
 const ops: Record<string, number> = {};
+const byType: Record<string, number> = {};
+const samples: Record<string, Item> = {};
 let itemsWritten = 0;
+const written = (item: Item | undefined, fallbackType: string) => {
+  itemsWritten++;
+  const type = typeof item?.type === 'string' ? item.type : fallbackType;
+  byType[type] = (byType[type] ?? 0) + 1;
+  if (item && !samples[type]) samples[type] = item;
+};
 (doc as unknown as { send: unknown }).send = async (...args: unknown[]) => {
-  const cmd = args[0] as { constructor: { name: string }; input: { RequestItems?: Record<string, unknown[]> } };
-  ops[cmd.constructor.name] = (ops[cmd.constructor.name] ?? 0) + 1;
-  if (cmd.constructor.name === 'BatchWriteCommand') itemsWritten += Object.values(cmd.input.RequestItems ?? {})[0]?.length ?? 0;
-  if (cmd.constructor.name === 'PutCommand' || cmd.constructor.name === 'UpdateCommand') itemsWritten++;
+  const cmd = args[0] as { constructor: { name: string }; input: { RequestItems?: Record<string, { PutRequest?: { Item: Item } }[]>; Item?: Item } };
+  const name = cmd.constructor.name;
+  ops[name] = (ops[name] ?? 0) + 1;
+  if (name === 'BatchWriteCommand') for (const r of Object.values(cmd.input.RequestItems ?? {})[0] ?? []) written(r.PutRequest?.Item, 'batch-put');
+  if (name === 'PutCommand') written(cmd.input.Item, 'put');
+  if (name === 'UpdateCommand') written(undefined, 'update');
   return send(...args);
 };
 let starts = 0;
@@ -33,27 +49,28 @@ if (mode === 'import') {
   const { handler } = await import('../functions/import-csv/handler');
   const [result] = await handler(JSON.parse(process.env.BENCH_EVENT!), { getRemainingTimeInMillis: () => 900_000 });
   const seconds = (performance.now() - started) / 1000;
-  console.log(JSON.stringify({ mode, seconds, result, itemsWritten, ops, starts, maxRssMb: process.resourceUsage().maxRSS / 1024 }));
+  console.log(JSON.stringify({ mode, seconds, result, itemsWritten, byType, samples, ops, starts, maxRssMb: process.resourceUsage().maxRSS / 1024 }));
 } else {
-  const n = Number(process.argv[3]);
-  const at = '2026-01-05T09:00:00.000Z';
-  const item = (i: number) =>
-    cases.toItem({
-      caseId: `cs_raw${i}`,
-      clientId: 'cl_raw',
-      debtorId: `db_raw${i}`,
-      debtor: { type: 'person', name: `Debtor ${i}`, email: `d${i}@example.com`, address: { postcode: 'SW1A 1AA' } },
-      invoices: [{ invoiceNumber: `R-${i}`, dueDate: '2025-12-01', amountMinor: 12345, currency: 'EUR' }],
-      ledger: { currency: 'EUR', principalMinor: 12345, costsMinor: 0, interestMinor: 0, paidMinor: 0, annualRatePercent: 0 },
-      phase: 'breathing_space',
-      progress: {},
-      contactAllowed: {},
-      version: 1,
-      createdAt: at,
-      updatedAt: at,
-    } as Case);
-  // Same batching as the importer (25 per request, 8 in flight), fed in chunks so memory stays small.
-  for (let i = 0; i < n; i += 2000) await batchPut(Array.from({ length: Math.min(2000, n - i) }, (_, j) => item(i + j)));
+  const rows = Number(process.argv[3]);
+  const mix = JSON.parse(process.env.BENCH_MIX!) as { item: Item; count: number }[];
+  const chunkRows = config().IMPORT_CHUNK_ROWS;
+  // Fresh keys, index sort keys included (each real case has its own), everything else as written.
+  const copy = (item: Item, i: number): Item => {
+    const c: Item = { ...item, pk: `${item.pk as string}#raw${i}` };
+    for (const k of ['gsi1sk', 'gsi2sk']) if (typeof c[k] === 'string') c[k] = `${c[k] as string}#raw${i}`;
+    return c;
+  };
+  // Chunk by chunk, each kind of item in proportion to the rows, as the importer writes them.
+  for (let r0 = 0; r0 < rows; r0 += chunkRows) {
+    const r1 = Math.min(rows, r0 + chunkRows);
+    const items: Item[] = [];
+    for (const { item, count } of mix) {
+      const from = Math.floor((count * r0) / rows);
+      const to = Math.floor((count * r1) / rows);
+      for (let i = from; i < to; i++) items.push(copy(item, i));
+    }
+    await batchPut(items);
+  }
   const seconds = (performance.now() - started) / 1000;
   console.log(JSON.stringify({ mode, seconds, itemsWritten, ops, maxRssMb: process.resourceUsage().maxRSS / 1024 }));
 }

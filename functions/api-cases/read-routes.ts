@@ -16,9 +16,10 @@ const caseListQuery = pageQuery.extend({
   phase: z.enum(PHASES, { error: `must be one of ${PHASES.join(', ')}` }).optional(),
 });
 
-/** A case as the API shows it: the record plus its balance as of today (interest accrued to today). */
+/** A case as the API shows it: the record plus its balance as of today (interest accrued to today); its carried events show on the timeline. */
 export function caseView(c: Case) {
-  return { ...c, balance: balanceAsOf(c.ledger, todayIso()) };
+  const { importEvents: _onTimeline, ...rest } = c;
+  return { ...rest, balance: balanceAsOf(c.ledger, todayIso()) };
 }
 
 /** The read side of the cases API. */
@@ -43,7 +44,7 @@ export const caseReadRoutes: Record<string, Route> = {
 
   'GET /cases/{caseId}/timeline': async ({ params, query }) => {
     const q = parseOrThrow(pageQuery, query, 'query');
-    await cases.get(params.caseId!);
-    return ok(await timeline.list(params.caseId!, q.limit, q.cursor));
+    const c = await cases.get(params.caseId!);
+    return ok(await timeline.list(params.caseId!, q.limit, q.cursor, c.importEvents));
   },
 };

@@ -16,8 +16,9 @@ import { executionName } from './workflow-names';
  * for every row: duplicate, rejected, a new case, or a merge into a case; and list every item
  * to write. The import handler does the reads before and the writes after.
  *
- * Determinism is what makes a crashed import resumable: ids are derived from (import, row),
- * timestamps from the import's start, so replaying a chunk plans exactly the same items.
+ * Determinism is what makes a crashed import resumable: case ids are derived from (client,
+ * first invoice number), debtor ids from (import, row), timestamps from the import's start, so
+ * replaying a chunk plans exactly the same items.
  */
 
 /** Who wrote an index item last: a replay of a chunk ignores its own earlier, unfinished writes. */
@@ -35,10 +36,16 @@ export interface KeyRecord {
   prev?: { debtorId: string; cases: Record<string, string> } | null;
 }
 
-/** Invoice number -> the case that holds it (the uniqueness guard). */
+/**
+ * Invoice number -> the case that holds it (the uniqueness guard). Every invoice number of a
+ * client has one home key, the key a case opened by that invoice has (`invoiceHomeId`): the
+ * invoice that opens a case IS found as that case; an invoice added to a case leaves a small
+ * pointer item at its home. Either way one key answers "is this invoice known, and where".
+ */
 export interface InvoiceRecord {
   caseId: string;
-  by: WrittenBy;
+  /** Which import row wrote it (the pointer's `by`, the case's `origin`); absent on cases made otherwise. */
+  by?: WrittenBy;
 }
 
 export interface ChunkRow {
@@ -83,9 +90,11 @@ export interface ChunkPlan {
   newCases: Case[];
   /** Existing cases with invoices added; written with an optimistic version check. */
   mergedCases: { caseId: string; expectedVersion: number; next: Case }[];
+  /** Timeline items: `invoice_added` on cases that existed before the chunk (a new case carries its own events). */
   events: PlannedEvent[];
   /** Key items to put (only those that changed). */
   keys: Map<string, KeyRecord>;
+  /** Pointer items to put: invoices added to a case (an invoice that opens a case is found as the case itself). */
   invoices: Map<string, InvoiceRecord>;
   starts: StartMessage[];
 }
@@ -106,16 +115,20 @@ export function keyAsOfChunk(r: KeyRecord | undefined, importId: string, firstRo
 }
 
 export function invoiceAsOfChunk(r: InvoiceRecord | undefined, importId: string, firstRow: number): InvoiceRecord | undefined {
-  return r && r.by.importId === importId && r.by.row >= firstRow ? undefined : r;
+  return r && r.by?.importId === importId && r.by.row >= firstRow ? undefined : r;
 }
 
 function digest(...parts: (string | number)[]): string {
   return createHash('sha256').update(parts.join('\u0000')).digest('hex').slice(0, 20);
 }
 
-/** The case created by a row of an import: the same id on every replay. */
-export function caseIdFor(importId: string, row: number): string {
-  return `cs_${digest('case', importId, row)}`;
+/**
+ * The home of an invoice number: the id of the case that invoice opens (or would open). The
+ * same on every replay, and unique because invoice numbers are unique per client; a case's
+ * id is the home of its first invoice. `invoiceNumber` is normalised.
+ */
+export function invoiceHomeId(clientId: string, invoiceNumber: string): string {
+  return `cs_${digest('case', clientId, invoiceNumber)}`;
 }
 
 export function debtorIdFor(importId: string, row: number): string {
@@ -193,14 +206,14 @@ export function planChunk(input: PlanInput): ChunkPlan {
         outcomes.push({ row, outcome: 'rejected', errors: [{ row, column: 'portfolio', message: `${e.message}; add the portfolio to the client or correct the name`, value: data.portfolio }] });
         continue;
       }
-      const caseId = caseIdFor(importId, row);
+      const caseId = invoiceHomeId(client.clientId, invNo);
       const debtorId = debtorRecord?.debtorId ?? debtorIdFor(importId, row);
       drafts.set(caseId, { caseId, debtorId, row, data, settings, invoices: [invoice] });
       target = { caseId, debtorId, created: true };
     }
 
     seenInvoices.set(invNo, target.caseId);
-    invoices.set(invNo, { caseId: target.caseId, by: { importId, row } });
+    if (!target.created) invoices.set(invNo, { caseId: target.caseId, by: { importId, row } });
     outcomes.push({ row, outcome: target.created ? 'created' : 'merged', caseId: target.caseId });
 
     // Every key of the row now leads to this debtor and, for this currency, this case.
@@ -223,9 +236,8 @@ export function planChunk(input: PlanInput): ChunkPlan {
   const newCases: Case[] = [];
   const starts: StartMessage[] = [];
   for (const d of drafts.values()) {
-    const { kase, caseEvents } = buildCase(d, client, importId, at);
+    const kase = buildCase(d, client, importId, at);
     newCases.push(kase);
-    events.push(...caseEvents);
     starts.push({ caseId: kase.caseId, kind: kase.workflow!.kind, seq: 1 });
   }
   const mergedCases: ChunkPlan['mergedCases'] = [];
@@ -258,35 +270,28 @@ export function mergeInvoice(c: Case, invoice: Invoice, finances: Pick<Finances,
   return { ...c, invoices: [...c.invoices, invoice], ledger };
 }
 
-function buildCase(d: Draft, client: PlanInput['client'], importId: string, at: string): { kase: Case; caseEvents: PlannedEvent[] } {
+function buildCase(d: Draft, client: PlanInput['client'], importId: string, at: string): Case {
   const currency = d.invoices[0]!.currency;
   const principal = d.invoices.reduce((s, i) => s + i.amountMinor, 0);
   let ledger = openLedger(principal, currency);
   const breathing = d.settings.breathingSpace.enabled;
   const kind: WorkflowKind = breathing ? 'breathingSpace' : 'mainOutreach';
-  const caseEvents: PlannedEvent[] = [
+  // The case's first events travel on the case item (written with it, no item of their own).
+  const importEvents: TimelineEvent[] = [
     {
-      caseId: d.caseId,
-      eventId: `imp-${importId}-${d.row}`,
-      event: {
-        at,
-        type: 'imported',
-        message: `imported with ${d.invoices.length} invoice${d.invoices.length > 1 ? 's' : ''} totalling ${formatMoney(principal, currency)}`,
-        data: { importId, row: d.row, invoices: d.invoices.map((i) => i.invoiceNumber) },
-      },
+      at,
+      type: 'imported',
+      message: `imported with ${d.invoices.length} invoice${d.invoices.length > 1 ? 's' : ''} totalling ${formatMoney(principal, currency)}`,
+      data: { importId, row: d.row, invoices: d.invoices.map((i) => i.invoiceNumber) },
     },
   ];
   if (!breathing) {
     ledger = applyCharges(ledger, client.finances, dayOf(at), at);
-    caseEvents.push({
-      caseId: d.caseId,
-      eventId: `chg-${importId}-${d.row}`,
-      event: {
-        at,
-        type: 'charges_applied',
-        message: `costs ${formatMoney(ledger.costsMinor, currency)} applied and interest at ${ledger.annualRatePercent}% from ${dayOf(at)} (breathing space is off)`,
-        data: { costsMinor: ledger.costsMinor, annualRatePercent: ledger.annualRatePercent, interestFrom: dayOf(at) },
-      },
+    importEvents.push({
+      at,
+      type: 'charges_applied',
+      message: `costs ${formatMoney(ledger.costsMinor, currency)} applied and interest at ${ledger.annualRatePercent}% from ${dayOf(at)} (breathing space is off)`,
+      data: { costsMinor: ledger.costsMinor, annualRatePercent: ledger.annualRatePercent, interestFrom: dayOf(at) },
     });
   }
   const debtor = d.data.debtor;
@@ -313,11 +318,13 @@ function buildCase(d: Draft, client: PlanInput['client'], importId: string, at: 
     workflowSeq: 1,
     progress: {},
     contactAllowed: {},
+    origin: { importId, row: d.row },
+    importEvents,
     version: 1,
     createdAt: at,
     updatedAt: at,
   };
-  return { kase: stripUndefined(kase) as Case, caseEvents };
+  return stripUndefined(kase) as Case;
 }
 
 function stripUndefined<T extends object>(o: T): T {

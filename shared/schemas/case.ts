@@ -132,6 +132,14 @@ export const caseSchema = z.object({
   hold: holdSchema.optional(),
   /** Channels the debtor may be contacted on; contact allowed unless set to false. */
   contactAllowed: z.object({ email: z.boolean(), sms: z.boolean(), phone: z.boolean(), post: z.boolean() }).partial().default({}),
+  /** The import and data row that created the case (its id derives from the client and its first invoice number). */
+  origin: z.object({ importId: z.string(), row: z.number().int().min(1) }).optional(),
+  /**
+   * The case's first timeline events (imported; charges applied when breathing space is off),
+   * kept on the case item rather than as items of their own: they are written with the case, so
+   * this saves a write per imported case. The timeline read lists them before the stored events.
+   */
+  importEvents: z.array(z.lazy(() => timelineEventSchema)).optional(),
   ...recordMetaSchema.shape,
 });
 export type Case = z.infer<typeof caseSchema>;

@@ -1,6 +1,7 @@
 import { DescribeExecutionCommand, SFNClient } from '@aws-sdk/client-sfn';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestStack } from '../support/local-stack';
+import { invoiceHomeId } from '../../shared/domain/import-plan';
 import { HEADER, allCases, dropClient, getText, putCsv, waitForImport } from '../support/imports';
 
 let stack: Awaited<ReturnType<typeof startTestStack>>;
@@ -57,8 +58,12 @@ describe('import through the drop folder', () => {
     const one = await stack.api.get(`/cases/${jane.caseId}`);
     expect(one.body).toMatchObject({ caseId: jane.caseId, balance: { outstandingMinor: 15050 } });
     const tl = await stack.api.get(`/cases/${jane.caseId}/timeline`);
-    // Other events (the workflow's) may follow; the import writes exactly one.
+    // Other events (the workflow's) may follow; the import writes exactly one, and it comes first.
     expect(tl.body.items.filter((e: any) => e.type === 'imported')).toHaveLength(1);
+    expect(tl.body.items[0]).toMatchObject({ type: 'imported', data: { invoices: ['INV-1', 'INV-2'] } });
+    // The case's id is the home of its first invoice; the second invoice's home is a pointer, not a case.
+    expect(jane.caseId).toBe(invoiceHomeId(clientId, 'INV-1'));
+    expect((await stack.api.get(`/cases/${invoiceHomeId(clientId, 'INV-2')}`)).status).toBe(404);
     expect((await stack.api.get(`/cases/${jane.caseId}/communications`)).body.items).toEqual([]);
     expect((await stack.api.get(`/clients/${clientId}/cases?phase=outreach`)).body.items).toEqual([]);
     expect((await stack.api.get(`/clients/${clientId}/cases?phase=limbo`)).status).toBe(400);
@@ -89,7 +94,17 @@ describe('import through the drop folder', () => {
     // (workflow is not asserted: the outreach execution may already have run and moved on)
     expect(cases[0]).toMatchObject({ phase: 'outreach', balance: { principalMinor: 3000, costsMinor: 2500 } });
     const tl = await stack.api.get(`/cases/${cases[0].caseId}/timeline`);
-    expect(tl.body.items.map((e: any) => e.type)).toEqual(expect.arrayContaining(['charges_applied', 'imported']));
+    expect(tl.body.items.slice(0, 2).map((e: any) => e.type)).toEqual(['imported', 'charges_applied']);
+    // Page by page (one event a page), the timeline is the same list.
+    const paged: any[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await stack.api.get(`/cases/${cases[0].caseId}/timeline?limit=1${cursor ? `&cursor=${cursor}` : ''}`);
+      expect(page.status).toBe(200);
+      paged.push(...page.body.items);
+      cursor = page.body.cursor;
+    } while (cursor);
+    expect(paged.slice(0, tl.body.items.length)).toEqual(tl.body.items);
   });
 
   it('a later file merges into the open case and says so on its timeline', async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { caseIdFor, invoiceAsOfChunk, keyAsOfChunk, planChunk, type ChunkRow, type InvoiceRecord, type KeyRecord, type PlanInput } from '../../shared/domain/import-plan';
+import { invoiceAsOfChunk, invoiceHomeId, keyAsOfChunk, planChunk, type ChunkRow, type InvoiceRecord, type KeyRecord, type PlanInput } from '../../shared/domain/import-plan';
 import type { Case } from '../../shared/schemas/case';
 import { clientInputSchema, type Client, type ClientInput } from '../../shared/schemas/client';
 import type { CsvRow } from '../../shared/schemas/csv-row';
@@ -117,7 +117,9 @@ describe('duplicates and rejections', () => {
     const p = plan([row({ invoice: 'INV-A' }), row({ invoice: 'inv-a ' }), row({ invoice: 'old-9' })], { invoices });
     expect(p.outcomes.map((o) => o.outcome)).toEqual(['created', 'duplicate', 'duplicate']);
     expect(p.outcomes[2]).toMatchObject({ caseId: 'cs_old' });
-    expect(p.invoices.size).toBe(1);
+    // INV-A opened a case, and that case is its home: no pointer item for it.
+    expect(p.newCases[0]!.caseId).toBe(invoiceHomeId('cl_1', 'INV-A'));
+    expect(p.invoices.size).toBe(0);
   });
 
   it('an unknown portfolio rejects the row naming the column', () => {
@@ -133,7 +135,10 @@ describe('new cases', () => {
     expect(c).toMatchObject({ phase: 'breathing_space', breathingSpaceDays: 14, ledger: { costsMinor: 0 } });
     expect(c.ledger.chargesAppliedAt).toBeUndefined();
     expect(c.workflow).toEqual({ kind: 'breathingSpace', seq: 1, executionName: `${c.caseId}-breathingSpace-1`, startedAt: AT });
-    expect(p.events.map((e) => e.event.type)).toEqual(['imported']);
+    expect(c.importEvents!.map((e) => e.type)).toEqual(['imported']);
+    expect(c.importEvents![0]).toMatchObject({ at: AT, data: { importId: 'im_1', row: 1 } });
+    expect(c.origin).toEqual({ importId: 'im_1', row: 1 });
+    expect(p.events).toEqual([]);
     expect(p.starts).toEqual([{ caseId: c.caseId, kind: 'breathingSpace', seq: 1 }]);
   });
 
@@ -144,13 +149,23 @@ describe('new cases', () => {
     });
     const p = plan([row({ portfolio: 'fast', amount: 10000 })], { client: c });
     expect(p.newCases[0]).toMatchObject({ phase: 'outreach', portfolio: 'fast', ledger: { costsMinor: 2500, annualRatePercent: 8, interestFrom: '2026-01-05' }, workflow: { kind: 'mainOutreach' } });
-    expect(p.events.map((e) => e.event.type)).toEqual(['imported', 'charges_applied']);
+    expect(p.newCases[0]!.importEvents!.map((e) => e.type)).toEqual(['imported', 'charges_applied']);
+    expect(p.events).toEqual([]);
   });
 
   it('is deterministic: the same chunk plans the same ids', () => {
     const rows = [row({ email: 'a@x.com' }), row({ email: 'b@x.com' })];
     expect(plan(rows)).toEqual(plan(rows));
-    expect(plan(rows).newCases[0]!.caseId).toBe(caseIdFor('im_1', 1));
+    expect(plan(rows).newCases[0]!.caseId).toBe(invoiceHomeId('cl_1', rows[0]!.invoice.invoiceNumber.toUpperCase()));
+  });
+
+  it('writes a pointer only for invoices added to a case; the invoice that opens a case is found as the case', () => {
+    const p = plan([row({ email: 'a@x.com', invoice: 'a-1' }), row({ email: 'a@x.com', invoice: 'A-2' }), row({ email: 'b@x.com', invoice: 'B-1' })]);
+    const [a, b] = p.newCases;
+    expect(a!.caseId).toBe(invoiceHomeId('cl_1', 'A-1'));
+    expect(b!.caseId).toBe(invoiceHomeId('cl_1', 'B-1'));
+    expect([...p.invoices]).toEqual([['A-2', { caseId: a!.caseId, by: { importId: 'im_1', row: 2 } }]]);
+    expect(a!.importEvents![0]!.data).toMatchObject({ invoices: ['a-1', 'A-2'] });
   });
 });
 

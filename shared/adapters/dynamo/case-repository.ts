@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { NotFoundError } from '../../errors';
 import { nowIso } from '../clock';
 import { config } from '../config';
 import type { Case, Communication, TimelineEvent } from '../../schemas/case';
@@ -15,8 +16,19 @@ function caseItemKeys(c: Case) {
 
 /** The case record is the truth; every change names the version it replaces (optimistic locking). */
 export const cases = {
-  get: (id: string) => versionedStore.get<Case>('case', id, keys.case(id)),
-  find: (id: string) => versionedStore.find<Case>(keys.case(id)),
+  async get(id: string): Promise<Case> {
+    const found = await cases.find(id);
+    if (!found) throw new NotFoundError('case', id);
+    return found;
+  },
+  /**
+   * The key of a case is also the home of its first invoice number; the homes of other invoice
+   * numbers hold pointers (`caseId` naming another case, see import-repository.ts), never a case.
+   */
+  async find(id: string): Promise<Case | undefined> {
+    const found = await versionedStore.find<Case>(keys.case(id));
+    return found?.caseId === id ? found : undefined;
+  },
 
   create: (c: Case) => versionedStore.create('case', c, caseItemKeys(c)),
 
@@ -39,9 +51,19 @@ export const timeline = {
     await dynamo().send(new PutCommand({ TableName: config().TABLE_NAME, Item: timelineItem(caseId, e, `${orderStamp()}-${randomUUID()}`) }));
     return e;
   },
-  async list(caseId: string, limit = 100, cursor?: string): Promise<Page<TimelineEvent>> {
-    const page = await queryChildren<TimelineEvent & { eventType?: string }>(caseId, 'EVT#', limit, cursor);
-    return { ...page, items: page.items.map(({ eventType, ...e }) => ({ ...e, type: eventType ?? e.type })) };
+  /**
+   * One page of a case's timeline: first the events the case item carries (`importEvents`, pass
+   * them as `carried`; nothing can happen to a case before it exists), then the stored events
+   * in time order. A cursor inside the carried events is `{ carried: n }`, else the query's key.
+   */
+  async list(caseId: string, limit = 100, cursor?: string, carried: readonly TimelineEvent[] = []): Promise<Page<TimelineEvent>> {
+    const start = decodeCursor(cursor);
+    const inCarried = typeof start?.carried === 'number';
+    const skip = inCarried ? (start!.carried as number) : start ? carried.length : 0;
+    const head = carried.slice(skip, skip + limit);
+    if (head.length === limit) return { items: head, cursor: encodeCursor({ carried: skip + limit }) };
+    const page = await queryChildren<TimelineEvent & { eventType?: string }>(caseId, 'EVT#', limit - head.length, inCarried ? undefined : cursor);
+    return { ...page, items: [...head, ...page.items.map(({ eventType, ...e }) => ({ ...e, type: eventType ?? e.type }))] };
   },
 };
 

@@ -1,6 +1,6 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import type { InvoiceRecord, KeyRecord } from '../../domain/import-plan';
+import { invoiceHomeId, type InvoiceRecord, type KeyRecord } from '../../domain/import-plan';
 import type { ImportRecord } from '../../schemas/import';
 import { nowIso } from '../clock';
 import { config } from '../config';
@@ -12,11 +12,13 @@ import { versionedStore } from './versioned-store';
 
 /**
  * The importer's items (see ACCESS-PATTERNS.md, "Import items"): the import record with its
- * checkpoint, one invoice-number item per imported invoice (uniqueness per client), one item
- * per debtor match key, and a per-client lease so only one import writes a client's index at a time.
+ * checkpoint, the invoice numbers' homes (uniqueness per client: the case an invoice opened, or
+ * a pointer to the case it was added to), one item per debtor match key, and a per-client lease
+ * so only one import writes a client's index at a time.
  */
 export const importItemKeys = {
-  invoice: (clientId: string, invoiceNumber: string) => ({ pk: `CLIENT#${clientId}#INV#${invoiceNumber}`, sk: 'INV' }),
+  /** Where an invoice number lives: the key of the case it opens (a pointer item there otherwise). */
+  invoice: (clientId: string, invoiceNumber: string) => keys.case(invoiceHomeId(clientId, invoiceNumber)),
   matchKey: (clientId: string, key: string) => ({ pk: `CLIENT#${clientId}#KEY#${key}`, sk: 'KEY' }),
   lease: (clientId: string) => ({ pk: `CLIENT#${clientId}`, sk: 'IMPORT-LEASE' }),
 };
@@ -74,11 +76,12 @@ export const imports = {
 /** The per-client index the matching engine reads and writes in bulk. */
 export const importIndex = {
   async invoices(clientId: string, invoiceNumbers: string[]): Promise<Map<string, InvoiceRecord>> {
-    const found = await batchGet(invoiceNumbers.map((n) => importItemKeys.invoice(clientId, n)), { projection: ['pk', 'caseId', 'by'] });
+    // A case answers with its `origin`, a pointer with its `by`: both say which import row wrote it.
+    const found = await batchGet(invoiceNumbers.map((n) => importItemKeys.invoice(clientId, n)), { projection: ['pk', 'caseId', 'by', 'origin'] });
     const out = new Map<string, InvoiceRecord>();
     for (const n of invoiceNumbers) {
       const item = found.get(importItemKeys.invoice(clientId, n).pk);
-      if (item) out.set(n, { caseId: item.caseId as string, by: item.by as InvoiceRecord['by'] });
+      if (item) out.set(n, { caseId: item.caseId as string, by: (item.by ?? item.origin) as InvoiceRecord['by'] });
     }
     return out;
   },
@@ -93,7 +96,8 @@ export const importIndex = {
     return out;
   },
 
-  invoiceItem: (clientId: string, invoiceNumber: string, r: InvoiceRecord) => ({ ...importItemKeys.invoice(clientId, invoiceNumber), type: 'invoice-number', caseId: r.caseId, by: r.by }),
+  /** The pointer left at the home of an invoice added to a case (never for the invoice that opened it: that home is the case). */
+  invoiceItem: (clientId: string, invoiceNumber: string, r: InvoiceRecord) => ({ ...importItemKeys.invoice(clientId, invoiceNumber), type: 'invoice-ref', caseId: r.caseId, by: r.by }),
   keyItem: (clientId: string, key: string, r: KeyRecord) => ({ ...importItemKeys.matchKey(clientId, key), type: 'match-key', debtorId: r.debtorId, cases: r.cases, by: r.by, prev: r.prev ?? null }),
 };
 
