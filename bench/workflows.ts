@@ -8,7 +8,9 @@
  * (sends + skips), and an estimate of Step Functions + Lambda + DynamoDB cost per 1,000 case
  * lifecycles at list prices.
  *
- *   npm run bench:workflows            (CASES=200 npm run bench:workflows for a quicker run)
+ *   npm run bench:workflows                       (1,000 cases, 120 days)
+ *   npm run bench:workflows -- --cases 200         (a quicker run; CASES=200 works too)
+ *   npm run bench:workflows -- --days 90
  */
 import '../infra/local/polyfills';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -20,8 +22,16 @@ import { localStepFunctions } from '../infra/local/step-functions/plugin';
 import { apiClient } from '../test/support/local-stack';
 import { advanceDays, comms, setUpClient, uploadCases, type Debtor } from '../test/support/workflows';
 
-const CASES = Number(process.env.CASES ?? 1000);
-const DAYS = 120;
+function option(name: string): string | undefined {
+  const i = process.argv.indexOf(`--${name}`);
+  if (i < 0) return undefined;
+  const v = process.argv[i + 1];
+  if (!v || !/^\d+$/.test(v)) throw new Error(`--${name} needs a whole number, e.g. --${name} 200`);
+  return v;
+}
+const CASES = Number(option('cases') ?? process.env.CASES ?? 1000);
+/** At least 75: the scenario pays the third instalment on day 60 and lets it run a while. */
+const DAYS = Math.max(75, Number(option('days') ?? 120));
 
 /** List prices (eu-west-1 / us-east-1, on-demand), USD. */
 const PRICE = {
@@ -36,13 +46,25 @@ const LAMBDA = { gb: 0.25, seconds: 0.12 };
 
 /** Counts DynamoDB request units from the requests the handlers make (estimate: items measured as JSON). */
 function countDynamoUnits() {
-  const units = { read: 0, write: 0 };
+  const units = { read: 0, write: 0, calls: new Map<string, { n: number; ms: number }>(), errors: new Map<string, number>() };
   const kb = (o: unknown) => Math.max(1, Math.ceil(Buffer.byteLength(JSON.stringify(o ?? {})) / 1024));
   dynamo().middlewareStack.add(
     (next, context) => async (args) => {
       const input = args.input as Record<string, any>;
-      const out = await next(args);
+      const started = performance.now();
       const name = context.commandName ?? '';
+      let out;
+      try {
+        out = await next(args);
+      } catch (e) {
+        const k = `${name.replace(/Command$/, '')}:${(e as Error).name}`;
+        units.errors.set(k, (units.errors.get(k) ?? 0) + 1);
+        throw e;
+      }
+      const c = units.calls.get(name) ?? { n: 0, ms: 0 };
+      c.n++;
+      c.ms += performance.now() - started;
+      units.calls.set(name, c);
       const output = out.output as Record<string, any>;
       if (/^(Put|Update|Delete)/.test(name)) units.write += kb(input.Item ?? input.Key);
       else if (name.startsWith('BatchWrite')) for (const reqs of Object.values(input.RequestItems ?? {}) as any[][]) for (const r of reqs) units.write += kb(r.PutRequest?.Item ?? r.DeleteRequest?.Key);
@@ -76,31 +98,43 @@ async function main(): Promise<void> {
     const cases = Object.values(await uploadCases(api, stack.urls.s3, clientId, debtors, 'bench.csv'));
     const tImported = Date.now();
 
+    /** Wall time of each leg of the scenario (advancing the clock vs the operator's API calls). */
+    const legs: string[] = [];
+    const leg = async (label: string, work: () => Promise<unknown>) => {
+      const t = Date.now();
+      await work();
+      legs.push(`${label} ${((Date.now() - t) / 1000).toFixed(1)} s`);
+    };
     // Day 15: breathing space over; one in ten agrees a plan of 3 monthly-ish instalments.
-    await advanceDays(api, 15);
+    await leg('days 0-15', () => advanceDays(api, 15));
     const planCases = cases.filter((_, i) => i % 10 === 0);
     const today = stack.clock.now().toISOString().slice(0, 10);
     const due = (d: number) => new Date(Date.parse(`${today}T00:00:00Z`) + d * 86_400_000).toISOString().slice(0, 10);
     const plans = new Map<string, number[]>();
-    for (const c of planCases) {
-      const out = (await api.get(`/cases/${c.caseId}`)).body.balance.outstandingMinor as number;
-      const part = Math.floor(out / 3);
-      const amounts = [part, part, out - 2 * part];
-      const r = await api.post(`/cases/${c.caseId}/payment-plan`, { installments: amounts.map((amountMinor, k) => ({ dueDate: due(15 * (k + 1)), amountMinor })) });
-      if (r.status !== 201) throw new Error(`plan for ${c.caseId}: ${JSON.stringify(r.body)}`);
-      plans.set(c.caseId, amounts);
-    }
+    await leg('plans', async () => {
+      for (const c of planCases) {
+        const out = (await api.get(`/cases/${c.caseId}`)).body.balance.outstandingMinor as number;
+        const part = Math.floor(out / 3);
+        const amounts = [part, part, out - 2 * part];
+        const r = await api.post(`/cases/${c.caseId}/payment-plan`, { installments: amounts.map((amountMinor, k) => ({ dueDate: due(15 * (k + 1)), amountMinor })) });
+        if (r.status !== 201) throw new Error(`plan for ${c.caseId}: ${JSON.stringify(r.body)}`);
+        plans.set(c.caseId, amounts);
+      }
+    });
     // Each instalment paid on its due date.
     let day = 15;
     for (let k = 0; k < 3; k++) {
-      await advanceDays(api, 15 * (k + 1) + 15 - day);
-      day = 15 * (k + 1) + 15;
-      for (const [caseId, amounts] of plans) {
-        const r = await api.post(`/cases/${caseId}/payments`, { amountMinor: amounts[k], method: 'bank' });
-        if (r.status !== 201) throw new Error(`payment for ${caseId}: ${JSON.stringify(r.body)}`);
-      }
+      const to = 15 * (k + 1) + 15;
+      await leg(`days ${day}-${to}`, () => advanceDays(api, to - day));
+      day = to;
+      await leg(`payments ${k + 1}`, async () => {
+        for (const [caseId, amounts] of plans) {
+          const r = await api.post(`/cases/${caseId}/payments`, { amountMinor: amounts[k], method: 'bank' });
+          if (r.status !== 201) throw new Error(`payment for ${caseId}: ${JSON.stringify(r.body)}`);
+        }
+      });
     }
-    await advanceDays(api, DAYS - day);
+    await leg(`days ${day}-${DAYS}`, () => advanceDays(api, DAYS - day));
     const tDone = Date.now();
 
     const execs = localStepFunctions().allExecutions();
@@ -125,6 +159,24 @@ async function main(): Promise<void> {
       phases[k] = (phases[k] ?? 0) + 1;
     }
 
+    // Where the transitions go: per execution kind (the machine's name), per execution and per touchpoint of that kind.
+    const byKind = new Map<string, { executions: number; transitions: number }>();
+    for (const e of execs) {
+      const kind = e.stateMachineArn.split(':').pop()!.replace(/^recoup-/, '');
+      const k = byKind.get(kind) ?? { executions: 0, transitions: 0 };
+      k.executions++;
+      k.transitions += e.transitions;
+      byKind.set(kind, k);
+    }
+    const touchByKind = new Map<string, number>();
+    for (const c of cases) {
+      for (const m of await comms(api, c.caseId)) {
+        if (m.workflow === 'closure' || !(m.status === 'sent' || m.status === 'skipped' || (m.status === 'failed' && m.reason === 'not answered'))) continue;
+        const kind = String(m.workflow).split(':')[0]!.replace(/[A-Z]/g, (ch: string) => `-${ch.toLowerCase()}`);
+        touchByKind.set(kind, (touchByKind.get(kind) ?? 0) + 1);
+      }
+    }
+
     const per1000 = 1000 / CASES;
     const sfnCost = transitions * PRICE.sfnPerTransition * per1000;
     const lambdaCost = invocations * (PRICE.lambdaPerRequest + LAMBDA.gb * LAMBDA.seconds * PRICE.lambdaPerGbSecond) * per1000;
@@ -132,12 +184,21 @@ async function main(): Promise<void> {
     const f = (n: number, d = 2) => n.toFixed(d);
     console.log(`\nRecoup workflow benchmark: ${CASES} cases, ${DAYS} virtual days, ${planCases.length} on a 3-instalment plan\n`);
     console.log(`  wall time                 ${f((tDone - t0) / 1000)} s (import ${f((tImported - t0) / 1000)} s, ${DAYS} days of workflows ${f((tDone - tImported) / 1000)} s)`);
+    console.log(`  legs                      ${legs.join(', ')}`);
     console.log(`  executions                ${execs.length} (${failed.length} failed)`);
     console.log(`  state transitions         ${transitions} = ${f(transitions / CASES)} per case`);
     console.log(`  touchpoints               ${touchpoints} (${sends} sends, ${skips} skips) + ${closure} closure emails sent outside the state machines`);
     console.log(`  transitions / touchpoint  ${f(transitions / touchpoints)}   (goal: at most 3)`);
+    for (const [kind, k] of [...byKind].sort()) {
+      const t = touchByKind.get(kind) ?? 0;
+      console.log(`    ${kind.padEnd(22)} ${String(k.executions).padStart(6)} executions, ${f(k.transitions / k.executions)} transitions each, ${t} touchpoints${t ? `, ${f(k.transitions / t)} per touchpoint` : ''}`);
+    }
     console.log(`  Lambda invocations        ${invocations} = ${f(invocations / CASES)} per case`);
     console.log(`  DynamoDB units (est.)     ${units.write} write, ${units.read} read = ${f(units.write / CASES, 1)} / ${f(units.read / CASES, 1)} per case`);
+    const calls = [...units.calls].sort((a, b) => b[1].n - a[1].n);
+    const totalCalls = calls.reduce((n, [, c]) => n + c.n, 0);
+    console.log(`  DynamoDB calls            ${totalCalls} = ${f(totalCalls / invocations)} per Lambda invocation (import and API reads included): ${calls.map(([k, c]) => `${k.replace(/Command$/, '')} ${c.n} (${f(c.ms / c.n, 1)} ms)`).join(', ')}`);
+    if (units.errors.size) console.log(`  DynamoDB refusals         ${[...units.errors].map(([k, n]) => `${k} ${n}`).join(', ')} (optimistic locks and idempotency claims at work)`);
     console.log(`  final phases              ${Object.entries(phases).map(([k, v]) => `${k} ${v}`).join(', ')}`);
     console.log(`\n  Estimated cost per 1,000 case lifecycles (list prices, USD):`);
     console.log(`    Step Functions Standard  $${f(sfnCost, 3)}   ($0.025 per 1,000 transitions)`);

@@ -1,6 +1,5 @@
 import { ValidationError } from '../../shared/errors';
-import { changePhase } from '../../shared/workflow/phase-change';
-import { endIfLast, parseStep } from '../../shared/workflow/steps';
+import { completeStep, parseStep } from '../../shared/workflow/steps';
 
 /**
  * A plan's due check, when an instalment's due date has ended: paid, late (late notice goes
@@ -10,6 +9,7 @@ import { endIfLast, parseStep } from '../../shared/workflow/steps';
 export const handler = async (event: unknown) => {
   const e = parseStep(event);
   if (e.step.installmentIndex === undefined) throw new ValidationError('a due check step needs installmentIndex');
-  const r = await changePhase(e.caseId, { type: 'installment_due_checked', index: e.step.installmentIndex, executionName: e.execution });
-  return endIfLast(e, r.ok ? { outcome: r.result.outcome, phase: r.result.case.phase } : { refused: r.code, message: r.message });
+  // The plan's last check also ends the run, in the same write.
+  const [r] = await completeStep(e, [{ type: 'installment_due_checked', index: e.step.installmentIndex, executionName: e.execution }]);
+  return r!.ok ? { outcome: r!.result.outcome, phase: r!.result.case.phase } : { refused: r!.code, message: r!.message };
 };

@@ -17,22 +17,48 @@ const MAX_ATTEMPTS = 5;
  * (reload and decide again when someone else wrote first) -> run the actions in order.
  * Every action is safe to repeat: a stop of an ended execution is a no-op, starts carry
  * deterministic names, messages carry idempotency keys.
+ *
+ * `known`: the caller's fresh read of the case (a step task that just guarded a send with it),
+ * used for the first attempt instead of reading again; the write is conditional on its
+ * version all the same, so a change in between only costs a reload.
  */
-export async function changePhase(caseId: string, event: CaseEvent): Promise<PhaseChange> {
+export async function changePhase(caseId: string, event: CaseEvent, opts: { known?: CaseContext } = {}): Promise<PhaseChange> {
+  const [r] = await changePhaseSteps(caseId, [event], opts);
+  return r!;
+}
+
+/**
+ * Several events of one case applied in order and written once (a step's progress and the end
+ * of its run). Each event sees the case as the ones before left it; a refused event changes
+ * nothing and the others still apply. One result per event.
+ */
+export async function changePhaseSteps(caseId: string, events: CaseEvent[], opts: { known?: CaseContext } = {}): Promise<PhaseChange[]> {
+  let known = opts.known;
   for (let attempt = 1; ; attempt++) {
-    const ctx = await loadCaseContext(caseId);
-    const r = tryTransition(ctx.c, event, { now: nowIso(), client: ctx.client, settings: ctx.settings });
-    if ('ok' in r) return r;
+    const ctx = known ?? (await loadCaseContext(caseId));
+    known = undefined;
+    const now = nowIso();
+    let c = ctx.c;
+    const actions: CaseAction[] = [];
+    const results: (TransitionResult | TransitionRefusal)[] = [];
+    for (const event of events) {
+      const r = tryTransition(c, event, { now, client: ctx.client, settings: ctx.settings });
+      results.push(r);
+      if ('ok' in r) continue;
+      c = r.case;
+      actions.push(...r.actions);
+    }
+    if (c === ctx.c) return results.map((r) => r as TransitionRefusal);
     let written;
     try {
-      written = await cases.replace(r.case);
+      written = await cases.replace(c);
     } catch (e) {
       if (e instanceof ConflictError && e.code === 'stale_version' && attempt < MAX_ATTEMPTS) continue;
       throw e;
     }
     const context = { ...ctx, c: written };
-    await runActions(context, r.actions);
-    return { ok: true, result: { ...r, case: written }, context };
+    await runActions(context, actions);
+    return results.map((r) => ('ok' in r ? r : { ok: true as const, result: { ...r, case: written }, context }));
   }
 }
 

@@ -1,3 +1,4 @@
+import type { CaseEvent } from '../domain/transition';
 import type { WorkflowKind } from '../schemas/workflow';
 import { changePhase } from './phase-change';
 
@@ -14,10 +15,15 @@ export interface RunEnd {
  * any other run records that it finished. A run that is no longer current changes nothing.
  */
 export async function endRun(e: RunEnd): Promise<{ phase: string } | { refused: string; message: string }> {
-  const r = e.continuation
-    ? await changePhase(e.caseId, { type: 'workflow_continued', kind: e.kind, nextIndex: e.continuation.nextIndex, executionName: e.execution })
-    : e.kind === 'breathingSpace'
-      ? await changePhase(e.caseId, { type: 'breathing_space_ended', executionName: e.execution })
-      : await changePhase(e.caseId, { type: 'workflow_finished', kind: e.kind, executionName: e.execution });
+  const r = await changePhase(e.caseId, endEvent(e));
   return r.ok ? { phase: r.result.case.phase } : { refused: r.code, message: r.message };
+}
+
+/** The phase event that ends a run. */
+export function endEvent(e: RunEnd): CaseEvent {
+  return e.continuation
+    ? { type: 'workflow_continued', kind: e.kind, nextIndex: e.continuation.nextIndex, executionName: e.execution }
+    : e.kind === 'breathingSpace'
+      ? { type: 'breathing_space_ended', executionName: e.execution }
+      : { type: 'workflow_finished', kind: e.kind, executionName: e.execution };
 }

@@ -5,10 +5,11 @@ import { ProviderError } from '../adapters/channels/errors';
 import { metrics } from '../adapters/metrics';
 import { ValidationError } from '../errors';
 import { WORKFLOW_KINDS, NODE_TYPES, type NodeType, type WorkflowKind } from '../schemas/workflow';
-import { loadCaseContext } from './case-context';
+import { loadCaseContext, type CaseContext } from './case-context';
 import { deliver, ProviderUnavailableError, type DeliveryOutcome } from './deliver';
-import { changePhase } from './phase-change';
-import { endRun } from './run-end';
+import type { CaseEvent } from '../domain/transition';
+import { changePhaseSteps, type PhaseChange } from './phase-change';
+import { endEvent } from './run-end';
 
 /** The input of every step task: what the Map's ItemSelector passes (see state-machines/). */
 export const stepEventSchema = z.object({
@@ -40,20 +41,25 @@ export function parseStep(event: unknown): StepEvent {
 
 const stepKey = (e: StepEvent) => `${e.caseId}:${e.execution}:${e.step.index}`;
 
-/** Timed workflows remember how far they got, so a release continues after the last step done. */
-async function markStepDone(e: StepEvent): Promise<void> {
-  if (e.kind === 'paymentPlan') return; // the plan's progress is its instalments
-  await changePhase(e.caseId, { type: 'step_done', kind: e.kind, index: e.step.index, executionName: e.execution });
+/**
+ * A step is done: timed workflows remember how far they got (so a release continues after the
+ * last step done), and the last step of a walk ends the run (there is no separate closing
+ * state: one transition less per execution), in one conditional write of the case. `known`
+ * is the case as the step just read it for its guard (saves a read; the write still checks
+ * its version). A step that throws (retry, call outcome pending) ends nothing; its retry or
+ * the failure recorder does.
+ */
+async function markStepDone(e: StepEvent, known?: CaseContext): Promise<void> {
+  await completeStep(e, [], known);
 }
 
-/**
- * The last step of a walk ends the run once its own work is done (there is no separate closing
- * state: one transition less per execution). A step that throws (retry, call outcome pending)
- * ends nothing; its retry or the failure recorder does.
- */
-export async function endIfLast<R>(e: StepEvent, result: R): Promise<R> {
-  if (e.step.last) await endRun({ caseId: e.caseId, kind: e.kind, execution: e.execution, continuation: e.step.continuation });
-  return result;
+/** `events` (a due check's) then the step's progress and the run's end, written once; the results of `events`. */
+export async function completeStep(e: StepEvent, events: CaseEvent[], known?: CaseContext): Promise<PhaseChange[]> {
+  const all = [...events];
+  if (e.kind !== 'paymentPlan') all.push({ type: 'step_done', kind: e.kind, index: e.step.index, executionName: e.execution }); // a plan's progress is its instalments
+  if (e.step.last) all.push(endEvent({ caseId: e.caseId, kind: e.kind, execution: e.execution, continuation: e.step.continuation }));
+  if (all.length === 0) return [];
+  return (await changePhaseSteps(e.caseId, all, { known })).slice(0, events.length);
 }
 
 export interface StepResult {
@@ -65,7 +71,10 @@ export interface StepResult {
 export async function runChannelStep(event: unknown, channel: NodeType): Promise<StepResult> {
   const e = parseStep(event);
   if (e.step.node.type !== channel) throw new ValidationError(`the ${channel} task got a ${e.step.node.type} node; check the step's function`);
+  // The guard's read of the case; the step's progress is then written at its version.
+  const context = await loadCaseContext(e.caseId);
   const out = await deliver({
+    context,
     caseId: e.caseId,
     node: { type: channel, template: e.step.node.template, title: e.step.node.title },
     key: stepKey(e),
@@ -76,8 +85,8 @@ export async function runChannelStep(event: unknown, channel: NodeType): Promise
     installmentIndex: e.step.installmentIndex,
     ...(e.step.planStep === 'reminder' && e.step.installmentIndex !== undefined ? { reminderFor: e.step.installmentIndex } : {}),
   });
-  await markStepDone(e);
-  return endIfLast(e, { status: out.status, ...('reason' in out ? { reason: out.reason } : {}) });
+  await markStepDone(e, context);
+  return { status: out.status, ...('reason' in out ? { reason: out.reason } : {}) };
 }
 
 /** Thrown after a call was placed: the Retry policy brings the task back to read its outcome. */
@@ -94,7 +103,7 @@ export class CallOutcomePendingError extends Error {
 export async function runCallStep(event: unknown, channel: 'voice' | 'call'): Promise<StepResult> {
   const e = parseStep(event);
   if (e.step.node.type !== channel) throw new ValidationError(`the ${channel} task got a ${e.step.node.type} node; check the step's function`);
-  return endIfLast(e, await callStep(e, channel));
+  return callStep(e, channel);
 }
 
 async function callStep(e: StepEvent, channel: 'voice' | 'call'): Promise<StepResult> {
@@ -102,9 +111,10 @@ async function callStep(e: StepEvent, channel: 'voice' | 'call'): Promise<StepRe
   const attempts = (await communications.listByKeyPrefix(e.caseId, `${key}:`)).sort((a, b) => a.attempt - b.attempt);
   const last = attempts.at(-1);
   const place = async (attempt: number): Promise<StepResult> => {
-    const out = await deliver({ caseId: e.caseId, node: { type: channel, template: e.step.node.template }, key, attempt, workflow: e.kind, nodeIndex: e.step.index, kind: e.kind, execution: e.execution });
+    const context = await loadCaseContext(e.caseId);
+    const out = await deliver({ context, caseId: e.caseId, node: { type: channel, template: e.step.node.template }, key, attempt, workflow: e.kind, nodeIndex: e.step.index, kind: e.kind, execution: e.execution });
     if (out.status === 'sent') throw new CallOutcomePendingError(`call attempt ${attempt} placed (${out.providerId}); its outcome is read on the next try`);
-    await markStepDone(e);
+    await markStepDone(e, context);
     return { status: out.status, ...('reason' in out ? { reason: out.reason } : {}) };
   };
   if (!last) return await place(1);
@@ -153,7 +163,7 @@ export async function recordStepFailure(event: unknown): Promise<StepResult> {
   m.addDimension('kind', e.kind);
   m.addMetric('StepsFailed', 'Count', 1);
   await markStepDone(e);
-  return endIfLast(e, { status: 'failed' as const, reason: why });
+  return { status: 'failed', reason: why };
 }
 
 export type { WorkflowKind };
