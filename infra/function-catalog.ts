@@ -149,11 +149,17 @@ export const FUNCTION_CATALOG = {
   // Workflow tasks: called by the state machines (state-machines/*.asl.json).
   'workflow-end': {
     trigger: 'workflow',
-    description: 'End step of a run without a node at its end: continue-as-new, end of breathing space (charges, to outreach), run finished',
+    description: 'End step of a run without a node at its end: continue-as-new, end of breathing space (charges, to outreach), run finished; carries the next run\'s nodes due now',
     table: 'readWrite',
     // Its phase changes start the next workflow (queue) and stop the old run.
     startQueue: true,
     stateMachines: ['stop'],
+    // The next run's email, SMS, letter and ticket nodes due at the same instant go out with it (shared/workflow/carry.ts).
+    ses: true,
+    snsSms: true,
+    documentsBucket: 'write',
+    printService: true,
+    timeoutSeconds: 60,
   },
   'plan-check': {
     trigger: 'workflow',

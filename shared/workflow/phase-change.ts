@@ -22,7 +22,16 @@ const MAX_ATTEMPTS = 5;
  * used for the first attempt instead of reading again; the write is conditional on its
  * version all the same, so a change in between only costs a reload.
  */
-export async function changePhase(caseId: string, event: CaseEvent, opts: { known?: CaseContext } = {}): Promise<PhaseChange> {
+export interface PhaseChangeOptions {
+  known?: CaseContext;
+  /**
+   * Runs before a start action queues the next run, with the case as written; returns the case
+   * as it left it. A step that ends its run uses it to carry the next run's steps due now.
+   */
+  beforeStart?: (ctx: CaseContext, start: Extract<CaseAction, { type: 'start_workflow' }>) => Promise<CaseContext>;
+}
+
+export async function changePhase(caseId: string, event: CaseEvent, opts: PhaseChangeOptions = {}): Promise<PhaseChange> {
   const [r] = await changePhaseSteps(caseId, [event], opts);
   return r!;
 }
@@ -32,7 +41,7 @@ export async function changePhase(caseId: string, event: CaseEvent, opts: { know
  * of its run). Each event sees the case as the ones before left it; a refused event changes
  * nothing and the others still apply. One result per event.
  */
-export async function changePhaseSteps(caseId: string, events: CaseEvent[], opts: { known?: CaseContext } = {}): Promise<PhaseChange[]> {
+export async function changePhaseSteps(caseId: string, events: CaseEvent[], opts: PhaseChangeOptions = {}): Promise<PhaseChange[]> {
   let known = opts.known;
   for (let attempt = 1; ; attempt++) {
     const ctx = known ?? (await loadCaseContext(caseId));
@@ -57,7 +66,7 @@ export async function changePhaseSteps(caseId: string, events: CaseEvent[], opts
       throw e;
     }
     const context = { ...ctx, c: written };
-    await runActions(context, actions);
+    await runActions(context, actions, opts.beforeStart);
     return results.map((r) => ('ok' in r ? r : { ok: true as const, result: { ...r, case: written }, context }));
   }
 }
@@ -69,7 +78,8 @@ export async function changePhaseOrThrow(caseId: string, event: CaseEvent): Prom
   return r;
 }
 
-async function runActions(ctx: CaseContext, actions: CaseAction[]): Promise<void> {
+async function runActions(context: CaseContext, actions: CaseAction[], beforeStart?: PhaseChangeOptions['beforeStart']): Promise<void> {
+  let ctx = context;
   const caseId = ctx.c.caseId;
   for (const a of actions) {
     switch (a.type) {
@@ -80,6 +90,7 @@ async function runActions(ctx: CaseContext, actions: CaseAction[]): Promise<void
         await stopExecution(a.kind, a.executionName, a.cause);
         break;
       case 'start_workflow':
+        if (beforeStart) ctx = await beforeStart(ctx, a);
         await sendStarts([{ caseId, kind: a.kind, seq: a.seq }]);
         break;
       case 'send_closure_email':

@@ -1,5 +1,6 @@
 import type { CaseEvent } from '../domain/transition';
 import type { WorkflowKind } from '../schemas/workflow';
+import { carryDueSteps } from './carry';
 import { changePhase } from './phase-change';
 
 export interface RunEnd {
@@ -15,7 +16,8 @@ export interface RunEnd {
  * any other run records that it finished. A run that is no longer current changes nothing.
  */
 export async function endRun(e: RunEnd): Promise<{ phase: string } | { refused: string; message: string }> {
-  const r = await changePhase(e.caseId, endEvent(e));
+  // The next run's nodes due now go out with this step (see carry.ts).
+  const r = await changePhase(e.caseId, endEvent(e), { beforeStart: carryDueSteps });
   return r.ok ? { phase: r.result.case.phase } : { refused: r.code, message: r.message };
 }
 

@@ -9,6 +9,7 @@ import { loadCaseContext, type CaseContext } from './case-context';
 import { deliver, ProviderUnavailableError, type DeliveryOutcome } from './deliver';
 import type { CaseEvent } from '../domain/transition';
 import { changePhaseSteps, type PhaseChange } from './phase-change';
+import { carryDueSteps } from './carry';
 import { endEvent } from './run-end';
 
 /** The input of every step task: what the Map's ItemSelector passes (see state-machines/). */
@@ -53,13 +54,17 @@ async function markStepDone(e: StepEvent, known?: CaseContext): Promise<void> {
   await completeStep(e, [], known);
 }
 
-/** `events` (a due check's) then the step's progress and the run's end, written once; the results of `events`. */
-export async function completeStep(e: StepEvent, events: CaseEvent[], known?: CaseContext): Promise<PhaseChange[]> {
+/**
+ * `events` (a due check's) then the step's progress and the run's end, written once; the
+ * results of `events`. `carry`: the next run's nodes due now go out with this step (see
+ * carry.ts); only for functions granted every channel a carried node may use.
+ */
+export async function completeStep(e: StepEvent, events: CaseEvent[], known?: CaseContext, opts: { carry?: boolean } = {}): Promise<PhaseChange[]> {
   const all = [...events];
   if (e.kind !== 'paymentPlan') all.push({ type: 'step_done', kind: e.kind, index: e.step.index, executionName: e.execution }); // a plan's progress is its instalments
   if (e.step.last) all.push(endEvent({ caseId: e.caseId, kind: e.kind, execution: e.execution, continuation: e.step.continuation }));
   if (all.length === 0) return [];
-  return (await changePhaseSteps(e.caseId, all, { known })).slice(0, events.length);
+  return (await changePhaseSteps(e.caseId, all, { known, ...(opts.carry ? { beforeStart: carryDueSteps } : {}) })).slice(0, events.length);
 }
 
 export interface StepResult {

@@ -38,6 +38,10 @@ it('upload -> breathing space -> charges after 14 days -> outreach nodes at thei
   expect(mail[0].subject).toBe('Your outstanding balance with Acme Energy');
   expect(mail[0].body.text).toContain('Dear Jane Doe, you owe €125.');
   expect(mail[0].body.text).toContain('Acme Collections Ltd, registered in England 0123456');
+  // That email went out with the breathing space's end step (same key, same guard); the outreach run starts after it.
+  const runs = (await api.get(`/local/step-functions/executions?name=${c1.caseId}-mainOutreach`)).body.items;
+  expect(runs).toHaveLength(1);
+  expect(JSON.parse(runs[0].input).steps.map((s: any) => s.index)).toEqual([1, 2, 3, 4]);
 
   // Day 17 (outreach d3): the SMS.
   await advanceDays(api, 3);

@@ -57,7 +57,7 @@ const BUNDLED_NOT_USED: Record<string, Partial<Record<Capability, string>>> = {
   'send-letter': channelStep(['documentsBucket', 'printService']),
   'create-ticket': channelStep([]),
   'record-step-failure': channelStep([]),
-  'workflow-end': Object.fromEntries([...CHANNELS, 'skipTrace'].map((c) => [c, 'continued / breathing-space-ended / finished start and stop workflows but send nothing'])),
+  'workflow-end': { connect: 'carries only nodes done in one invocation (email, SMS, letter, ticket); calls stay in the next run', skipTrace: 'ending a run never enriches' },
   'plan-check': { skipTrace: 'a due check never enriches' },
   'api-case-actions': { skipTrace: 'case actions never enrich' },
   'enrichment-sweep': Object.fromEntries(CHANNELS.map((c) => [c, 'an enriched event stops the run and queues the retry workflow; it sends nothing itself'])),
