@@ -67,7 +67,7 @@ async function generate(path: string, rows: number): Promise<void> {
 function worker(args: string[], env: Record<string, string> = {}): Promise<any> {
   return new Promise((resolve, reject) => {
     // EMF metric lines on stdout would only get in the way of the result line.
-    const child = spawn(process.execPath, ['--import', 'tsx', 'bench/import-worker.ts', ...args], { env: { ...process.env, POWERTOOLS_METRICS_DISABLED: 'true', ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(process.execPath, [...(process.env.BENCH_CPU_PROF && args[0] === 'import' ? ['--cpu-prof', '--cpu-prof-dir=.bench/prof'] : []), '--import', 'tsx', 'bench/import-worker.ts', ...args], { env: { ...process.env, POWERTOOLS_METRICS_DISABLED: 'true', ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
     let out = '';
     child.stdout.on('data', (c) => (out += c));
     child.on('exit', (code) => (code === 0 ? resolve(JSON.parse(out.trim().split('\n').pop()!)) : reject(new Error(`worker exited ${code}: ${out.slice(-2000)}`))));

@@ -8,7 +8,8 @@
  * - The file is streamed (GetObject, pinned to the object's ETag) through csv-parse and handled
  *   in chunks of IMPORT_CHUNK_ROWS rows: one BatchGet round for the chunk's invoice numbers and
  *   match keys, a pure plan (shared/domain/import-plan.ts), then BatchWrites of 25 (8 in flight,
- *   UnprocessedItems retried with backoff). Memory holds one chunk, never the file.
+ *   UnprocessedItems retried with backoff). While one chunk is written the next is read and
+ *   validated; memory holds those two chunks, never the file.
  * - After each chunk the import record stores a checkpoint: the last row done and the byte offset
  *   just after it, plus the header. When less than IMPORT_RESERVE_MS is left, the function
  *   invokes itself asynchronously with a continuation event and returns; the next invocation
@@ -16,8 +17,9 @@
  *   second a 1M-row file needs a handful of invocations at most.
  * - A crash anywhere (timeout, out of memory, a killed process) loses at most the chunk in
  *   flight: the S3 event's retry, or a re-run, resumes from the checkpoint, and the replayed
- *   chunk is planned exactly as before (ids derived from import and row, index items carrying
- *   who wrote them and their previous value), so every row lands exactly once.
+ *   chunk is planned exactly as before (case ids derived from client and first invoice number,
+ *   debtor ids from import and row, index items carrying who wrote them and their previous
+ *   value), so every row lands exactly once.
  * Why not fan out by byte ranges: rows of one debtor anywhere in the file combine into one
  * case and an invoice number may repeat anywhere, so chunks of one client must be planned in
  * order against what earlier chunks wrote; BatchWriteItem has no conditions, so a per-client

@@ -10,6 +10,7 @@ import { clients } from '../../shared/adapters/dynamo/repositories';
 import { dropBucket } from '../../shared/adapters/drop-bucket';
 import { continueInNewInvocation } from '../../shared/adapters/import-continuation';
 import { logger } from '../../shared/adapters/logger';
+import { countImportRows } from '../../shared/adapters/metrics';
 import { sendStarts } from '../../shared/adapters/start-queue';
 import { ERROR_REPORT_HEADER, FileFormatError, errorReportLine, parseRow, resolveHeader, type HeaderMap } from '../../shared/domain/csv-row';
 import { invoiceAsOfChunk, keyAsOfChunk, normaliseInvoiceNumber, planChunk, type ChunkPlan, type ChunkRow, type KeyRecord, type RowOutcome } from '../../shared/domain/import-plan';
@@ -188,6 +189,13 @@ class FileImport {
     body.pipe(parser);
 
     let chunk = this.emptyChunk(row + 1, offset);
+    // One chunk is written while the next is read and validated (CPU here, I/O there); never more.
+    let inFlight: Promise<void> | undefined;
+    const settle = async () => {
+      const p = inFlight;
+      inFlight = undefined;
+      await p;
+    };
     try {
       for await (const { record: cells, info } of parser as AsyncIterable<{ record: string[]; info: Info }>) {
         const end = offset + info.bytes;
@@ -210,18 +218,28 @@ class FileImport {
         chunk.lastRow = row;
         chunk.endOffset = end;
         if (chunk.valid.length + chunk.rejected.length >= this.chunkRows) {
-          await this.commit(chunk, headerCells!);
-          chunk = this.emptyChunk(row + 1, end);
+          await settle();
           if (this.opts.remainingMs() < config().IMPORT_RESERVE_MS) {
+            // The chunk just read is not written: the next invocation reads it again from the checkpoint.
             parser.destroy();
             body.destroy();
             await continueInNewInvocation({ source: 'recoup.import', action: 'continue', bucket: this.ref.bucket, key: this.ref.key, etag: this.etag, importId: this.record.importId });
-            logger.info('import continues in a new invocation', { importId: this.record.importId, row });
+            logger.info('import continues in a new invocation', { importId: this.record.importId, row: this.record.checkpoint?.row });
             return { outcome: 'continued', importId: this.record.importId };
           }
+          inFlight = this.commit(chunk, headerCells!);
+          inFlight.catch(() => undefined); // awaited (and thrown) at the next settle()
+          chunk = this.emptyChunk(row + 1, end);
         }
       }
+      await settle();
     } catch (e) {
+      // Never leave a write running behind us (the caller releases the client's lease next).
+      try {
+        await settle();
+      } catch (commitError) {
+        throw isCsvError(e) ? commitError : e;
+      }
       if (!isCsvError(e)) throw e;
       // Rows before the broken record are good: keep them, then stop with the reason.
       if (header && chunk.lastRow >= chunk.firstRow) await this.commit(chunk, headerCells!);
@@ -276,12 +294,15 @@ class FileImport {
       }
     }
     if (report) await dropBucket.putText(this.ref.bucket, reportPartKey(this.record.importId, chunk.firstRow), report);
+    const before = this.record.counts;
     this.record = await imports.save({
       ...this.record,
       counts,
       errors,
       checkpoint: { row: chunk.lastRow, byteOffset: chunk.endOffset, header: headerCells, invocations: this.record.checkpoint?.invocations ?? 1 },
     });
+    // After the checkpoint, so a replayed chunk is counted once (unless the process dies in between).
+    countImportRows(counts.created + counts.merged - before.created - before.merged, counts.rejected - before.rejected);
     await importLease.acquire(this.client.clientId, this.record.importId, clock().now(), LEASE_TTL_MS);
   }
 
@@ -292,8 +313,10 @@ class FileImport {
     const first = chunk.firstRow;
     const invoiceNumbers = [...new Set(chunk.valid.map((r) => normaliseInvoiceNumber(r.data.invoice.invoiceNumber)))];
     const wantedKeys = new Set<string>();
+    const phoneMemo = new Map<string, string | undefined>();
     for (const r of chunk.valid) {
-      const k = matchKeys(r.data, { matchOnClientCaseNumber: imp.matchOnClientCaseNumber, defaultCountry: this.client.companyInfo.address.country });
+      // Computed once per row (the plan reuses them); a replayed chunk computes them again, the same.
+      const k = (r.keys ??= matchKeys(r.data, { matchOnClientCaseNumber: imp.matchOnClientCaseNumber, defaultCountry: this.client.companyInfo.address.country, phoneMemo }));
       if (k.caseNumber) wantedKeys.add(k.caseNumber);
       for (const d of k.debtor) wantedKeys.add(d);
     }

@@ -10,3 +10,12 @@ export function countMessage(channel: string, outcome: 'sent' | 'skipped' | 'fai
   m.addDimension('channel', channel);
   m.addMetric(name, MetricUnit.Count, 1);
 }
+
+/**
+ * Counts the rows of an import chunk: RowsImported (rows that became or joined a case) and
+ * RowsRejected (rows refused with a reason). Duplicates are neither. One line per chunk, not per row.
+ */
+export function countImportRows(imported: number, rejected: number): void {
+  metrics.singleMetric().addMetric('RowsImported', MetricUnit.Count, imported);
+  metrics.singleMetric().addMetric('RowsRejected', MetricUnit.Count, rejected);
+}

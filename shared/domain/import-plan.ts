@@ -7,7 +7,7 @@ import type { WorkflowKind } from '../schemas/workflow';
 import { UnknownPortfolioError, resolveEffectiveSettings, type EffectiveSettings } from './effective-settings';
 import { applyCharges, crystalliseInterest, dayOf, openLedger } from './ledger';
 import { formatMoney, percentOf } from './money';
-import { matchKeys } from './matching';
+import { matchKeys, type RowKeys } from './matching';
 import { executionName } from './workflow-names';
 
 /**
@@ -52,6 +52,8 @@ export interface ChunkRow {
   /** 1 = first data row. */
   row: number;
   data: CsvRow;
+  /** The row's match keys, when the caller computed them already (for its reads). */
+  keys?: RowKeys;
 }
 
 export interface PlanInput {
@@ -158,7 +160,7 @@ export function planChunk(input: PlanInput): ChunkPlan {
   const lookupKey = (k: string) => keyView.get(k) ?? input.keys.get(k);
   const defaultCountry = client.companyInfo.address.country;
 
-  for (const { row, data } of input.rows) {
+  for (const { row, data, keys: knownKeys } of input.rows) {
     const invNo = normaliseInvoiceNumber(data.invoice.invoiceNumber);
     const earlier = seenInvoices.get(invNo) ?? input.invoices.get(invNo)?.caseId;
     if (earlier) {
@@ -166,7 +168,7 @@ export function planChunk(input: PlanInput): ChunkPlan {
       continue;
     }
 
-    const keys = matchKeys(data, { matchOnClientCaseNumber: imp.matchOnClientCaseNumber, defaultCountry });
+    const keys = knownKeys ?? matchKeys(data, { matchOnClientCaseNumber: imp.matchOnClientCaseNumber, defaultCountry });
     const currency = data.invoice.currency;
     const invoice: Invoice = { ...stripUndefined(data.invoice), importId };
 

@@ -28,12 +28,26 @@ export interface RowKeys {
   debtor: string[];
 }
 
-export function matchKeys(row: Pick<CsvRow, 'clientCaseNumber' | 'debtor'>, opts: { matchOnClientCaseNumber: boolean; defaultCountry?: string }): RowKeys {
+export function matchKeys(
+  row: Pick<CsvRow, 'clientCaseNumber' | 'debtor'>,
+  opts: {
+    matchOnClientCaseNumber: boolean;
+    defaultCountry?: string;
+    /** Phone parsing is the costliest step; a debtor's rows of one chunk can share the answer. */
+    phoneMemo?: Map<string, string | undefined>;
+  },
+): RowKeys {
   const d = row.debtor;
   const debtor: string[] = [];
   const email = normaliseEmail(d.email);
   if (email) debtor.push(`email:${email}`);
-  const phone = normalisePhone(d.phone, d.country ?? opts.defaultCountry);
+  const country = d.country ?? opts.defaultCountry;
+  let phone: string | undefined;
+  if (d.phone && opts.phoneMemo) {
+    const memoKey = `${country ?? ''}|${d.phone}`;
+    if (opts.phoneMemo.has(memoKey)) phone = opts.phoneMemo.get(memoKey);
+    else opts.phoneMemo.set(memoKey, (phone = normalisePhone(d.phone, country)));
+  } else phone = normalisePhone(d.phone, country);
   if (phone) debtor.push(`phone:${phone}`);
   const name = normaliseName(d.name);
   const postcode = normalisePostcode(d.address.postcode);

@@ -5,7 +5,19 @@
 
 /** Minor-unit digits of a currency (EUR 2, JPY 0, BHD 3), as the runtime's ICU knows them. */
 export function minorDigits(currency: string): number {
-  return new Intl.NumberFormat('en', { style: 'currency', currency }).resolvedOptions().maximumFractionDigits ?? 2;
+  return currencyFormat('en', currency).resolvedOptions().maximumFractionDigits ?? 2;
+}
+
+/** Building an Intl.NumberFormat costs tens of microseconds; an import formats and parses per row, so each is built once. */
+const formats = new Map<string, Intl.NumberFormat>();
+function currencyFormat(locale: string, currency: string, digits?: number): Intl.NumberFormat {
+  const key = `${locale}|${currency}|${digits ?? ''}`;
+  let f = formats.get(key);
+  if (!f) {
+    f = new Intl.NumberFormat(locale, digits === undefined ? { style: 'currency', currency } : { style: 'currency', currency, minimumFractionDigits: digits, maximumFractionDigits: digits });
+    formats.set(key, f);
+  }
+  return f;
 }
 
 export class MoneyParseError extends Error {}
@@ -40,7 +52,7 @@ export function formatMoney(amountMinor: number, currency: string, locale = 'en-
   // Format the integer part with Intl and splice the exact fraction, so no float ever rounds a cent.
   const whole = Number(abs / scale);
   const frac = (abs % scale).toString().padStart(digits, '0');
-  const parts = new Intl.NumberFormat(locale, { style: 'currency', currency, minimumFractionDigits: digits, maximumFractionDigits: digits }).formatToParts(whole);
+  const parts = currencyFormat(locale, currency, digits).formatToParts(whole);
   const text = parts.map((p) => (p.type === 'fraction' ? frac : p.value)).join('');
   return negative ? `-${text}` : text;
 }

@@ -7,6 +7,7 @@ import { HEADER, allCases, dropClient, putCsv } from '../support/imports';
 
 // Small chunks, so the import has many checkpoints to die between (set before any config is read).
 process.env.IMPORT_CHUNK_ROWS = '25';
+process.env.POWERTOOLS_METRICS_DISABLED ??= 'true';
 
 let stack: Awaited<ReturnType<typeof startTestStack>>;
 beforeAll(async () => {
