@@ -81,10 +81,16 @@ export async function changePhaseOrThrow(caseId: string, event: CaseEvent): Prom
 async function runActions(context: CaseContext, actions: CaseAction[], beforeStart?: PhaseChangeOptions['beforeStart']): Promise<void> {
   let ctx = context;
   const caseId = ctx.c.caseId;
-  for (const a of actions) {
+  for (const [i, a] of actions.entries()) {
     switch (a.type) {
       case 'timeline':
-        await timeline.append(caseId, a.entry);
+        // Consecutive entries of one change go in one request.
+        if (actions[i - 1]?.type === 'timeline') break;
+        {
+          const entries = [];
+          for (let j = i; actions[j]?.type === 'timeline'; j++) entries.push((actions[j] as Extract<CaseAction, { type: 'timeline' }>).entry);
+          await timeline.appendMany(caseId, entries);
+        }
         break;
       case 'stop_execution':
         await stopExecution(a.kind, a.executionName, a.cause);

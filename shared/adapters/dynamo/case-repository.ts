@@ -5,6 +5,7 @@ import { NotFoundError } from '../../errors';
 import { nowIso } from '../clock';
 import { config } from '../config';
 import type { Case, Communication, TimelineEvent } from '../../schemas/case';
+import { batchPut } from './batch';
 import { dynamo } from './client';
 import { decodeCursor, encodeCursor, type Page } from './cursor';
 import { GSI1, GSI2, caseChildKeys, keys, stripKeys } from './keys';
@@ -50,6 +51,17 @@ export const timeline = {
     const e: TimelineEvent = { ...event, at: event.at ?? nowIso() };
     await dynamo().send(new PutCommand({ TableName: config().TABLE_NAME, Item: timelineItem(caseId, e, `${orderStamp()}-${randomUUID()}`) }));
     return e;
+  },
+  /** Several events of one change (a phase change's entries) in one request, in their order. */
+  async appendMany(caseId: string, events: (Omit<TimelineEvent, 'at'> & { at?: string })[]): Promise<void> {
+    if (events.length === 1) {
+      await timeline.append(caseId, events[0]!);
+      return;
+    }
+    const at = nowIso();
+    const stamp = orderStamp();
+    // One stamp and the position after it: the events keep their order among themselves.
+    await batchPut(events.map((event, k) => timelineItem(caseId, { ...event, at: event.at ?? at }, `${stamp}-${String(k).padStart(4, '0')}-${randomUUID()}`)));
   },
   /**
    * One page of a case's timeline: first the events the case item carries (`importEvents`, pass
