@@ -10,7 +10,8 @@
  * - the importer's peak memory (it should not grow with the file).
  * Every measured run starts on an empty table (deleted and created again in the same dynalite),
  * so neither side pays for the items the other wrote.
- * Options: `-- --rows 100000` (the large file), `--small 10000`.
+ * Options: `-- --rows 100000` (the large file), `--small 10000`; with BENCH_CPU_PROF=1 the import
+ * runs write a CPU profile to `.bench/prof/`.
  */
 import { spawn } from 'node:child_process';
 import { createWriteStream, mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
