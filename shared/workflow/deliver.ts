@@ -97,7 +97,7 @@ export async function deliver(req: DeliveryRequest): Promise<DeliveryOutcome> {
     rendered = render(ctx, req);
   } catch (e) {
     // A template problem is permanent: retrying renders the same. Recorded so an operator fixes the template.
-    return fail(req, key, channel, `cannot render: ${(e as Error).message}`);
+    return fail(req, claim, channel, `cannot render: ${(e as Error).message}`);
   }
 
   let providerId: string;
@@ -105,22 +105,19 @@ export async function deliver(req: DeliveryRequest): Promise<DeliveryOutcome> {
     providerId = await send(ctx, req, key, recipient, rendered);
   } catch (e) {
     const pe = e instanceof ProviderError ? e : providerError(channel, e);
-    if (pe.kind === 'permanent') return fail(req, key, channel, pe.message);
+    if (pe.kind === 'permanent') return fail(req, claim, channel, pe.message);
     if (pe.kind === 'ambiguous') {
-      await communications.settle(req.caseId, key, { status: 'unknown', reason: `${pe.message}; not retried, so the debtor never gets it twice` });
-      await timeline.append(req.caseId, { type: 'message_unknown', message: `${CHANNEL_WORD[channel]} outcome unknown: ${pe.message}`, data: { key, channel } });
+      await communications.settleWithEvent(req.caseId, claim, { status: 'unknown', reason: `${pe.message}; not retried, so the debtor never gets it twice` }, { type: 'message_unknown', message: `${CHANNEL_WORD[channel]} outcome unknown: ${pe.message}`, data: { key, channel } });
       countMessage(channel, 'failed');
       return { status: 'failed', key, reason: pe.message };
     }
-    await communications.settle(req.caseId, key, { status: 'failed', reason: `${pe.message} (will be retried)` });
-    await timeline.append(req.caseId, { type: 'message_failed', message: `${CHANNEL_WORD[channel]} not sent: ${pe.message}; retrying`, data: { key, channel, retry: true } });
+    await communications.settleWithEvent(req.caseId, claim, { status: 'failed', reason: `${pe.message} (will be retried)` }, { type: 'message_failed', message: `${CHANNEL_WORD[channel]} not sent: ${pe.message}; retrying`, data: { key, channel, retry: true } });
     countMessage(channel, 'failed');
     throw new ProviderUnavailableError(pe.message);
   }
 
-  await communications.settle(req.caseId, key, { status: 'sent', providerId });
   const what = req.node.template ? ` (${req.node.template})` : req.node.title ? `: ${req.node.title}` : '';
-  await timeline.append(req.caseId, {
+  await communications.settleWithEvent(req.caseId, claim, { status: 'sent', providerId }, {
     type: channel === 'ticket' ? 'ticket_created' : 'message_sent',
     message: channel === 'ticket' ? `ticket for an operator${what}: ${rendered.subject ?? rendered.text.slice(0, 200)}` : `${CHANNEL_WORD[channel]} sent${recipient ? ` to ${recipient}` : ''}${what}`,
     data: { key, channel, workflow: req.workflow, node: req.nodeIndex, attempt, providerId },
@@ -136,9 +133,9 @@ async function duplicate(caseId: string, key: string, channel: NodeType): Promis
   return { status: 'duplicate', key, previous: previous?.status ?? 'unknown' };
 }
 
-async function fail(req: DeliveryRequest, key: string, channel: NodeType, reason: string): Promise<DeliveryOutcome> {
-  await communications.settle(req.caseId, key, { status: 'failed', reason });
-  await timeline.append(req.caseId, { type: 'message_failed', message: `${CHANNEL_WORD[channel]} not sent: ${reason}`, data: { key, channel } });
+async function fail(req: DeliveryRequest, claim: Communication, channel: NodeType, reason: string): Promise<DeliveryOutcome> {
+  const key = claim.key;
+  await communications.settleWithEvent(req.caseId, claim, { status: 'failed', reason }, { type: 'message_failed', message: `${CHANNEL_WORD[channel]} not sent: ${reason}`, data: { key, channel } });
   countMessage(channel, 'failed');
   return { status: 'failed', key, reason };
 }

@@ -169,6 +169,19 @@ export const communications = {
     );
   },
 
+  /**
+   * Settles a claimed send and adds its timeline entry in one request: both writes are
+   * unconditional once the claim is ours, so the communication goes as a whole item (the claim
+   * plus its outcome) next to the timeline item in one BatchWrite.
+   */
+  async settleWithEvent(caseId: string, claimed: Communication, outcome: Pick<Communication, 'status'> & Partial<Pick<Communication, 'providerId' | 'reason' | 'recipient'>>, event: Omit<TimelineEvent, 'at'>): Promise<void> {
+    const settled: Communication = { ...claimed, ...outcome };
+    await batchPut([
+      { ...settled, ...caseChildKeys.communication(caseId, settled.key), type: 'communication' },
+      timelineItem(caseId, { ...event, at: nowIso() }, `${orderStamp()}-${randomUUID()}`),
+    ]);
+  },
+
   list: (caseId: string, limit = 100, cursor?: string) => queryChildren<Communication>(caseId, 'COMM#', limit, cursor),
 
   /** Every communication whose key starts with `keyPrefix` (e.g. all attempts of one node), oldest key first. */

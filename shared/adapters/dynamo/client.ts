@@ -1,5 +1,7 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { Agent } from 'node:http';
+import { config } from '../config';
 
 let doc: DynamoDBDocumentClient | undefined;
 
@@ -8,7 +10,11 @@ let doc: DynamoDBDocumentClient | undefined;
  * own `AWS_ENDPOINT_URL_DYNAMODB` variable, which the local runtime points at dynalite.
  */
 export function dynamo(): DynamoDBDocumentClient {
-  doc ??= DynamoDBDocumentClient.from(new DynamoDBClient({ maxAttempts: 8 }), {
+  // Locally every workflow due at one virtual instant calls dynalite at once (a thousand cases,
+  // a thousand requests): one keep-alive agent with room for all of them, instead of the SDK's
+  // 50 sockets and a queue that warns. On AWS the SDK's HTTPS defaults stay.
+  const local = config().RECOUP_LOCAL ? { requestHandler: { httpAgent: new Agent({ keepAlive: true, maxSockets: 1024 }) } } : {};
+  doc ??= DynamoDBDocumentClient.from(new DynamoDBClient({ maxAttempts: 8, ...local }), {
     marshallOptions: { removeUndefinedValues: true, convertClassInstanceToMap: false },
   });
   return doc;
