@@ -144,11 +144,20 @@ async function main(): Promise<void> {
     let sends = 0;
     let skips = 0;
     let closure = 0;
+    /** Touchpoints by the kind of run they belong to (`paymentPlan:late` counts for the plan). */
+    const touchByKind = new Map<string, number>();
     for (const c of cases) {
       for (const m of await comms(api, c.caseId)) {
-        if (m.workflow === 'closure') closure++;
-        else if (m.status === 'sent' || (m.status === 'failed' && m.reason === 'not answered')) sends++;
+        let touch = true;
+        if (m.workflow === 'closure') {
+          closure++;
+          touch = false;
+        } else if (m.status === 'sent' || (m.status === 'failed' && m.reason === 'not answered')) sends++;
         else if (m.status === 'skipped') skips++;
+        else touch = false;
+        if (!touch) continue;
+        const kind = String(m.workflow).split(':')[0]!.replace(/[A-Z]/g, (ch: string) => `-${ch.toLowerCase()}`);
+        touchByKind.set(kind, (touchByKind.get(kind) ?? 0) + 1);
       }
     }
     const touchpoints = sends + skips;
@@ -159,7 +168,9 @@ async function main(): Promise<void> {
       phases[k] = (phases[k] ?? 0) + 1;
     }
 
-    // Where the transitions go: per execution kind (the machine's name), per execution and per touchpoint of that kind.
+    // Where the transitions go: per execution kind (the machine's name), per execution and per
+    // touchpoint of that kind. A node carried by the previous run's end step (outreach's day-0
+    // email at the end of the breathing space) counts for the kind it belongs to.
     const byKind = new Map<string, { executions: number; transitions: number }>();
     for (const e of execs) {
       const kind = e.stateMachineArn.split(':').pop()!.replace(/^recoup-/, '');
@@ -167,14 +178,6 @@ async function main(): Promise<void> {
       k.executions++;
       k.transitions += e.transitions;
       byKind.set(kind, k);
-    }
-    const touchByKind = new Map<string, number>();
-    for (const c of cases) {
-      for (const m of await comms(api, c.caseId)) {
-        if (m.workflow === 'closure' || !(m.status === 'sent' || m.status === 'skipped' || (m.status === 'failed' && m.reason === 'not answered'))) continue;
-        const kind = String(m.workflow).split(':')[0]!.replace(/[A-Z]/g, (ch: string) => `-${ch.toLowerCase()}`);
-        touchByKind.set(kind, (touchByKind.get(kind) ?? 0) + 1);
-      }
     }
 
     const per1000 = 1000 / CASES;
