@@ -141,3 +141,22 @@ export function splitForExecutionLimits<S extends { at: string; index: number }>
   const continueAt = last ? new Date(Math.max(start, Date.parse(last.at) + 1)).toISOString() : new Date(end).toISOString();
   return { now, continueAt, nextIndex: rest.index };
 }
+
+/** A step of a walk: the last one also ends the run (`continuation` when it goes on as a new execution). */
+export type WalkStep<S> = (S | { at: string; index: number; node: { type: 'end' } }) & { last?: true; continuation?: { at: string; nextIndex: number } | null };
+
+/**
+ * The steps one execution walks: the schedule cut to the execution limits, with the run's end
+ * on its last step. With `endAt`, the run ends at that instant with an `end` step of its own
+ * (unless the schedule was cut: then it continues as a new execution after its last step);
+ * without, it ends with its last step, or with an `end` step at `now` when it has none.
+ */
+export function walkSteps<S extends { at: string; index: number }>(steps: readonly S[], now: string, endAt?: string, limits = EXECUTION_LIMITS): WalkStep<S>[] {
+  const s = splitForExecutionLimits(steps, now, limits);
+  const continuation = s.continueAt && s.nextIndex !== undefined ? { at: s.continueAt, nextIndex: s.nextIndex } : null;
+  const out: WalkStep<S>[] = [...s.now];
+  const nextIndex = out.length ? out[out.length - 1]!.index + 1 : 0;
+  if (!continuation && (endAt !== undefined || out.length === 0)) out.push({ at: endAt ?? now, index: nextIndex, node: { type: 'end' } });
+  out[out.length - 1] = { ...out[out.length - 1]!, last: true, continuation };
+  return out;
+}

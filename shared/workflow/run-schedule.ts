@@ -4,7 +4,7 @@ import { cases } from '../adapters/dynamo/case-repository';
 import { logger } from '../adapters/logger';
 import { ConflictError } from '../errors';
 import { planSchedule } from '../domain/payment-plan';
-import { breathingSpaceEndsAt, resumeSchedule, splitForExecutionLimits, timedSchedule } from '../domain/schedule';
+import { breathingSpaceEndsAt, resumeSchedule, timedSchedule, walkSteps } from '../domain/schedule';
 import { stepFunctionFolder } from '../domain/step-functions';
 import { stepFunctionArn } from '../adapters/workflow-functions';
 import { WORKFLOW_KINDS, type WorkflowKind } from '../schemas/workflow';
@@ -92,20 +92,9 @@ export async function scheduleRun(event: unknown): Promise<StepItem[] | null> {
   return finish(items, now);
 }
 
-/**
- * Cuts the schedule to the execution limits and marks the step that ends the run. With
- * `endAt`, the run ends at that instant with an `end` step of its own (unless the schedule was
- * cut: then it continues as a new execution after its last step); without, it ends with its
- * last step, or with an `end` step now when it has none.
- */
+/** The walk of one execution (see walkSteps), each step naming the function that runs it. */
 function finish(items: Draft[], now: string, endAt?: string): StepItem[] {
-  const s = splitForExecutionLimits(items, now);
-  const continuation = s.continueAt && s.nextIndex !== undefined ? { at: s.continueAt, nextIndex: s.nextIndex } : null;
-  const out: Draft[] = [...s.now];
-  const lastIndex = out.length ? out[out.length - 1]!.index + 1 : 0;
-  if (!continuation && (endAt || out.length === 0)) out.push({ at: endAt ?? now, index: lastIndex, node: { type: 'end' } });
-  out[out.length - 1] = { ...out[out.length - 1]!, last: true, continuation };
-  return out.map((d) => ({ ...d, fn: stepFunctionArn(stepFunctionFolder(d.node.type)) }));
+  return walkSteps(items, now, endAt).map((d) => ({ ...d, fn: stepFunctionArn(stepFunctionFolder(d.node.type)) }));
 }
 
 /**

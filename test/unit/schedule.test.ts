@@ -7,6 +7,7 @@ import {
   resumeSchedule,
   splitForExecutionLimits,
   timedSchedule,
+  walkSteps,
 } from '../../shared/domain/schedule';
 import type { TimedNode } from '../../shared/schemas/workflow';
 
@@ -133,5 +134,32 @@ describe('splitForExecutionLimits', () => {
 
   it('refuses a zero step budget', () => {
     expect(() => splitForExecutionLimits([], START, { maxSpanMs: DAY_MS, maxSteps: 0 })).toThrow(RangeError);
+  });
+});
+
+describe('walkSteps', () => {
+  const at = (d: number) => new Date(Date.parse('2026-01-05T09:00:00.000Z') + d * DAY_MS).toISOString();
+  const now = at(0);
+  const step = (d: number, index: number) => ({ at: at(d), index, node: { type: 'email' } });
+
+  it('a run that ends with its last node carries its end on that node: no extra step', () => {
+    const out = walkSteps([step(0, 0), step(3, 1)], now);
+    expect(out).toEqual([step(0, 0), { ...step(3, 1), last: true, continuation: null }]);
+  });
+
+  it('a run with an end instant of its own (breathing space) ends with an end step then', () => {
+    expect(walkSteps([step(1, 0)], now, at(14))).toEqual([step(1, 0), { at: at(14), index: 1, node: { type: 'end' }, last: true, continuation: null }]);
+    // Without nodes: one step, so Map + Wait + Task.
+    expect(walkSteps([], now, at(14))).toEqual([{ at: at(14), index: 0, node: { type: 'end' }, last: true, continuation: null }]);
+  });
+
+  it('a run with nothing left ends at once with an end step', () => {
+    expect(walkSteps([], now)).toEqual([{ at: now, index: 0, node: { type: 'end' }, last: true, continuation: null }]);
+  });
+
+  it('a schedule cut by the execution limits continues after its last step, even with an end instant', () => {
+    const out = walkSteps([step(0, 0), step(1, 1), step(2, 2)], now, at(30), { maxSpanMs: 400 * DAY_MS, maxSteps: 2 });
+    expect(out).toEqual([step(0, 0), { ...step(1, 1), last: true, continuation: { at: new Date(Date.parse(at(1)) + 1).toISOString(), nextIndex: 2 } }]);
+    expect(out.filter((s) => s.last)).toHaveLength(1);
   });
 });
