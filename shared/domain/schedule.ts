@@ -151,7 +151,12 @@ export type WalkStep<S> = (S | { at: string; index: number; node: { type: 'end' 
  * (unless the schedule was cut: then it continues as a new execution after its last step);
  * without, it ends with its last step, or with an `end` step at `now` when it has none.
  */
-export function walkSteps<S extends { at: string; index: number }>(steps: readonly S[], now: string, endAt?: string, limits = EXECUTION_LIMITS): WalkStep<S>[] {
+export function walkSteps<S extends { at: string; index: number }>(
+  steps: readonly S[],
+  now: string,
+  endAt?: string,
+  limits: { maxSpanMs: number; maxSteps: number } = EXECUTION_LIMITS,
+): WalkStep<S>[] {
   const s = splitForExecutionLimits(steps, now, limits);
   const continuation = s.continueAt && s.nextIndex !== undefined ? { at: s.continueAt, nextIndex: s.nextIndex } : null;
   const out: WalkStep<S>[] = [...s.now];
