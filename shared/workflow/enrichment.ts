@@ -18,6 +18,8 @@ import { changePhase } from './phase-change';
  */
 const dueKey = (date: string, caseId: string, attempt: number) => ({ pk: `ENRICH#${date}`, sk: `${caseId}#${attempt}` });
 const SWEEP_KEY = { pk: 'SWEEP#enrichment', sk: 'SWEEP' };
+/** Lookups in flight at once during a sweep. */
+const SWEEP_CONCURRENCY = 16;
 
 export async function registerEnrichment(ctx: CaseContext): Promise<void> {
   const { intervalDays, attempts } = ctx.client.settings.enrichment;
@@ -62,10 +64,16 @@ export async function sweepEnrichment(maxDays = 31): Promise<SweepReport> {
     let start: Record<string, unknown> | undefined;
     do {
       const page = await dynamo().send(new QueryCommand({ TableName: table, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': `ENRICH#${day}` }, ExclusiveStartKey: start }));
-      for (const item of page.Items ?? []) {
-        report.due++;
-        await enrichOne(item as { pk: string; sk: string; caseId: string; attempt: number; of: number }, report);
-      }
+      // Lookups of different cases do not depend on each other: several in flight (a day can
+      // hold thousands), each still taking its item before the paid lookup.
+      const items = (page.Items ?? []) as { pk: string; sk: string; caseId: string; attempt: number; of: number }[];
+      report.due += items.length;
+      let next = 0;
+      await Promise.all(
+        Array.from({ length: Math.min(SWEEP_CONCURRENCY, items.length) }, async () => {
+          while (next < items.length) await enrichOne(items[next++]!, report);
+        }),
+      );
       start = page.LastEvaluatedKey;
     } while (start);
     await dynamo().send(new PutCommand({ TableName: table, Item: { ...SWEEP_KEY, type: 'sweep', lastDate: day } }));
