@@ -11,9 +11,10 @@ let doc: DynamoDBDocumentClient | undefined;
  */
 export function dynamo(): DynamoDBDocumentClient {
   // Locally every workflow due at one virtual instant calls dynalite at once (a thousand cases,
-  // a thousand requests): one keep-alive agent with room for all of them, instead of the SDK's
-  // 50 sockets and a queue that warns. On AWS the SDK's HTTPS defaults stay.
-  const local = config().RECOUP_LOCAL ? { requestHandler: { httpAgent: new Agent({ keepAlive: true, maxSockets: 1024 }) } } : {};
+  // a thousand requests): one keep-alive agent with more sockets than the SDK's 50, and a long
+  // inactivity timeout, because a request may wait behind a thousand others in the one process
+  // (the SDK's default timed requests out under that burst). On AWS the SDK's defaults stay.
+  const local = config().RECOUP_LOCAL ? { requestHandler: { httpAgent: new Agent({ keepAlive: true, maxSockets: 256 }), requestTimeout: 120_000 } } : {};
   doc ??= DynamoDBDocumentClient.from(new DynamoDBClient({ maxAttempts: 8, ...local }), {
     marshallOptions: { removeUndefinedValues: true, convertClassInstanceToMap: false },
   });
