@@ -7,7 +7,7 @@ import { config } from '../config';
 import type { Case, Communication, TimelineEvent } from '../../schemas/case';
 import { batchPut } from './batch';
 import { dynamo } from './client';
-import { decodeCursor, encodeCursor, type Page } from './cursor';
+import { decodeCursor, encodeCursor, startKey, type Page } from './cursor';
 import { GSI1, GSI2, caseChildKeys, keys, stripKeys } from './keys';
 import { versionedStore } from './versioned-store';
 
@@ -204,7 +204,7 @@ async function queryChildren<T>(caseId: string, prefix: string, limit: number, c
       KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
       ExpressionAttributeValues: { ':pk': `CASE#${caseId}`, ':prefix': prefix },
       Limit: limit,
-      ExclusiveStartKey: decodeCursor(cursor),
+      ExclusiveStartKey: startKey(cursor, { pk: `CASE#${caseId}` }, { sk: prefix }),
     }),
   );
   return { items: (out.Items ?? []).map((i) => stripKeys<T>(i)), cursor: encodeCursor(out.LastEvaluatedKey) };

@@ -3,7 +3,7 @@ import { GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { ConflictError, NotFoundError } from '../../errors';
 import { config } from '../config';
 import { dynamo } from './client';
-import { decodeCursor, encodeCursor, type Page } from './cursor';
+import { encodeCursor, startKey, type Page } from './cursor';
 import { stripKeys } from './keys';
 
 /** A record with optimistic locking: every write names the version it replaces. */
@@ -82,7 +82,7 @@ export const versionedStore = {
         ExpressionAttributeValues: { ':pk': args.pkValue },
         Limit: args.limit,
         ScanIndexForward: args.ascending ?? false,
-        ExclusiveStartKey: decodeCursor(args.cursor),
+        ExclusiveStartKey: startKey(args.cursor, { [args.pkName]: args.pkValue }),
       }),
     );
     return { items: (out.Items ?? []).map((i) => stripKeys<T>(i)), cursor: encodeCursor(out.LastEvaluatedKey) };
