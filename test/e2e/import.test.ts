@@ -148,6 +148,8 @@ describe('bad files get a clear result', () => {
     ['semicolons.csv', 'debtor_name;invoice_number;due_date;amount\nJane;I-1;2025-12-01;10\n', /separated by semicolons/],
     ['notes.txt', 'hello', /only \.csv files are imported/],
     ['latin1.csv', Buffer.concat([Buffer.from(`${HEADER}\n,`), Buffer.from([0x4d, 0xfc, 0x6c, 0x6c, 0x65, 0x72]), Buffer.from(',m@x.com,,,L-1,2025-12-01,10,,\n,Ok,ok@x.com,,,L-2,2025-12-01,10,,\n')]), null, { rows: 2, rejected: 1, created: 1 }],
+    // A 10 MB quoted field (with a comma and a newline in it) is one bad row, not a failed file.
+    ['huge-field.csv', `${HEADER}\n,"${'x'.repeat(10 * 1024 * 1024)},\n",h@x.com,,,H-1,2025-12-01,10,,\n,Ok,ok@x.com,,,H-2,2025-12-01,10,,\n`, null, { rows: 2, rejected: 1, created: 1 }],
   ];
   it.each(cases)('%s', async (name, body, failure, counts) => {
     const clientId = await newClient();
