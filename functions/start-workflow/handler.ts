@@ -7,6 +7,7 @@ import { logger } from '../../shared/adapters/logger';
 import { executionName } from '../../shared/domain/workflow-names';
 import { WORKFLOW_KINDS } from '../../shared/schemas/workflow';
 import { scheduleRun, type RunInput } from '../../shared/workflow/run-schedule';
+import { localHttpTuning } from '../../shared/adapters/local-http';
 
 /** A start-queue message (see the cross-part conventions). */
 const startMessageSchema = z.object({
@@ -37,7 +38,7 @@ const THROTTLES = new Set(['ThrottlingException', 'TooManyRequestsException', 'T
 export async function handler(event: SQSEvent): Promise<SQSBatchResponse> {
   const prefix = config().STATE_MACHINE_ARN_PREFIX;
   if (!prefix) throw new Error('STATE_MACHINE_ARN_PREFIX is not set; the stack sets it to the ARN prefix of the project state machines');
-  sfn ??= new SFNClient({ maxAttempts: 4 });
+  sfn ??= new SFNClient({ maxAttempts: 4, ...localHttpTuning() });
   const failures: SQSBatchResponse['batchItemFailures'] = [];
   await Promise.all(
     event.Records.map(async (record) => {

@@ -1,6 +1,7 @@
 import { ExecutionDoesNotExist, SFNClient, StopExecutionCommand } from '@aws-sdk/client-sfn';
 import type { WorkflowKind } from '../schemas/workflow';
 import { config } from './config';
+import { localHttpTuning } from './local-http';
 
 let sfn: SFNClient | undefined;
 
@@ -26,7 +27,7 @@ export function executionArn(kind: WorkflowKind, executionName: string): string 
 
 /** Stops an execution; one that ended or never started counts as stopped. */
 export async function stopExecution(kind: WorkflowKind, executionName: string, cause: string): Promise<void> {
-  sfn ??= new SFNClient({ maxAttempts: 6 });
+  sfn ??= new SFNClient({ maxAttempts: 6, ...localHttpTuning() });
   try {
     await sfn.send(new StopExecutionCommand({ executionArn: executionArn(kind, executionName), error: 'Recoup.PhaseChanged', cause: cause.slice(0, 32_000) }));
   } catch (e) {

@@ -1,11 +1,12 @@
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { providerError } from './errors';
+import { localHttpTuning } from '../local-http';
 
 let sns: SNSClient | undefined;
 
 /** Sends one SMS through SNS Publish (the local stand-in records it); returns the SNS message id. */
 export async function sendSms(phone: string, text: string): Promise<string> {
-  sns ??= new SNSClient({ maxAttempts: 3 });
+  sns ??= new SNSClient({ maxAttempts: 3, ...localHttpTuning() });
   try {
     const out = await sns.send(
       new PublishCommand({
