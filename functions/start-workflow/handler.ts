@@ -1,13 +1,11 @@
-import { ExecutionAlreadyExists, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { z } from 'zod';
-import { config } from '../../shared/adapters/config';
 import { backoffMs } from '../../shared/adapters/dynamo/batch';
 import { logger } from '../../shared/adapters/logger';
+import { startExecution, stateMachineArnPrefix } from '../../shared/adapters/step-functions';
 import { executionName } from '../../shared/domain/workflow-names';
 import { WORKFLOW_KINDS } from '../../shared/schemas/workflow';
 import { scheduleRun, type RunInput } from '../../shared/workflow/run-schedule';
-import { localHttpTuning } from '../../shared/adapters/local-http';
 
 /** A start-queue message (see the cross-part conventions). */
 const startMessageSchema = z.object({
@@ -15,13 +13,6 @@ const startMessageSchema = z.object({
   kind: z.enum(WORKFLOW_KINDS),
   seq: z.number().int().min(1),
 });
-
-let sfn: SFNClient | undefined;
-
-/** `mainOutreach` -> `main-outreach`: the state machine's name suffix. */
-export function kebabKind(kind: string): string {
-  return kind.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
-}
 
 const THROTTLES = new Set(['ThrottlingException', 'TooManyRequestsException', 'Throttling', 'RequestLimitExceeded']);
 
@@ -36,9 +27,7 @@ const THROTTLES = new Set(['ThrottlingException', 'TooManyRequestsException', 'T
  * the queue's maxReceiveCount, to its DLQ.
  */
 export async function handler(event: SQSEvent): Promise<SQSBatchResponse> {
-  const prefix = config().STATE_MACHINE_ARN_PREFIX;
-  if (!prefix) throw new Error('STATE_MACHINE_ARN_PREFIX is not set; the stack sets it to the ARN prefix of the project state machines');
-  sfn ??= new SFNClient({ maxAttempts: 4, ...localHttpTuning() });
+  stateMachineArnPrefix(); // fail the whole batch at once when the stack did not configure it
   const failures: SQSBatchResponse['batchItemFailures'] = [];
   await Promise.all(
     event.Records.map(async (record) => {
@@ -62,10 +51,9 @@ export async function handler(event: SQSEvent): Promise<SQSBatchResponse> {
       }
       for (let attempt = 0; ; attempt++) {
         try {
-          await sfn!.send(new StartExecutionCommand({ stateMachineArn: `${prefix}${kebabKind(m.kind)}`, name, input: JSON.stringify(input) }));
+          await startExecution(m.kind, name, input);
           return;
         } catch (e) {
-          if (e instanceof ExecutionAlreadyExists || (e as { name?: string }).name === 'ExecutionAlreadyExists') return;
           if (THROTTLES.has((e as { name?: string }).name ?? '') && attempt < 5) {
             await new Promise((r) => setTimeout(r, backoffMs(attempt + 1, 100)));
             continue;

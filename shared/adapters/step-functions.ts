@@ -1,4 +1,4 @@
-import { ExecutionDoesNotExist, SFNClient, StopExecutionCommand } from '@aws-sdk/client-sfn';
+import { ExecutionAlreadyExists, ExecutionDoesNotExist, SFNClient, StartExecutionCommand, StopExecutionCommand } from '@aws-sdk/client-sfn';
 import type { WorkflowKind } from '../schemas/workflow';
 import { config } from './config';
 import { localHttpTuning } from './local-http';
@@ -10,14 +10,20 @@ export function kebabKind(kind: WorkflowKind): string {
   return kind.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
 }
 
-function prefix(): string {
+function client(): SFNClient {
+  sfn ??= new SFNClient({ maxAttempts: 6, ...localHttpTuning() });
+  return sfn;
+}
+
+/** The ARN prefix of the project's state machines; throws a clear error when the stack did not set it. */
+export function stateMachineArnPrefix(): string {
   const p = config().STATE_MACHINE_ARN_PREFIX;
   if (!p) throw new Error('STATE_MACHINE_ARN_PREFIX is not set; the stack sets it to the ARN prefix of the project state machines');
   return p;
 }
 
 export function stateMachineArn(kind: WorkflowKind): string {
-  return `${prefix()}${kebabKind(kind)}`;
+  return `${stateMachineArnPrefix()}${kebabKind(kind)}`;
 }
 
 /** arn:...:stateMachine:<name> -> arn:...:execution:<name>:<execution> */
@@ -27,11 +33,24 @@ export function executionArn(kind: WorkflowKind, executionName: string): string 
 
 /** Stops an execution; one that ended or never started counts as stopped. */
 export async function stopExecution(kind: WorkflowKind, executionName: string, cause: string): Promise<void> {
-  sfn ??= new SFNClient({ maxAttempts: 6, ...localHttpTuning() });
   try {
-    await sfn.send(new StopExecutionCommand({ executionArn: executionArn(kind, executionName), error: 'Recoup.PhaseChanged', cause: cause.slice(0, 32_000) }));
+    await client().send(new StopExecutionCommand({ executionArn: executionArn(kind, executionName), error: 'Recoup.PhaseChanged', cause: cause.slice(0, 32_000) }));
   } catch (e) {
     if (e instanceof ExecutionDoesNotExist || (e as { name?: string }).name === 'ExecutionDoesNotExist') return;
+    throw e;
+  }
+}
+
+/**
+ * Starts an execution under its deterministic name. A name already used (a replayed start)
+ * answers `exists` instead of starting a second execution; other errors are the caller's.
+ */
+export async function startExecution(kind: WorkflowKind, executionName: string, input: unknown): Promise<'started' | 'exists'> {
+  try {
+    await client().send(new StartExecutionCommand({ stateMachineArn: stateMachineArn(kind), name: executionName, input: JSON.stringify(input) }));
+    return 'started';
+  } catch (e) {
+    if (e instanceof ExecutionAlreadyExists || (e as { name?: string }).name === 'ExecutionAlreadyExists') return 'exists';
     throw e;
   }
 }
