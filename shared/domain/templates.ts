@@ -117,9 +117,14 @@ export function findTemplate(
 
 export type MergeView = Record<string, unknown>;
 
+/** An address as the lines of an envelope: street lines, "postcode city", country; empty parts left out. */
+export function addressLines(a: Address | undefined): string[] {
+  return [a?.line1, a?.line2, [a?.postcode, a?.city].filter(Boolean).join(' '), a?.country].filter((x): x is string => Boolean(x));
+}
+
 function addressView(a: Address | undefined) {
   const v = { line1: a?.line1 ?? '', line2: a?.line2 ?? '', postcode: a?.postcode ?? '', city: a?.city ?? '', country: a?.country ?? '' };
-  return { ...v, lines: [v.line1, v.line2, [v.postcode, v.city].filter(Boolean).join(' '), v.country].filter(Boolean).join('\n') };
+  return { ...v, lines: addressLines(a).join('\n') };
 }
 
 /**

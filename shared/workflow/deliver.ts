@@ -11,7 +11,7 @@ import { logger } from '../adapters/logger';
 import { countMessage } from '../adapters/metrics';
 import { balanceAsOf } from '../domain/ledger';
 import { guardSend, type SendIntent } from '../domain/send-guard';
-import { buildMergeView, findTemplate, renderMessage, type RenderedMessage } from '../domain/templates';
+import { addressLines, buildMergeView, findTemplate, renderMessage, type RenderedMessage } from '../domain/templates';
 import type { Communication } from '../schemas/case';
 import type { NodeType } from '../schemas/workflow';
 import { loadCaseContext, type CaseContext } from './case-context';
@@ -173,10 +173,9 @@ async function send(ctx: CaseContext, req: DeliveryRequest, key: string, recipie
       return startCall({ purpose: req.node.type, phone: recipient!, script: m.text, attributes: { caseId: c.caseId, workflow: req.workflow, node: String(req.nodeIndex) }, idempotencyKey: key });
     case 'letter': {
       const a = c.debtor.address;
-      const ea = entity?.address;
       const pdf = await renderLetterPdf({
-        sender: { name: entity?.name ?? client.companyInfo.name, address: [ea?.line1, ea?.line2, [ea?.postcode, ea?.city].filter(Boolean).join(' '), ea?.country].filter((x): x is string => Boolean(x)) },
-        recipient: { name: c.debtor.name, address: [a.line1, a.line2, [a.postcode, a.city].filter(Boolean).join(' '), a.country].filter((x): x is string => Boolean(x)) },
+        sender: { name: entity?.name ?? client.companyInfo.name, address: addressLines(entity?.address) },
+        recipient: { name: c.debtor.name, address: addressLines(a) },
         date: todayIso(),
         subject: m.subject ?? `Reference ${c.clientCaseNumber ?? c.caseId}`,
         body: m.text,
