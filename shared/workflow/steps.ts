@@ -115,8 +115,8 @@ async function callStep(e: StepEvent, channel: 'voice' | 'call'): Promise<StepRe
   const key = stepKey(e);
   const attempts = (await communications.listByKeyPrefix(e.caseId, `${key}:`)).sort((a, b) => a.attempt - b.attempt);
   const last = attempts.at(-1);
-  const place = async (attempt: number): Promise<StepResult> => {
-    const context = await loadCaseContext(e.caseId);
+  const place = async (attempt: number, known?: CaseContext): Promise<StepResult> => {
+    const context = known ?? (await loadCaseContext(e.caseId));
     const out = await deliver({ context, caseId: e.caseId, node: { type: channel, template: e.step.node.template }, key, attempt, workflow: e.kind, nodeIndex: e.step.index, kind: e.kind, execution: e.execution });
     if (out.status === 'sent') throw new CallOutcomePendingError(`call attempt ${attempt} placed (${out.providerId}); its outcome is read on the next try`);
     await markStepDone(e, context);
@@ -147,7 +147,7 @@ async function callStep(e: StepEvent, channel: 'voice' | 'call'): Promise<StepRe
   const maxAttempts = 1 + ctx.settings.maxPhoneCallRetries;
   if (last.attempt < maxAttempts) {
     await timeline.append(e.caseId, { type: 'call_unanswered', message: `call attempt ${last.attempt} of ${maxAttempts} ${state === 'unanswered' ? 'not answered' : 'failed'}; calling again`, data: { key: last.key } });
-    return await place(last.attempt + 1);
+    return await place(last.attempt + 1, ctx); // the case read just above is still current: only communications changed since
   }
   await timeline.append(e.caseId, { type: 'call_gave_up', message: `call ${state === 'unanswered' ? 'not answered' : 'failed'} after ${last.attempt} attempt(s) (1 + ${ctx.settings.maxPhoneCallRetries} retries); no more calls for this node`, data: { key: last.key } });
   await markStepDone(e);
