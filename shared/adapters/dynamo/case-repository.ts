@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, QueryCommand, UpdateCommand, type PutCommandInput } from '@aws-sdk/lib-dynamodb';
 import { NotFoundError } from '../../errors';
 import { nowIso } from '../clock';
 import { config } from '../config';
@@ -103,43 +103,18 @@ export const communications = {
    * the caller must not send again (at-most-once: a crash between claim and send leaves
    * status `sending`, which we report as `unknown` rather than risk a second message).
    */
-  async claim(caseId: string, c: Communication): Promise<boolean> {
-    try {
-      await dynamo().send(
-        new PutCommand({
-          TableName: config().TABLE_NAME,
-          Item: { ...c, ...caseChildKeys.communication(caseId, c.key), type: 'communication' },
-          ConditionExpression: 'attribute_not_exists(pk)',
-        }),
-      );
-      return true;
-    } catch (e) {
-      if (e instanceof ConditionalCheckFailedException) return false;
-      throw e;
-    }
-  },
+  claim: (caseId: string, c: Communication) => putCommunicationIf(caseId, c, { ConditionExpression: 'attribute_not_exists(pk)' }),
 
   /**
    * Claims a key again after its send failed before leaving (the provider refused it): a
    * Step Functions retry may then send. Only a `failed` claim can be taken again.
    */
-  async reclaimFailed(caseId: string, c: Communication): Promise<boolean> {
-    try {
-      await dynamo().send(
-        new PutCommand({
-          TableName: config().TABLE_NAME,
-          Item: { ...c, ...caseChildKeys.communication(caseId, c.key), type: 'communication' },
-          ConditionExpression: '#status = :failed',
-          ExpressionAttributeNames: { '#status': 'status' },
-          ExpressionAttributeValues: { ':failed': 'failed' },
-        }),
-      );
-      return true;
-    } catch (e) {
-      if (e instanceof ConditionalCheckFailedException) return false;
-      throw e;
-    }
-  },
+  reclaimFailed: (caseId: string, c: Communication) =>
+    putCommunicationIf(caseId, c, {
+      ConditionExpression: '#status = :failed',
+      ExpressionAttributeNames: { '#status': 'status' },
+      ExpressionAttributeValues: { ':failed': 'failed' },
+    }),
 
   async get(caseId: string, key: string): Promise<Communication | undefined> {
     const out = await dynamo().send(new GetCommand({ TableName: config().TABLE_NAME, Key: caseChildKeys.communication(caseId, key), ConsistentRead: true }));
@@ -196,6 +171,21 @@ export const communications = {
     return out;
   },
 };
+
+/** Writes a communication if `condition` holds; false when it does not (someone claimed it first). */
+async function putCommunicationIf(
+  caseId: string,
+  c: Communication,
+  condition: Pick<PutCommandInput, 'ConditionExpression' | 'ExpressionAttributeNames' | 'ExpressionAttributeValues'>,
+): Promise<boolean> {
+  try {
+    await dynamo().send(new PutCommand({ TableName: config().TABLE_NAME, Item: { ...c, ...caseChildKeys.communication(caseId, c.key), type: 'communication' }, ...condition }));
+    return true;
+  } catch (e) {
+    if (e instanceof ConditionalCheckFailedException) return false;
+    throw e;
+  }
+}
 
 async function queryChildren<T>(caseId: string, prefix: string, limit: number, cursor?: string): Promise<Page<T>> {
   const out = await dynamo().send(
