@@ -1,8 +1,7 @@
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { BatchWriteCommand, DeleteCommand, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { todayIso } from '../adapters/clock';
 import { config } from '../adapters/config';
-import { dynamo } from '../adapters/dynamo/client';
+import { dynamo, writeIf } from '../adapters/dynamo/client';
 import { cases, timeline } from '../adapters/dynamo/case-repository';
 import { skipTrace } from '../adapters/channels/skip-trace';
 import { logger } from '../adapters/logger';
@@ -82,12 +81,8 @@ export async function sweepEnrichment(maxDays = 31): Promise<SweepReport> {
 }
 
 async function enrichOne(item: { pk: string; sk: string; caseId: string; attempt: number; of: number }, report: SweepReport): Promise<void> {
-  try {
-    await dynamo().send(new DeleteCommand({ TableName: config().TABLE_NAME, Key: { pk: item.pk, sk: item.sk }, ConditionExpression: 'attribute_exists(pk)' }));
-  } catch (e) {
-    if (e instanceof ConditionalCheckFailedException) return; // another sweep took it
-    throw e;
-  }
+  const taken = await writeIf(new DeleteCommand({ TableName: config().TABLE_NAME, Key: { pk: item.pk, sk: item.sk }, ConditionExpression: 'attribute_exists(pk)' }));
+  if (!taken) return; // another sweep took it
   const c = await cases.find(item.caseId);
   // Enrichment only helps while we are trying to reach the debtor.
   if (!c || (c.phase !== 'outreach' && c.phase !== 'retry')) {

@@ -1,12 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand, QueryCommand, UpdateCommand, type PutCommandInput } from '@aws-sdk/lib-dynamodb';
 import { NotFoundError } from '../../errors';
 import { nowIso } from '../clock';
 import { config } from '../config';
 import type { Case, Communication, TimelineEvent } from '../../schemas/case';
 import { batchPut } from './batch';
-import { dynamo } from './client';
+import { dynamo, writeIf } from './client';
 import { decodeCursor, encodeCursor, startKey, type Page } from './cursor';
 import { GSI1, GSI2, caseChildKeys, keys, stripKeys } from './keys';
 import { versionedStore } from './versioned-store';
@@ -173,18 +172,12 @@ export const communications = {
 };
 
 /** Writes a communication if `condition` holds; false when it does not (someone claimed it first). */
-async function putCommunicationIf(
+function putCommunicationIf(
   caseId: string,
   c: Communication,
   condition: Pick<PutCommandInput, 'ConditionExpression' | 'ExpressionAttributeNames' | 'ExpressionAttributeValues'>,
 ): Promise<boolean> {
-  try {
-    await dynamo().send(new PutCommand({ TableName: config().TABLE_NAME, Item: { ...c, ...caseChildKeys.communication(caseId, c.key), type: 'communication' }, ...condition }));
-    return true;
-  } catch (e) {
-    if (e instanceof ConditionalCheckFailedException) return false;
-    throw e;
-  }
+  return writeIf(new PutCommand({ TableName: config().TABLE_NAME, Item: { ...c, ...caseChildKeys.communication(caseId, c.key), type: 'communication' }, ...condition }));
 }
 
 async function queryChildren<T>(caseId: string, prefix: string, limit: number, cursor?: string): Promise<Page<T>> {

@@ -1,5 +1,5 @@
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { ConditionalCheckFailedException, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, type DeleteCommand, type PutCommand, type UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { localHttpTuning } from '../local-http';
 
 let doc: DynamoDBDocumentClient | undefined;
@@ -13,4 +13,19 @@ export function dynamo(): DynamoDBDocumentClient {
     marshallOptions: { removeUndefinedValues: true, convertClassInstanceToMap: false },
   });
   return doc;
+}
+
+/**
+ * Sends a conditional write; true when it was written, false when its condition did not hold.
+ * Every invariant without transactions rests on these (claims, versions, leases), so the
+ * "condition failed is an answer, not an error" rule lives here once.
+ */
+export async function writeIf(command: PutCommand | UpdateCommand | DeleteCommand): Promise<boolean> {
+  try {
+    await dynamo().send(command as PutCommand);
+    return true;
+  } catch (e) {
+    if (e instanceof ConditionalCheckFailedException) return false;
+    throw e;
+  }
 }

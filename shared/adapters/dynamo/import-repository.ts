@@ -1,11 +1,10 @@
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { invoiceHomeId, type InvoiceRecord, type KeyRecord } from '../../domain/import-plan';
 import type { ImportRecord } from '../../schemas/import';
 import { nowIso } from '../clock';
 import { config } from '../config';
 import { batchGet } from './batch';
-import { dynamo } from './client';
+import { writeIf } from './client';
 import type { Page } from './cursor';
 import { GSI1, keys } from './keys';
 import { versionedStore } from './versioned-store';
@@ -51,23 +50,16 @@ export const imports = {
    * once: the same object's events find it bound to their ETag; another object under the same
    * key gets an import of its own.
    */
-  async bindUpload(importId: string, etag: string): Promise<boolean> {
-    try {
-      await dynamo().send(
-        new UpdateCommand({
-          TableName: config().TABLE_NAME,
-          Key: keys.import(importId),
-          UpdateExpression: 'SET etag = :e',
-          ConditionExpression: 'attribute_exists(pk) AND (attribute_not_exists(etag) OR etag = :e)',
-          ExpressionAttributeValues: { ':e': etag },
-        }),
-      );
-      return true;
-    } catch (e) {
-      if (e instanceof ConditionalCheckFailedException) return false;
-      throw e;
-    }
-  },
+  bindUpload: (importId: string, etag: string): Promise<boolean> =>
+    writeIf(
+      new UpdateCommand({
+        TableName: config().TABLE_NAME,
+        Key: keys.import(importId),
+        UpdateExpression: 'SET etag = :e',
+        ConditionExpression: 'attribute_exists(pk) AND (attribute_not_exists(etag) OR etag = :e)',
+        ExpressionAttributeValues: { ':e': etag },
+      }),
+    ),
 
   list: (clientId: string, limit: number, cursor?: string): Promise<Page<ImportRecord>> =>
     versionedStore.queryPage<ImportRecord>({ index: GSI1, pkName: 'gsi1pk', pkValue: `CLIENT#${clientId}#IMPORTS`, limit, cursor, ascending: false }),
@@ -108,36 +100,29 @@ export const importIndex = {
  */
 export const importLease = {
   async acquire(clientId: string, importId: string, now: Date, ttlMs: number): Promise<{ ok: true } | { ok: false; holder: string; until: string }> {
-    try {
-      await dynamo().send(
-        new PutCommand({
-          TableName: config().TABLE_NAME,
-          Item: { ...importItemKeys.lease(clientId), type: 'import-lease', holder: importId, until: new Date(now.getTime() + ttlMs).toISOString() },
-          ConditionExpression: 'attribute_not_exists(pk) OR holder = :me OR #until < :now',
-          ExpressionAttributeNames: { '#until': 'until' },
-          ExpressionAttributeValues: { ':me': importId, ':now': now.toISOString() },
-        }),
-      );
-      return { ok: true };
-    } catch (e) {
-      if (!(e instanceof ConditionalCheckFailedException)) throw e;
-      const current = await versionedStore.find<{ holder: string; until: string }>(importItemKeys.lease(clientId));
-      return { ok: false, holder: current?.holder ?? '?', until: current?.until ?? '?' };
-    }
+    const taken = await writeIf(
+      new PutCommand({
+        TableName: config().TABLE_NAME,
+        Item: { ...importItemKeys.lease(clientId), type: 'import-lease', holder: importId, until: new Date(now.getTime() + ttlMs).toISOString() },
+        ConditionExpression: 'attribute_not_exists(pk) OR holder = :me OR #until < :now',
+        ExpressionAttributeNames: { '#until': 'until' },
+        ExpressionAttributeValues: { ':me': importId, ':now': now.toISOString() },
+      }),
+    );
+    if (taken) return { ok: true };
+    const current = await versionedStore.find<{ holder: string; until: string }>(importItemKeys.lease(clientId));
+    return { ok: false, holder: current?.holder ?? '?', until: current?.until ?? '?' };
   },
 
+  /** Gives the lease up; a lease another import holds by now is left alone. */
   async release(clientId: string, importId: string): Promise<void> {
-    try {
-      await dynamo().send(
-        new DeleteCommand({
-          TableName: config().TABLE_NAME,
-          Key: importItemKeys.lease(clientId),
-          ConditionExpression: 'holder = :me',
-          ExpressionAttributeValues: { ':me': importId },
-        }),
-      );
-    } catch (e) {
-      if (!(e instanceof ConditionalCheckFailedException)) throw e;
-    }
+    await writeIf(
+      new DeleteCommand({
+        TableName: config().TABLE_NAME,
+        Key: importItemKeys.lease(clientId),
+        ConditionExpression: 'holder = :me',
+        ExpressionAttributeValues: { ':me': importId },
+      }),
+    );
   },
 };

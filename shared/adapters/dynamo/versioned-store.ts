@@ -1,8 +1,7 @@
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { ConflictError, NotFoundError } from '../../errors';
 import { config } from '../config';
-import { dynamo } from './client';
+import { dynamo, writeIf } from './client';
 import { encodeCursor, startKey, type Page } from './cursor';
 import { stripKeys } from './keys';
 
@@ -28,40 +27,30 @@ export const versionedStore = {
 
   /** Creates the item; fails with 409 if an item with that key exists. */
   async create<T extends Versioned>(kind: string, record: T, itemKeys: Keys & { pk: string; sk: string }): Promise<T> {
-    try {
-      await dynamo().send(
-        new PutCommand({
-          TableName: config().TABLE_NAME,
-          Item: { ...record, ...itemKeys, type: kind },
-          ConditionExpression: 'attribute_not_exists(pk)',
-        }),
-      );
-      return record;
-    } catch (e) {
-      if (e instanceof ConditionalCheckFailedException) throw new ConflictError(`${kind} already exists`);
-      throw e;
-    }
+    const written = await writeIf(
+      new PutCommand({
+        TableName: config().TABLE_NAME,
+        Item: { ...record, ...itemKeys, type: kind },
+        ConditionExpression: 'attribute_not_exists(pk)',
+      }),
+    );
+    if (!written) throw new ConflictError(`${kind} already exists`);
+    return record;
   },
 
   /** Replaces the item if it is still at `expectedVersion`; the stored version becomes expectedVersion + 1. */
   async replace<T extends Versioned>(kind: string, record: T, expectedVersion: number, itemKeys: Keys & { pk: string; sk: string }): Promise<T> {
     const next = { ...record, version: expectedVersion + 1 };
-    try {
-      await dynamo().send(
-        new PutCommand({
-          TableName: config().TABLE_NAME,
-          Item: { ...next, ...itemKeys, type: kind },
-          ConditionExpression: 'attribute_exists(pk) AND version = :v',
-          ExpressionAttributeValues: { ':v': expectedVersion },
-        }),
-      );
-      return next;
-    } catch (e) {
-      if (e instanceof ConditionalCheckFailedException) {
-        throw new ConflictError(`${kind} was changed by someone else (expected version ${expectedVersion}); read it again and retry`, 'stale_version');
-      }
-      throw e;
-    }
+    const written = await writeIf(
+      new PutCommand({
+        TableName: config().TABLE_NAME,
+        Item: { ...next, ...itemKeys, type: kind },
+        ConditionExpression: 'attribute_exists(pk) AND version = :v',
+        ExpressionAttributeValues: { ':v': expectedVersion },
+      }),
+    );
+    if (!written) throw new ConflictError(`${kind} was changed by someone else (expected version ${expectedVersion}); read it again and retry`, 'stale_version');
+    return next;
   },
 
   /** One page of an index query, newest first unless `ascending`. */
