@@ -4,7 +4,6 @@ import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import { join } from 'node:path';
 import { CreateTableCommand, DescribeTableCommand, DynamoDBClient, ResourceNotFoundException } from '@aws-sdk/client-dynamodb';
-import { CreateBucketCommand, HeadBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import dynalite from 'dynalite';
 import S3rver from 's3rver';
 import sesLocalModule from 'aws-ses-v2-local';
@@ -12,6 +11,7 @@ import { useClock } from '../../shared/adapters/clock';
 import { createTableInput } from '../../shared/adapters/dynamo/table-definition';
 import { createApiServer, type LocalRoute } from './api-server';
 import { localRoutesForClock } from './clock-routes';
+import { close, ensureBucket, listen, rethrowPort } from './stand-ins';
 import { DEFAULT_ADMIN_TOKEN, DEFAULT_PORTS, DROP_BUCKET, TABLE_NAME, type Ports } from './ports';
 import type { LocalContext, LocalPlugin } from './plugins';
 import { VirtualClock } from './virtual-clock';
@@ -89,7 +89,7 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
       AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
     });
     await ensureTable(urls.dynamo);
-    await ensureBucket(urls.s3);
+    await ensureBucket(urls.s3, DROP_BUCKET);
 
     const clock = VirtualClock.restore(join(opts.dataDir, 'clock.json'), opts.startTime ?? new Date());
     useClock(clock);
@@ -137,37 +137,6 @@ async function stopAll(stops: (() => Promise<void>)[]): Promise<void> {
   for (const stop of stops.splice(0).reverse()) await stop().catch(() => undefined);
 }
 
-interface Listenable {
-  listen(port: number, host: string, cb: () => void): unknown;
-  once(event: 'error', cb: (e: Error) => void): unknown;
-  address(): AddressInfo | string | null;
-}
-
-function listen(server: Listenable, port: number, what: string): Promise<number> {
-  return new Promise((resolve, reject) => {
-    server.once('error', (e) => reject(portError(e, port, what)));
-    server.listen(port, '127.0.0.1', () => resolve((server.address() as AddressInfo).port));
-  });
-}
-
-function rethrowPort(e: Error, port: number, what: string): never {
-  throw portError(e, port, what);
-}
-
-function portError(e: Error, port: number, what: string): Error {
-  if ((e as NodeJS.ErrnoException).code === 'EADDRINUSE') {
-    return new Error(`${what} cannot listen on 127.0.0.1:${port}: the port is in use. Stop what uses it or choose another port (see README, "Ports").`);
-  }
-  return e;
-}
-
-function close(server: { close(cb: (e?: Error) => void): unknown; closeAllConnections?: () => void }): Promise<void> {
-  return new Promise((resolve) => {
-    server.close(() => resolve());
-    server.closeAllConnections?.();
-  });
-}
-
 async function ensureTable(endpoint: string): Promise<void> {
   const ddb = new DynamoDBClient({ endpoint });
   try {
@@ -177,16 +146,5 @@ async function ensureTable(endpoint: string): Promise<void> {
     await ddb.send(new CreateTableCommand(createTableInput(TABLE_NAME)));
   } finally {
     ddb.destroy();
-  }
-}
-
-async function ensureBucket(endpoint: string): Promise<void> {
-  const s3 = new S3Client({ endpoint, forcePathStyle: true });
-  try {
-    await s3.send(new HeadBucketCommand({ Bucket: DROP_BUCKET }));
-  } catch {
-    await s3.send(new CreateBucketCommand({ Bucket: DROP_BUCKET }));
-  } finally {
-    s3.destroy();
   }
 }

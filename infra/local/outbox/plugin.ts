@@ -1,10 +1,9 @@
-import type { AddressInfo } from 'node:net';
-import { CreateBucketCommand, HeadBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import { z } from 'zod';
 import { resetConfig } from '../../../shared/adapters/config';
 import { issuesToDetails } from '../../../shared/http/validate';
 import type { LocalRoute } from '../api-server';
 import type { LocalPlugin } from '../plugins';
+import { close, ensureBucket, listen } from '../stand-ins';
 import { LocalOutbox } from './outbox';
 
 /** Fixed port for the local provider stand-ins; free port when unset. */
@@ -42,11 +41,7 @@ export const outboxPlugin: LocalPlugin = {
     const outbox = new LocalOutbox(() => ctx.clock.now());
     current = outbox;
     const server = outbox.createServer();
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(Number(process.env[OUTBOX_PORT_ENV] || 0), '127.0.0.1', () => resolve());
-    });
-    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const url = `http://127.0.0.1:${await listen(server, Number(process.env[OUTBOX_PORT_ENV] || 0), 'SNS, Connect, print and skip-trace stand-ins')}`;
     Object.assign(process.env, {
       AWS_ENDPOINT_URL_SNS: url,
       AWS_ENDPOINT_URL_CONNECT: url,
@@ -61,12 +56,7 @@ export const outboxPlugin: LocalPlugin = {
       POWERTOOLS_METRICS_DISABLED: process.env.POWERTOOLS_METRICS_DISABLED ?? 'true',
     });
     resetConfig();
-    const s3 = new S3Client({ endpoint: ctx.urls.s3, forcePathStyle: true });
-    try {
-      await s3.send(new HeadBucketCommand({ Bucket: LETTER_BUCKET })).catch(() => s3.send(new CreateBucketCommand({ Bucket: LETTER_BUCKET })));
-    } finally {
-      s3.destroy();
-    }
+    await ensureBucket(ctx.urls.s3, LETTER_BUCKET);
     ctx.log(`SNS, Connect, print and skip-trace stand-ins on ${url} (GET /local/outbox)`);
 
     const routes: Record<string, LocalRoute> = {
@@ -96,12 +86,10 @@ export const outboxPlugin: LocalPlugin = {
     for (const [k, r] of Object.entries(routes)) ctx.addRoute(k, r);
 
     return {
-      stop: () =>
-        new Promise<void>((resolve) => {
-          if (current === outbox) current = undefined;
-          server.close(() => resolve());
-          server.closeAllConnections();
-        }),
+      stop: () => {
+        if (current === outbox) current = undefined;
+        return close(server);
+      },
     };
   },
 };

@@ -1,7 +1,7 @@
-import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { resetConfig } from '../../../shared/adapters/config';
 import type { LocalPlugin } from '../plugins';
+import { close, listen } from '../stand-ins';
 import { LOCAL_STATE_MACHINE_ARN_PREFIX, loadDefinitions } from './definitions';
 import { LocalStepFunctions } from './engine';
 import { createSfnServer } from './server';
@@ -35,11 +35,7 @@ export const stepFunctionsPlugin: LocalPlugin = {
     current = engine;
     const server = createSfnServer(engine);
     const port = Number(process.env[SFN_PORT_ENV] || 0);
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(port, '127.0.0.1', () => resolve());
-    });
-    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const url = `http://127.0.0.1:${await listen(server, port, 'Step Functions')}`;
     process.env.AWS_ENDPOINT_URL_SFN = url;
     process.env.STATE_MACHINE_ARN_PREFIX = LOCAL_STATE_MACHINE_ARN_PREFIX;
     // The ARNs the starter puts into each step: the functions the definitions name, by folder.
@@ -55,12 +51,10 @@ export const stepFunctionsPlugin: LocalPlugin = {
     });
 
     return {
-      stop: () =>
-        new Promise<void>((resolve) => {
-          if (current === engine) current = undefined;
-          server.close(() => resolve());
-          server.closeAllConnections();
-        }),
+      stop: () => {
+        if (current === engine) current = undefined;
+        return close(server);
+      },
     };
   },
 };
