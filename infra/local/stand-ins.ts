@@ -22,7 +22,7 @@ export function rethrowPort(e: Error, port: number, what: string): never {
 
 function portError(e: Error, port: number, what: string): Error {
   if ((e as NodeJS.ErrnoException).code === 'EADDRINUSE') {
-    return new Error(`${what} cannot listen on 127.0.0.1:${port}: the port is in use. Stop what uses it or choose another port (see README, "Ports").`);
+    return new Error(`${what} cannot listen on 127.0.0.1:${port}: the port is in use. Stop what uses it or choose another port (see the ports table in the README, "Running locally").`);
   }
   return e;
 }
