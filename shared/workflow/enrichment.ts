@@ -1,6 +1,7 @@
 import { BatchWriteCommand, DeleteCommand, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { todayIso } from '../adapters/clock';
 import { config } from '../adapters/config';
+import { mapLimit } from '../adapters/dynamo/batch';
 import { dynamo, writeIf } from '../adapters/dynamo/client';
 import { cases, timeline } from '../adapters/dynamo/case-repository';
 import { skipTrace } from '../adapters/channels/skip-trace';
@@ -67,12 +68,7 @@ export async function sweepEnrichment(maxDays = 31): Promise<SweepReport> {
       // hold thousands), each still taking its item before the paid lookup.
       const items = (page.Items ?? []) as { pk: string; sk: string; caseId: string; attempt: number; of: number }[];
       report.due += items.length;
-      let next = 0;
-      await Promise.all(
-        Array.from({ length: Math.min(SWEEP_CONCURRENCY, items.length) }, async () => {
-          while (next < items.length) await enrichOne(items[next++]!, report);
-        }),
-      );
+      await mapLimit(items, SWEEP_CONCURRENCY, (item) => enrichOne(item, report));
       start = page.LastEvaluatedKey;
     } while (start);
     await dynamo().send(new PutCommand({ TableName: table, Item: { ...SWEEP_KEY, type: 'sweep', lastDate: day } }));
