@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { API_ROUTES } from '../api-routes';
+import { localLambdaContext } from './lambda-context';
 
 type ApiLambda = (event: APIGatewayProxyEventV2, context: Context) => Promise<APIGatewayProxyStructuredResultV2>;
 
@@ -74,7 +75,7 @@ export function createApiServer(opts: {
     let handlerPromise = cache.get(match.r.fn);
     if (!handlerPromise) cache.set(match.r.fn, (handlerPromise = load(match.r.fn)));
     const handler = await handlerPromise;
-    const result = await handler(toEvent(req, url, match.r.routeKey, pathParameters, raw), lambdaContext(match.r.fn));
+    const result = await handler(toEvent(req, url, match.r.routeKey, pathParameters, raw), localLambdaContext(match.r.fn, 30_000));
     res.writeHead(result.statusCode ?? 200, result.headers as Record<string, string>);
     res.end(result.isBase64Encoded ? Buffer.from(result.body ?? '', 'base64') : (result.body ?? ''));
   }
@@ -108,23 +109,6 @@ function toEvent(req: IncomingMessage, url: URL, routeKey: string, pathParameter
       time: new Date(now).toUTCString(),
       timeEpoch: now,
     },
-  };
-}
-
-function lambdaContext(fn: string): Context {
-  return {
-    callbackWaitsForEmptyEventLoop: false,
-    functionName: fn,
-    functionVersion: '$LATEST',
-    invokedFunctionArn: `arn:aws:lambda:local:000000000000:function:${fn}`,
-    memoryLimitInMB: '512',
-    awsRequestId: `local-${Date.now()}`,
-    logGroupName: `/aws/lambda/${fn}`,
-    logStreamName: 'local',
-    getRemainingTimeInMillis: () => 30_000,
-    done: () => undefined,
-    fail: () => undefined,
-    succeed: () => undefined,
   };
 }
 

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Context } from 'aws-lambda';
 import { StateMachine } from 'aws-local-stepfunctions';
 import aslValidator from 'asl-validator';
+import { localLambdaContext } from '../lambda-context';
 import type { VirtualClock } from '../virtual-clock';
 import {
   LOCAL_ACCOUNT,
@@ -260,7 +261,7 @@ export class LocalStepFunctions {
     if (!handler) this.handlers.set(folder, (handler = this.loadHandler(folder)));
     // A JSON round trip, as the Lambda payload would be.
     const event = JSON.parse(JSON.stringify(input ?? null)) as unknown;
-    const out = await (await handler)(event, lambdaContext(folder, stateName));
+    const out = await (await handler)(event, localLambdaContext(folder, 60_000, `local-${stateName}`));
     return out === undefined ? null : (JSON.parse(JSON.stringify(out)) as unknown);
   }
 
@@ -300,21 +301,4 @@ export function readPath(value: unknown, path: string, stateName: string): unkno
   }
   if (cur === undefined) throw Object.assign(new Error(`state "${stateName}": nothing at ${path} in the state's input`), { name: 'States.Runtime' });
   return cur;
-}
-
-function lambdaContext(folder: string, stateName: string): Context {
-  return {
-    callbackWaitsForEmptyEventLoop: false,
-    functionName: `recoup-${folder}`,
-    functionVersion: '$LATEST',
-    invokedFunctionArn: localFunctionArn(folder),
-    memoryLimitInMB: '512',
-    awsRequestId: `local-${stateName}-${randomUUID()}`,
-    logGroupName: `/aws/lambda/recoup-${folder}`,
-    logStreamName: 'local',
-    getRemainingTimeInMillis: () => 60_000,
-    done: () => undefined,
-    fail: () => undefined,
-    succeed: () => undefined,
-  };
 }
