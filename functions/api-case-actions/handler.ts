@@ -1,6 +1,5 @@
 import { z } from 'zod';
 import { nowIso } from '../../shared/adapters/clock';
-import { cases } from '../../shared/adapters/dynamo/case-repository';
 import { apiHandler, created, ok } from '../../shared/http/api-handler';
 import { parseOrThrow } from '../../shared/http/validate';
 import { HOLD_REASONS, installmentSchema } from '../../shared/schemas/case';
@@ -23,40 +22,36 @@ const settleBody = z.object({ amountMinor: positiveAmountMinorSchema }).strict()
 /**
  * Case actions: payments, payment plans, holds, releases and settlements. Each is one event of
  * the phase machine (shared/domain/transition.ts); a phase that forbids it answers 409.
- * Payments are allocated costs first, then interest, then principal.
+ * Payments are allocated costs first, then interest, then principal. An unknown case is a 404
+ * from the phase change's own read of it.
  */
 export const handler = apiHandler({
   'POST /cases/{caseId}/payments': async ({ params, body }) => {
     const b = parseOrThrow(paymentBody, body ?? {}, 'body');
-    await cases.get(params.caseId!);
     const { result } = await changePhaseOrThrow(params.caseId!, { type: 'payment', amountMinor: b.amountMinor, receivedAt: b.receivedAt ?? nowIso(), method: b.method, reference: b.reference });
     return created({ caseId: params.caseId, allocation: result.allocation, case: caseView(result.case) });
   },
 
   'POST /cases/{caseId}/payment-plan': async ({ params, body }) => {
     const b = parseOrThrow(planBody, body ?? {}, 'body');
-    await cases.get(params.caseId!);
     const { result } = await changePhaseOrThrow(params.caseId!, { type: 'plan_agreed', installments: b.installments });
     return created({ caseId: params.caseId, paymentPlan: result.case.paymentPlan, case: caseView(result.case) });
   },
 
   'POST /cases/{caseId}/hold': async ({ params, body }) => {
     const b = parseOrThrow(holdBody, body ?? {}, 'body');
-    await cases.get(params.caseId!);
     const { result } = await changePhaseOrThrow(params.caseId!, { type: 'hold', reason: b.reason, note: b.note });
     return ok(caseView(result.case));
   },
 
   'POST /cases/{caseId}/release': async ({ params, body }) => {
     const b = parseOrThrow(releaseBody, body ?? {}, 'body');
-    await cases.get(params.caseId!);
     const { result } = await changePhaseOrThrow(params.caseId!, { type: 'release', resumeTo: b.resumeTo });
     return ok(caseView(result.case));
   },
 
   'POST /cases/{caseId}/settle': async ({ params, body }) => {
     const b = parseOrThrow(settleBody, body ?? {}, 'body');
-    await cases.get(params.caseId!);
     const { result } = await changePhaseOrThrow(params.caseId!, { type: 'settle', amountMinor: b.amountMinor });
     return ok(caseView(result.case));
   },
