@@ -40,8 +40,6 @@ export interface StartQueueStats {
 export const importsPlugin: LocalPlugin = {
   name: 'imports',
   async start(ctx) {
-    // EMF lines on stdout help nobody locally; on AWS they become the dashboard's import metrics.
-    process.env.POWERTOOLS_METRICS_DISABLED ??= 'true';
     const importHandler = ((await import('../../functions/import-csv/handler')) as { handler: ImportHandler }).handler;
     const startHandler = ((await import('../../functions/start-workflow/handler')) as { handler: StartHandler }).handler;
     const stats: StartQueueStats = { sent: 0, succeeded: 0, redelivered: 0, deadLetters: [], inFlight: 0 };

@@ -87,6 +87,8 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
       RECOUP_LOCAL: 'true',
       // Locally we run on Node 20 by design (Lambda runs 22): the SDK's upgrade notice is noise.
       AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+      // Metrics (EMF lines on stdout) help nobody locally; on AWS they feed the dashboard.
+      POWERTOOLS_METRICS_DISABLED: process.env.POWERTOOLS_METRICS_DISABLED ?? 'true',
     });
     await ensureTable(urls.dynamo);
     await ensureBucket(urls.s3, DROP_BUCKET);

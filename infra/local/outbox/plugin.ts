@@ -52,8 +52,6 @@ export const outboxPlugin: LocalPlugin = {
       CONNECT_CALL_CENTRE_FLOW_ID: process.env.CONNECT_CALL_CENTRE_FLOW_ID ?? 'local-call-centre-flow',
       CONNECT_SOURCE_PHONE: process.env.CONNECT_SOURCE_PHONE ?? '+15550100000',
       LETTER_BUCKET,
-      // EMF lines on stdout help nobody locally; on AWS they become CloudWatch metrics.
-      POWERTOOLS_METRICS_DISABLED: process.env.POWERTOOLS_METRICS_DISABLED ?? 'true',
     });
     resetConfig();
     await ensureBucket(ctx.urls.s3, LETTER_BUCKET);
