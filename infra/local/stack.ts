@@ -4,7 +4,6 @@ import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import { join } from 'node:path';
 import { CreateTableCommand, DescribeTableCommand, DynamoDBClient, ResourceNotFoundException } from '@aws-sdk/client-dynamodb';
-import dynalite from 'dynalite';
 import S3rver from 's3rver';
 import sesLocalModule from 'aws-ses-v2-local';
 import { useClock } from '../../shared/adapters/clock';
@@ -12,6 +11,7 @@ import { createTableInput } from '../../shared/adapters/dynamo/table-definition'
 import { createApiServer, type LocalRoute } from './api-server';
 import { localRoutesForClock } from './clock-routes';
 import { close, ensureBucket, listen, rethrowPort } from './stand-ins';
+import { startDynaliteThread } from './dynalite-thread';
 import { DEFAULT_ADMIN_TOKEN, DEFAULT_PORTS, DROP_BUCKET, TABLE_NAME, type Ports } from './ports';
 import type { LocalContext, LocalPlugin } from './plugins';
 import { VirtualClock } from './virtual-clock';
@@ -54,9 +54,9 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
   const stops: (() => Promise<void>)[] = [];
 
   try {
-    const dyn = dynalite(opts.inMemory ? { createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 } : { path: join(opts.dataDir, 'dynamodb'), createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
-    const dynamoPort = await listen(dyn, ports.dynamo, 'DynamoDB (dynalite)');
-    stops.push(() => close(dyn));
+    const dyn = await startDynaliteThread(ports.dynamo, opts.inMemory ? { createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 } : { path: join(opts.dataDir, 'dynamodb'), createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 }).catch((e: Error) => rethrowPort(e, ports.dynamo, 'DynamoDB (dynalite)'));
+    const dynamoPort = dyn.port;
+    stops.push(() => dyn.stop());
 
     const s3 = new S3rver({ port: ports.s3, address: '127.0.0.1', directory: join(opts.dataDir, 's3'), silent: true, configureBuckets: [{ name: DROP_BUCKET, configs: [] }] });
     const s3Address = (await s3.run().catch((e: Error) => rethrowPort(e, ports.s3, 'S3 (s3rver)'))) as AddressInfo;
