@@ -1,8 +1,6 @@
 import { z } from 'zod';
 import { nowIso } from '../adapters/clock';
-import { cases } from '../adapters/dynamo/case-repository';
 import { logger } from '../adapters/logger';
-import { ConflictError } from '../errors';
 import { planSchedule } from '../domain/payment-plan';
 import { breathingSpaceEndsAt, resumeSchedule, timedSchedule, walkSteps } from '../domain/schedule';
 import { stepFunctionFolder } from '../domain/step-functions';
@@ -77,7 +75,10 @@ export async function scheduleRun(event: unknown): Promise<StepItem[] | null> {
   }
 
   const nodes = settings.workflows[kind];
-  const progress = c.progress[kind] ?? (await initProgress(e.caseId, kind));
+  // A run the importer started has no progress entry yet: nothing done, counted from the run's
+  // start. The first step done (or a hold) records it (transition.ts ensureProgress), so
+  // starting needs no write of its own.
+  const progress = c.progress[kind];
   const steps = progress ? resumeSchedule(progress, nodes, { now }) : timedSchedule({ startedAt: c.workflow.startedAt, nodes });
   const items: Draft[] = steps.map((s) => ({ at: s.at, index: s.index, node: s.node }));
 
@@ -95,23 +96,4 @@ export async function scheduleRun(event: unknown): Promise<StepItem[] | null> {
 /** The walk of one execution (see walkSteps), each step naming the function that runs it. */
 function finish(items: Draft[], now: string, endAt?: string): StepItem[] {
   return walkSteps(items, now, endAt).map((d) => ({ ...d, fn: stepFunctionArn(stepFunctionFolder(d.node.type)) }));
-}
-
-/**
- * A run started without recorded progress (cases created by the importer start their first run
- * directly): record it now, so steps done are counted and a hold can resume where it stopped.
- */
-async function initProgress(caseId: string, kind: WorkflowKind) {
-  for (let attempt = 1; ; attempt++) {
-    const c = await cases.get(caseId);
-    const existing = c.progress[kind];
-    if (existing) return existing;
-    const progress = { startedAt: c.workflow?.startedAt ?? nowIso(), nextNode: 0, shiftMs: 0 };
-    try {
-      await cases.replace({ ...c, progress: { ...c.progress, [kind]: progress } });
-      return progress;
-    } catch (e) {
-      if (!(e instanceof ConflictError) || attempt >= 5) throw e;
-    }
-  }
 }
