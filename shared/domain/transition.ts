@@ -17,6 +17,7 @@ import {
   type PaymentAllocation,
 } from './ledger';
 import { formatMoney } from './money';
+import { normaliseEmail, normaliseName, normalisePhone, normalisePostcode } from './normalise';
 import {
   allocateToInstallments,
   evaluateDueCheck,
@@ -652,13 +653,16 @@ function endBreathingSpace(d: Draft, why: string): TransitionResult {
 /** Which of email / phone / address enrichment found that the case does not have yet. */
 export function newContactFields(c: Pick<Case, 'debtor'>, contacts: ContactData): ('email' | 'phone' | 'address')[] {
   const out: ('email' | 'phone' | 'address')[] = [];
-  const norm = (s?: string) => (s ?? '').trim().toLowerCase();
-  const digits = (s?: string) => (s ?? '').replace(/[^\d+]/g, '');
-  if (contacts.email?.trim() && norm(contacts.email) !== norm(c.debtor.email)) out.push('email');
-  if (contacts.phone?.trim() && digits(contacts.phone) !== digits(c.debtor.phone)) out.push('phone');
+  // The same rules as matching (normalise.ts): a number written nationally or an email in other
+  // capitals is what the case has, not news that would start a retry on the same contact.
+  const country = c.debtor.country ?? c.debtor.address?.country;
+  const email = normaliseEmail(contacts.email);
+  if (email && email !== normaliseEmail(c.debtor.email)) out.push('email');
+  const phone = normalisePhone(contacts.phone, country);
+  if (phone && phone !== normalisePhone(c.debtor.phone, country)) out.push('phone');
   const a = contacts.address;
   if (a && (a.line1?.trim() || a.postcode?.trim())) {
-    const key = (x?: Address) => [x?.line1, x?.line2, x?.postcode, x?.city, x?.country].map(norm).join('|');
+    const key = (x?: Address) => [normaliseName(x?.line1), normaliseName(x?.line2), normalisePostcode(x?.postcode), normaliseName(x?.city), normaliseName(x?.country)].join('|');
     if (key(a) !== key(c.debtor.address)) out.push('address');
   }
   return out;

@@ -645,6 +645,14 @@ describe('enrichment', () => {
     expect(r.actions.map(sig)).toEqual(['t:enrichment_no_news']);
   });
 
+  it('sees a number written nationally, an email in other capitals and a postcode without its space as what the case has', () => {
+    const c = { ...fixtures.outreach() };
+    c.debtor = { ...c.debtor, phone: '+447700900123' };
+    const r = transition(c, { type: 'enriched', contacts: { phone: '07700 900123', email: ' Dana@Example.com', address: { line1: '1 high st.', postcode: 'ab12cd', city: 'TOWN', country: 'gb' } } }, ctx);
+    expect(r.case.phase).toBe('outreach');
+    expect(r.actions.map(sig)).toEqual(['t:enrichment_no_news']);
+  });
+
   it('takes a new address', () => {
     const r = transition(fixtures.outreach(), { type: 'enriched', contacts: { address: { line1: '2 Low Rd', postcode: 'ZZ9 9ZZ', city: 'City' } } }, ctx);
     expect(r.case.phase).toBe('retry');
