@@ -136,21 +136,23 @@ async function callStep(e: StepEvent, channel: 'voice' | 'call'): Promise<StepRe
     throw err;
   }
   if (state === 'in_progress') throw new CallOutcomePendingError(`call attempt ${last.attempt} is still in progress`);
+  const what = channel === 'voice' ? 'voice call' : 'call-centre call';
   if (state === 'answered') {
-    await communications.settle(e.caseId, last.key, { status: 'sent', reason: 'answered' });
-    await timeline.append(e.caseId, { type: 'call_answered', message: `${channel === 'voice' ? 'voice call' : 'call-centre call'} answered (attempt ${last.attempt})`, data: { key: last.key } });
+    // The attempt's outcome and its timeline entry in one request.
+    await communications.settleWithEvent(e.caseId, last, { status: 'sent', reason: 'answered' }, { type: 'call_answered', message: `${what} answered (attempt ${last.attempt})`, data: { key: last.key } });
     await markStepDone(e);
     return { status: 'answered' };
   }
-  await communications.settle(e.caseId, last.key, { status: 'failed', reason: state === 'unanswered' ? 'not answered' : 'call failed' });
+  const failed = { status: 'failed' as const, reason: state === 'unanswered' ? 'not answered' : 'call failed' };
+  const how = state === 'unanswered' ? 'not answered' : 'failed';
   const ctx = await loadCaseContext(e.caseId);
   const maxAttempts = 1 + ctx.settings.maxPhoneCallRetries;
   if (last.attempt < maxAttempts) {
-    await timeline.append(e.caseId, { type: 'call_unanswered', message: `call attempt ${last.attempt} of ${maxAttempts} ${state === 'unanswered' ? 'not answered' : 'failed'}; calling again`, data: { key: last.key } });
+    await communications.settleWithEvent(e.caseId, last, failed, { type: 'call_unanswered', message: `call attempt ${last.attempt} of ${maxAttempts} ${how}; calling again`, data: { key: last.key } });
     return await place(last.attempt + 1, ctx); // the case read just above is still current: only communications changed since
   }
-  await timeline.append(e.caseId, { type: 'call_gave_up', message: `call ${state === 'unanswered' ? 'not answered' : 'failed'} after ${last.attempt} attempt(s) (1 + ${ctx.settings.maxPhoneCallRetries} retries); no more calls for this node`, data: { key: last.key } });
-  await markStepDone(e);
+  await communications.settleWithEvent(e.caseId, last, failed, { type: 'call_gave_up', message: `call ${how} after ${last.attempt} attempt(s) (1 + ${ctx.settings.maxPhoneCallRetries} retries); no more calls for this node`, data: { key: last.key } });
+  await markStepDone(e, ctx);
   return { status: 'gave_up' };
 }
 

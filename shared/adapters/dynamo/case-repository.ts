@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { GetCommand, PutCommand, QueryCommand, UpdateCommand, type PutCommandInput } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, QueryCommand, type PutCommandInput } from '@aws-sdk/lib-dynamodb';
 import { NotFoundError } from '../../errors';
 import { nowIso } from '../clock';
 import { config } from '../config';
@@ -118,29 +118,6 @@ export const communications = {
   async get(caseId: string, key: string): Promise<Communication | undefined> {
     const out = await dynamo().send(new GetCommand({ TableName: config().TABLE_NAME, Key: caseChildKeys.communication(caseId, key), ConsistentRead: true }));
     return out.Item ? stripKeys<Communication>(out.Item) : undefined;
-  },
-
-  /** Records the outcome of a claimed send. */
-  async settle(caseId: string, key: string, outcome: Pick<Communication, 'status'> & Partial<Pick<Communication, 'providerId' | 'reason' | 'recipient'>>): Promise<void> {
-    const names: Record<string, string> = { '#status': 'status' };
-    const values: Record<string, unknown> = { ':status': outcome.status };
-    const sets = ['#status = :status'];
-    for (const f of ['providerId', 'reason', 'recipient'] as const) {
-      if (outcome[f] !== undefined) {
-        names[`#${f}`] = f;
-        values[`:${f}`] = outcome[f];
-        sets.push(`#${f} = :${f}`);
-      }
-    }
-    await dynamo().send(
-      new UpdateCommand({
-        TableName: config().TABLE_NAME,
-        Key: caseChildKeys.communication(caseId, key),
-        UpdateExpression: `SET ${sets.join(', ')}`,
-        ExpressionAttributeNames: names,
-        ExpressionAttributeValues: values,
-      }),
-    );
   },
 
   /**
