@@ -13,10 +13,14 @@
  *   npm run bench:workflows -- --days 90
  */
 import '../infra/local/polyfills';
+import dc from 'node:diagnostics_channel';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { dynamo } from '../shared/adapters/dynamo/client';
+import { config } from '../shared/adapters/config';
+import { keys } from '../shared/adapters/dynamo/keys';
 import { startLocalStack } from '../infra/local/stack';
 import { localStepFunctions } from '../infra/local/step-functions/plugin';
 import { apiClient } from '../test/support/local-stack';
@@ -78,6 +82,49 @@ function countDynamoUnits() {
   return units;
 }
 
+/**
+ * Counts the handlers' requests to the stand-ins by service while `on`, from Node's HTTP client
+ * diagnostics (SDK clients) and fetch's (the print and skip-trace adapters); the scenario's own
+ * API calls are left out. One port serves SNS, Connect, print and skip-trace locally: told
+ * apart by path.
+ */
+function countRequests(apiUrl: string) {
+  const byPort = new Map<string, string>();
+  const names: Record<string, string> = { SESV2: 'SES', DYNAMODB: 'DynamoDB', SFN: 'Step Functions' };
+  for (const [k, v] of Object.entries(process.env)) {
+    const m = /^AWS_ENDPOINT_URL_(\w+)$/.exec(k);
+    if (m && v) byPort.set(new URL(v).port, names[m[1]!] ?? m[1]!);
+  }
+  const apiPort = new URL(apiUrl).port;
+  const state = { on: false, counts: new Map<string, number>() };
+  const count = (port: string, path: string) => {
+    if (!state.on || port === apiPort) return;
+    let service = byPort.get(port) ?? 'other';
+    if (service === 'SNS' || service === 'CONNECT') service = path.startsWith('/print') ? 'print' : path.startsWith('/skip-trace') ? 'skip-trace' : path === '/' ? 'SNS' : 'Connect';
+    state.counts.set(service, (state.counts.get(service) ?? 0) + 1);
+  };
+  dc.subscribe('http.client.request.start', (msg) => {
+    const req = (msg as { request: { path: string; getHeader(n: string): unknown } }).request;
+    count(String(req.getHeader('host') ?? '').split(':')[1] ?? '', req.path);
+  });
+  dc.subscribe('undici:request:create', (msg) => {
+    const req = (msg as { request: { origin: string; path: string } }).request;
+    count(new URL(req.origin).port, req.path);
+  });
+  return state;
+}
+
+/** Wall time of one DynamoDB request through the handlers' own client, `inFlight` at a time, as the workflows issue them. */
+async function msPerDynamoRequest(caseId: string, n = 3000, inFlight = 50): Promise<number> {
+  const get = () => dynamo().send(new GetCommand({ TableName: config().TABLE_NAME, Key: keys.case(caseId), ConsistentRead: true }));
+  let left = n;
+  const t = performance.now();
+  await Promise.all(Array.from({ length: inFlight }, async () => {
+    while (left-- > 0) await get();
+  }));
+  return (performance.now() - t) / n;
+}
+
 async function main(): Promise<void> {
   const dataDir = mkdtempSync(join(tmpdir(), 'recoup-bench-'));
   const stack = await startLocalStack({ dataDir, inMemory: true, ports: { api: 0, s3: 0, dynamo: 0, ses: 0 }, adminToken: 'bench-token-123', startTime: new Date('2026-01-05T09:00:00.000Z') });
@@ -97,6 +144,8 @@ async function main(): Promise<void> {
     const t0 = Date.now();
     const cases = Object.values(await uploadCases(api, stack.urls.s3, clientId, debtors, 'bench.csv'));
     const tImported = Date.now();
+    const requests = countRequests(stack.urls.api);
+    requests.on = true;
 
     /** Wall time of each leg of the scenario (advancing the clock vs the operator's API calls). */
     const legs: string[] = [];
@@ -136,6 +185,7 @@ async function main(): Promise<void> {
     }
     await leg(`days ${day}-${DAYS}`, () => advanceDays(api, DAYS - day));
     const tDone = Date.now();
+    requests.on = false;
 
     const execs = localStepFunctions().allExecutions();
     const transitions = execs.reduce((s, e) => s + e.transitions, 0);
@@ -202,6 +252,12 @@ async function main(): Promise<void> {
     const totalCalls = calls.reduce((n, [, c]) => n + c.n, 0);
     console.log(`  DynamoDB calls            ${totalCalls} = ${f(totalCalls / invocations)} per Lambda invocation (import and API reads included): ${calls.map(([k, c]) => `${k.replace(/Command$/, '')} ${c.n} (${f(c.ms / c.n, 1)} ms)`).join(', ')}`);
     if (units.errors.size) console.log(`  DynamoDB refusals         ${[...units.errors].map(([k, n]) => `${k} ${n}`).join(', ')} (optimistic locks and idempotency claims at work)`);
+    const perCase = [...requests.counts].sort((a, b) => b[1] - a[1]);
+    const totalRequests = perCase.reduce((n, [, c]) => n + c, 0);
+    const msPerRequest = await msPerDynamoRequest(cases[0]!.caseId);
+    console.log(`  requests to stand-ins     ${f(totalRequests / CASES, 1)} per case over the ${DAYS} days (${perCase.map(([k, n]) => `${k} ${f(n / CASES, 1)}`).join(', ')}); API calls of the scenario not counted`);
+    console.log(`  one request               ${f(msPerRequest, 2)} ms of wall time (DynamoDB GetItem through the handlers' SDK client, 50 in flight)`);
+    console.log(`  so requests alone take    about ${f((totalRequests * msPerRequest) / 1000, 1)} s of the ${f((tDone - tImported) / 1000, 1)} s (the floor for this scenario on this machine, short of fewer requests)`);
     console.log(`  final phases              ${Object.entries(phases).map(([k, v]) => `${k} ${v}`).join(', ')}`);
     console.log(`\n  Estimated cost per 1,000 case lifecycles (list prices, USD):`);
     console.log(`    Step Functions Standard  $${f(sfnCost, 3)}   ($0.025 per 1,000 transitions)`);
