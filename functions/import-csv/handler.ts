@@ -7,11 +7,15 @@
  * checkpoint and continue, not byte-range fan-out.
  * - The file is streamed (GetObject, pinned to the object's ETag) through csv-parse and handled
  *   in chunks of IMPORT_CHUNK_ROWS rows: one BatchGet round for the chunk's invoice numbers and
- *   match keys, a pure plan (shared/domain/import-plan.ts), then BatchWrites of 25 (8 in flight,
- *   UnprocessedItems retried with backoff). While one chunk is written the next is read and
- *   validated; memory holds those two chunks, never the file.
+ *   match keys, a pure plan (shared/domain/import-plan.ts), then BatchWrites of 25
+ *   (UnprocessedItems retried with backoff). Three chunks are under way at once: chunk N is
+ *   written while chunk N+1 is read from the table and planned (what chunk N writes is taken
+ *   from its plan, not read) and chunk N+2 is parsed and validated; all DynamoDB batch requests
+ *   of the import share IMPORT_WRITE_CONCURRENCY places in flight. Memory holds those three
+ *   chunks, never the file.
  * - After each chunk the import record stores a checkpoint: the last row done and the byte offset
- *   just after it, plus the header. When less than IMPORT_RESERVE_MS is left, the function
+ *   just after it, plus the header. A chunk's writes begin only after the previous chunk's
+ *   checkpoint is saved, so at most one chunk is ever written past the checkpoint. When less than IMPORT_RESERVE_MS is left, the function
  *   invokes itself asynchronously with a continuation event and returns; the next invocation
  *   reads the object from that offset (a ranged GET) and goes on. At a few thousand rows a
  *   second a 1M-row file needs a handful of invocations at most.

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { parse, type Info } from 'csv-parse';
 import { clock } from '../../shared/adapters/clock';
 import { config } from '../../shared/adapters/config';
-import { batchGet, batchPut, mapLimit } from '../../shared/adapters/dynamo/batch';
+import { RequestLimiter, batchGet, batchPut, mapLimit } from '../../shared/adapters/dynamo/batch';
 import { cases, timelineItem } from '../../shared/adapters/dynamo/case-repository';
 import { importIndex, importLease, imports } from '../../shared/adapters/dynamo/import-repository';
 import { keys as tableKeys, stripKeys } from '../../shared/adapters/dynamo/keys';
@@ -13,7 +13,7 @@ import { logger } from '../../shared/adapters/logger';
 import { countImportRows } from '../../shared/adapters/metrics';
 import { sendStarts } from '../../shared/adapters/start-queue';
 import { ERROR_REPORT_HEADER, FileFormatError, errorReportLine, parseRow, resolveHeader, type HeaderMap } from '../../shared/domain/csv-row';
-import { invoiceAsOfChunk, keyAsOfChunk, normaliseInvoiceNumber, planChunk, type ChunkPlan, type ChunkRow, type KeyRecord, type RowOutcome } from '../../shared/domain/import-plan';
+import { invoiceAsOfChunk, keyAsOfChunk, normaliseInvoiceNumber, planChunk, type ChunkPlan, type ChunkRow, type InvoiceRecord, type KeyRecord, type RowOutcome } from '../../shared/domain/import-plan';
 import { matchKeys } from '../../shared/domain/matching';
 import { ConflictError } from '../../shared/errors';
 import type { Case } from '../../shared/schemas/case';
@@ -23,7 +23,7 @@ import type { ImportError, ImportRecord } from '../../shared/schemas/import';
 
 /** How many errors the import record shows inline; all of them are in the report. */
 const INLINE_ERRORS = 20;
-/** A lease outlives a stalled chunk by a wide margin and is renewed after every chunk. */
+/** A lease outlives a stalled chunk by a wide margin; it is renewed after a chunk once a third of it is gone. */
 const LEASE_TTL_MS = 5 * 60_000;
 /** A single CSV record above this is refused (the whole file stops there; rows before it are kept). */
 const MAX_RECORD_BYTES = 32 * 1024 * 1024;
@@ -73,7 +73,7 @@ export async function runImport(ref: ObjectRef, opts: RunOptions): Promise<RunRe
 
   const importId = await resolveImportId(ref, clientId, etag);
   const now = clock().now().toISOString();
-  const { record: stored } = await imports.createOrGet({
+  const { record: stored, created } = await imports.createOrGet({
     importId,
     clientId,
     bucket: ref.bucket,
@@ -89,6 +89,8 @@ export async function runImport(ref: ObjectRef, opts: RunOptions): Promise<RunRe
   });
   let record = stored;
   if (record.status === 'completed' || record.status === 'failed') return { outcome: 'done', importId, status: record.status };
+  // An invocation before this one got as far as processing: it may have written rows past its checkpoint (or before the first).
+  const resumed = !created && record.status === 'processing';
   if (record.status === 'pending') record = await imports.save({ ...record, status: 'processing', etag, startedAt: now });
   if (!record.startedAt) record = await imports.save({ ...record, startedAt: now });
 
@@ -113,7 +115,7 @@ export async function runImport(ref: ObjectRef, opts: RunOptions): Promise<RunRe
   }
 
   try {
-    return await new FileImport(record, client, ref, etag, opts).run();
+    return await new FileImport(record, client, ref, etag, opts, resumed).run();
   } finally {
     await importLease.release(clientId, importId);
   }
@@ -145,16 +147,54 @@ interface PendingChunk {
   rejected: RowOutcome[];
 }
 
+/** What a chunk being written puts into the index and cases, as reads will answer once it is written. */
+interface Overlay {
+  invoices: ReadonlyMap<string, InvoiceRecord>;
+  keys: ReadonlyMap<string, KeyRecord>;
+  cases: ReadonlyMap<string, Case>;
+}
+
+/** A chunk whose writes have begun. */
+interface Writing {
+  /** Its plan as the next chunk's reads see it; absent when it may be written otherwise than planned (recovery). */
+  overlay?: Overlay;
+  /** Set when a conflict made it plan again: a plan made against its overlay is stale then. */
+  replanned: boolean;
+  /** Its writes, workflow starts and checkpoint. */
+  done: Promise<void>;
+}
+
+/** What the next chunk's reads will find once the chunk of `plan` is written. */
+function overlayOf(plan: ChunkPlan): Overlay {
+  const written = new Map<string, Case>();
+  for (const c of plan.newCases) written.set(c.caseId, c);
+  // cases.replace stores the version after the one it expects.
+  for (const m of plan.mergedCases) written.set(m.caseId, { ...m.next, version: m.next.version + 1 });
+  return { invoices: plan.placed, keys: plan.keys, cases: written };
+}
+
 /**
  * One invocation's work on one import: stream from the checkpoint, parse, validate, plan and
  * write chunk by chunk, checkpoint after each, hand over to a new invocation when time runs low.
+ *
+ * Three chunks are under way at once, on both cores of a local machine and without idle gaps in
+ * DynamoDB: chunk N is written while chunk N+1 is read from the table and planned and chunk N+2
+ * is parsed and validated. Chunk N+1's plan must see what chunk N writes: whatever chunk N
+ * writes is known from its plan (`Overlay`) and answered from there, without a read; anything
+ * else chunk N does not touch, so a read of it during N's writes answers as after them. Chunk
+ * N+1's writes begin only once chunk N is written and checkpointed, so at most one chunk is
+ * written beyond the checkpoint, as crash recovery assumes.
  */
 class FileImport {
   private readonly chunkRows = config().IMPORT_CHUNK_ROWS;
+  /** All of this import's DynamoDB batch requests (reads of one chunk, writes of another) share one cap. */
+  private readonly limiter = new RequestLimiter(config().IMPORT_WRITE_CONCURRENCY);
   private readonly rowSchema;
   /** Rows up to here may have been written by an earlier, interrupted attempt (a crash mid-chunk). */
   private readonly recoverUpTo: number;
-  private recovering: boolean;
+  /** The chunk being written, if any. */
+  private writing: Writing | undefined;
+  private leaseRenewedAt = clock().now().getTime();
 
   constructor(
     private record: ImportRecord,
@@ -162,11 +202,12 @@ class FileImport {
     private readonly ref: ObjectRef,
     private readonly etag: string,
     private readonly opts: RunOptions,
+    /** An earlier invocation worked on this import and may have written rows past its checkpoint. */
+    resumed: boolean,
   ) {
     this.rowSchema = csvRowSchema(client.finances.currency);
     // Chunk sizes may differ between attempts, so look out for earlier writes over the largest chunk there can be.
-    this.recoverUpTo = record.checkpoint ? record.checkpoint.row + 20_000 : 0;
-    this.recovering = record.checkpoint !== undefined;
+    this.recoverUpTo = resumed ? (record.checkpoint?.row ?? 0) + 20_000 : 0;
   }
 
   async run(): Promise<RunResult> {
@@ -189,12 +230,17 @@ class FileImport {
     body.pipe(parser);
 
     let chunk = this.emptyChunk(row + 1, offset);
-    // One chunk is written while the next is read and validated (CPU here, I/O there); never more.
-    let inFlight: Promise<void> | undefined;
+    // The last chunk handed over: resolves once it is planned and its writes have begun.
+    let launched: Promise<void> | undefined;
     const settle = async () => {
-      const p = inFlight;
-      inFlight = undefined;
+      const p = launched;
+      launched = undefined;
       await p;
+    };
+    /** Everything handed over is written and checkpointed. */
+    const drain = async () => {
+      await settle();
+      await this.writing?.done;
     };
     try {
       for await (const { record: cells, info } of parser as AsyncIterable<{ record: string[]; info: Info }>) {
@@ -221,14 +267,15 @@ class FileImport {
           await settle();
           if (this.opts.remainingMs() < config().IMPORT_RESERVE_MS) {
             // The chunk just read is not written: the next invocation reads it again from the checkpoint.
+            await drain();
             parser.destroy();
             body.destroy();
             await continueInNewInvocation({ source: 'recoup.import', action: 'continue', bucket: this.ref.bucket, key: this.ref.key, etag: this.etag, importId: this.record.importId });
             logger.info('import continues in a new invocation', { importId: this.record.importId, row: this.record.checkpoint?.row });
             return { outcome: 'continued', importId: this.record.importId };
           }
-          inFlight = this.commit(chunk, headerCells!);
-          inFlight.catch(() => undefined); // awaited (and thrown) at the next settle()
+          launched = this.launch(chunk, headerCells!);
+          launched.catch(() => undefined); // awaited (and thrown) at the next settle()
           chunk = this.emptyChunk(row + 1, end);
         }
       }
@@ -236,20 +283,24 @@ class FileImport {
     } catch (e) {
       // Never leave a write running behind us (the caller releases the client's lease next).
       try {
-        await settle();
+        await drain();
       } catch (commitError) {
         throw isCsvError(e) ? commitError : e;
       }
       if (!isCsvError(e)) throw e;
       // Rows before the broken record are good: keep them, then stop with the reason.
-      if (header && chunk.lastRow >= chunk.firstRow) await this.commit(chunk, headerCells!);
+      if (header && chunk.lastRow >= chunk.firstRow) {
+        await this.launch(chunk, headerCells!);
+        await drain();
+      }
       await this.writeReport();
       return finish(this.record, 'failed', {
         failureReason: `the CSV cannot be read after data row ${chunk.lastRow >= chunk.firstRow ? chunk.lastRow : row}: ${(e as Error).message}. Rows before it were imported; fix the file and upload it again (rows already imported count as duplicates).`,
       });
     }
     if (!header) return finish(this.record, 'failed', { failureReason: 'the file is empty; upload a CSV whose first row is the header' });
-    if (chunk.lastRow >= chunk.firstRow) await this.commit(chunk, headerCells!);
+    if (chunk.lastRow >= chunk.firstRow) await this.launch(chunk, headerCells!);
+    await drain();
     if (this.record.counts.rows === 0) {
       this.record = { ...this.record, errors: [{ row: 0, message: 'the file has a header but no data rows; nothing to import' }] };
     }
@@ -261,19 +312,47 @@ class FileImport {
     return { firstRow, lastRow: firstRow - 1, endOffset: offset, valid: [], rejected: [] };
   }
 
-  /** Plans and writes one chunk (retrying it whole on a write conflict), then saves the checkpoint. */
-  private async commit(chunk: PendingChunk, headerCells: string[]): Promise<void> {
-    let plan: ChunkPlan | undefined;
-    for (let attempt = 1; !plan; attempt++) {
+  /** A chunk an earlier attempt may have written part of: its new cases are checked before they are written. */
+  private recovering(chunk: PendingChunk): boolean {
+    return chunk.firstRow <= this.recoverUpTo;
+  }
+
+  /**
+   * Plans a chunk (its reads may overlap the previous chunk's writes) and begins its writes once
+   * the previous chunk is written and checkpointed. Resolves when its writes have begun.
+   */
+  private async launch(chunk: PendingChunk, headerCells: string[]): Promise<void> {
+    const previous = this.writing;
+    const recovering = this.recovering(chunk);
+    // A chunk that may be written otherwise than planned cannot answer for itself: wait for it.
+    if (previous && (recovering || !previous.overlay)) await previous.done;
+    let plan = await this.prepare(chunk, recovering ? undefined : previous?.overlay);
+    await previous?.done;
+    if (previous?.replanned) plan = await this.prepare(chunk, undefined);
+    const writing: Writing = { overlay: recovering ? undefined : overlayOf(plan), replanned: false, done: Promise.resolve() };
+    writing.done = this.write(chunk, plan, recovering, writing, headerCells);
+    writing.done.catch(() => undefined); // awaited (and thrown) by the next chunk's launch or at the end
+    this.writing = writing;
+  }
+
+  /** Writes a planned chunk (planning it again on a write conflict), then saves the checkpoint. */
+  private async write(chunk: PendingChunk, plan: ChunkPlan, recovering: boolean, writing: Writing, headerCells: string[]): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
       try {
-        plan = await this.writeChunk(chunk, this.recovering || attempt > 1);
+        await this.writePlan(plan, recovering || attempt > 1);
+        break;
       } catch (e) {
         // Someone changed a case we merge into: re-read and re-plan the chunk (its writes are idempotent).
         if (!(e instanceof ConflictError) || attempt >= 5) throw e;
+        logger.warn('a case changed while its chunk was written; planning the chunk again', { importId: this.record.importId, firstRow: chunk.firstRow, attempt });
+        writing.replanned = true;
+        plan = await this.prepare(chunk, undefined);
       }
     }
-    this.recovering = chunk.lastRow < this.recoverUpTo;
+    await this.checkpoint(chunk, plan, headerCells);
+  }
 
+  private async checkpoint(chunk: PendingChunk, plan: ChunkPlan, headerCells: string[]): Promise<void> {
     const outcomes = [...plan.outcomes, ...chunk.rejected].sort((a, b) => a.row - b.row);
     const counts = { ...this.record.counts };
     const errors: ImportError[] = [...this.record.errors];
@@ -303,14 +382,25 @@ class FileImport {
     });
     // After the checkpoint, so a replayed chunk is counted once (unless the process dies in between).
     countImportRows(counts.created + counts.merged - before.created - before.merged, counts.rejected - before.rejected);
-    await importLease.acquire(this.client.clientId, this.record.importId, clock().now(), LEASE_TTL_MS);
+    // Renewed once a third of its life is gone, not per chunk: a chunk takes about a second.
+    const now = clock().now();
+    if (now.getTime() - this.leaseRenewedAt >= LEASE_TTL_MS / 3) {
+      await importLease.acquire(this.client.clientId, this.record.importId, now, LEASE_TTL_MS);
+      this.leaseRenewedAt = now.getTime();
+    }
   }
 
-  private async writeChunk(chunk: PendingChunk, recovering: boolean): Promise<ChunkPlan> {
+  /**
+   * Reads what the table knows about a chunk's invoice numbers, match keys and the open cases
+   * they point at, and plans the chunk. `overlay` is the chunk being written meanwhile: what it
+   * writes is taken from it and not read.
+   */
+  private async prepare(chunk: PendingChunk, overlay: Overlay | undefined): Promise<ChunkPlan> {
     const { clientId } = this.client;
     const { importId } = this.record;
     const imp = this.client.settings.import;
     const first = chunk.firstRow;
+    const batch = { limiter: this.limiter };
     const invoiceNumbers = [...new Set(chunk.valid.map((r) => normaliseInvoiceNumber(r.data.invoice.invoiceNumber)))];
     const wantedKeys = new Set<string>();
     const phoneMemo = new Map<string, string | undefined>();
@@ -320,30 +410,42 @@ class FileImport {
       if (k.caseNumber) wantedKeys.add(k.caseNumber);
       for (const d of k.debtor) wantedKeys.add(d);
     }
-    const [storedInvoices, storedKeys] = await Promise.all([importIndex.invoices(clientId, invoiceNumbers), importIndex.keys(clientId, [...wantedKeys])]);
-    const invoices = new Map([...storedInvoices].flatMap(([n, r]) => {
-      const seen = invoiceAsOfChunk(r, importId, first);
-      return seen ? [[n, seen] as const] : [];
-    }));
+    const [storedInvoices, storedKeys] = await Promise.all([
+      importIndex.invoices(clientId, overlay ? invoiceNumbers.filter((n) => !overlay.invoices.has(n)) : invoiceNumbers, batch),
+      importIndex.keys(clientId, overlay ? [...wantedKeys].filter((k) => !overlay.keys.has(k)) : [...wantedKeys], batch),
+    ]);
+    const invoices = new Map<string, InvoiceRecord>();
+    for (const n of invoiceNumbers) {
+      const seen = invoiceAsOfChunk(overlay?.invoices.get(n) ?? storedInvoices.get(n), importId, first);
+      if (seen) invoices.set(n, seen);
+    }
     const keyRecords = new Map<string, KeyRecord>();
-    for (const [k, r] of storedKeys) {
-      const seen = keyAsOfChunk(r, importId, first);
+    for (const k of wantedKeys) {
+      const seen = keyAsOfChunk(overlay?.keys.get(k) ?? storedKeys.get(k), importId, first);
       if (seen) keyRecords.set(k, seen);
     }
-    const caseIds = [...new Set([...keyRecords.values()].flatMap((r) => Object.values(r.cases)))];
-    const caseItems = caseIds.length ? await batchGet(caseIds.map((id) => tableKeys.case(id))) : new Map();
     const openCases = new Map<string, Case>();
-    for (const item of caseItems.values()) {
-      const c = stripKeys<Case>(item);
-      openCases.set(c.caseId, c);
+    const toRead: string[] = [];
+    for (const id of new Set([...keyRecords.values()].flatMap((r) => Object.values(r.cases)))) {
+      const known = overlay?.cases.get(id);
+      if (known) openCases.set(id, known);
+      else toRead.push(id);
     }
+    if (toRead.length) {
+      for (const item of (await batchGet(toRead.map((id) => tableKeys.case(id)), batch)).values()) {
+        const c = stripKeys<Case>(item);
+        openCases.set(c.caseId, c);
+      }
+    }
+    return planChunk({ importId, at: this.record.startedAt!, client: this.client, rows: chunk.valid, invoices, keys: keyRecords, cases: openCases });
+  }
 
-    const plan = planChunk({ importId, at: this.record.startedAt!, client: this.client, rows: chunk.valid, invoices, keys: keyRecords, cases: openCases });
-
+  private async writePlan(plan: ChunkPlan, recovering: boolean): Promise<void> {
+    const { clientId } = this.client;
     let newCases = plan.newCases;
     if (recovering && newCases.length) {
       // Cases an earlier attempt created may already be in use (a workflow started): keep them as they are.
-      const existing = await batchGet(newCases.map((c) => tableKeys.case(c.caseId)), { projection: ['pk'] });
+      const existing = await batchGet(newCases.map((c) => tableKeys.case(c.caseId)), { projection: ['pk'], limiter: this.limiter });
       newCases = newCases.filter((c) => !existing.has(tableKeys.case(c.caseId).pk));
     }
     const items: Record<string, unknown>[] = [
@@ -353,11 +455,10 @@ class FileImport {
       ...[...plan.invoices].map(([n, r]) => importIndex.invoiceItem(clientId, n, r)),
     ];
     await Promise.all([
-      batchPut(items),
-      mapLimit(plan.mergedCases, 8, (m) => cases.replace(m.next)),
+      batchPut(items, { limiter: this.limiter }),
+      mapLimit(plan.mergedCases, this.limiter.max, (m) => this.limiter.run(() => cases.replace(m.next))),
     ]);
     await sendStarts(plan.starts);
-    return plan;
   }
 
   /** Joins the chunk reports into `reports/<importId>-errors.csv` (streamed part by part, never whole in memory). */

@@ -23,6 +23,8 @@ const configSchema = z.object({
   WORKFLOW_FUNCTION_ARNS: z.string().min(2).optional(),
   /** Rows per import chunk: one checkpoint per chunk, memory bounded by it. */
   IMPORT_CHUNK_ROWS: z.coerce.number().int().min(25).max(20_000).default(2_000),
+  /** DynamoDB batch requests (BatchWriteItem / BatchGetItem) an import keeps in flight at once. */
+  IMPORT_WRITE_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(8),
   /** The import stops and continues in a new invocation when less than this is left of the Lambda's time. */
   IMPORT_RESERVE_MS: z.coerce.number().int().min(1_000).default(90_000),
   /** Bucket for rendered letters (PDF), handed to the print service from there. */

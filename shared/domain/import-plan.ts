@@ -98,6 +98,11 @@ export interface ChunkPlan {
   keys: Map<string, KeyRecord>;
   /** Pointer items to put: invoices added to a case (an invoice that opens a case is found as the case itself). */
   invoices: Map<string, InvoiceRecord>;
+  /**
+   * Every invoice number the chunk gave a home (a new case or a pointer), as a read of its home
+   * answers once the chunk is written: the next chunk may be planned while this one is written.
+   */
+  placed: Map<string, InvoiceRecord>;
   starts: StartMessage[];
 }
 
@@ -156,6 +161,7 @@ export function planChunk(input: PlanInput): ChunkPlan {
   const merged = new Map<string, { expectedVersion: number; next: Case; added: Invoice[] }>();
   const events: PlannedEvent[] = [];
   const invoices = new Map<string, InvoiceRecord>();
+  const placed = new Map<string, InvoiceRecord>();
 
   const lookupKey = (k: string) => keyView.get(k) ?? input.keys.get(k);
   const defaultCountry = client.companyInfo.address.country;
@@ -215,6 +221,7 @@ export function planChunk(input: PlanInput): ChunkPlan {
     }
 
     seenInvoices.set(invNo, target.caseId);
+    placed.set(invNo, { caseId: target.caseId, by: { importId, row } });
     if (!target.created) invoices.set(invNo, { caseId: target.caseId, by: { importId, row } });
     outcomes.push({ row, outcome: target.created ? 'created' : 'merged', caseId: target.caseId });
 
@@ -255,7 +262,7 @@ export function planChunk(input: PlanInput): ChunkPlan {
     }
   }
 
-  return { outcomes, newCases, mergedCases, events, keys: keyView, invoices, starts };
+  return { outcomes, newCases, mergedCases, events, keys: keyView, invoices, placed, starts };
 }
 
 /** Adds an invoice to an open case: interest is brought up to date first, percentage costs grow with the principal. */

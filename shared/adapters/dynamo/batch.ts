@@ -13,8 +13,10 @@ const GET_BATCH = 100;
 const MAX_ROUNDS = 12;
 
 export interface BatchOptions {
-  /** Requests in flight at once. */
+  /** Requests in flight at once (the limiter's size when one is given, else 8). */
   concurrency?: number;
+  /** A cap on requests in flight shared with other calls (e.g. all of one import's reads and writes). */
+  limiter?: RequestLimiter;
   /** Base of the backoff between retries of unprocessed items, in ms. */
   baseDelayMs?: number;
   /** For tests: how to wait. */
@@ -22,6 +24,36 @@ export interface BatchOptions {
 }
 
 const realSleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+/**
+ * At most `max` requests in flight across every call that shares it, first come first served.
+ * One import's reads of the next chunk and writes of the current one share one, so DynamoDB
+ * always has work queued from the import but never more than that many requests.
+ */
+export class RequestLimiter {
+  private active = 0;
+  private readonly waiting: (() => void)[] = [];
+
+  constructor(readonly max: number) {}
+
+  async run<T>(fn: () => Promise<T>): Promise<T> {
+    if (this.active < this.max) this.active++;
+    else await new Promise<void>((r) => this.waiting.push(r));
+    try {
+      return await fn();
+    } finally {
+      // The slot passes straight to the next in line, or frees up.
+      const next = this.waiting.shift();
+      if (next) next();
+      else this.active--;
+    }
+  }
+}
+
+function limited(opts: BatchOptions): <T>(request: () => Promise<T>) => Promise<T> {
+  const { limiter } = opts;
+  return limiter ? (request) => limiter.run(request) : (request) => request();
+}
 
 /** Backoff with full jitter: a random wait in [0, base * 2^attempt), capped at 5 s. */
 export function backoffMs(attempt: number, baseMs = 25): number {
@@ -32,12 +64,13 @@ export async function batchPut(items: Record<string, unknown>[], opts: BatchOpti
   const table = config().TABLE_NAME;
   const groups: Record<string, unknown>[][] = [];
   for (let i = 0; i < items.length; i += WRITE_BATCH) groups.push(items.slice(i, i + WRITE_BATCH));
-  await mapLimit(groups, opts.concurrency ?? 8, async (group) => {
+  const limit = limited(opts);
+  await mapLimit(groups, opts.concurrency ?? opts.limiter?.max ?? 8, async (group) => {
     let requests = group.map((Item) => ({ PutRequest: { Item } }));
     for (let round = 0; requests.length; round++) {
       if (round >= MAX_ROUNDS) throw new Error(`DynamoDB left ${requests.length} items unprocessed after ${MAX_ROUNDS} attempts; the import stops here and resumes from its checkpoint`);
       if (round > 0) await (opts.sleep ?? realSleep)(backoffMs(round, opts.baseDelayMs));
-      const out = await dynamo().send(new BatchWriteCommand({ RequestItems: { [table]: requests } }));
+      const out = await limit(() => dynamo().send(new BatchWriteCommand({ RequestItems: { [table]: requests } })));
       requests = (out.UnprocessedItems?.[table] ?? []) as typeof requests;
     }
   });
@@ -53,12 +86,13 @@ export async function batchGet(keys: { pk: string; sk: string }[], opts: BatchOp
   const projection = opts.projection
     ? { ProjectionExpression: opts.projection.map((_, i) => `#p${i}`).join(', '), ExpressionAttributeNames: Object.fromEntries(opts.projection.map((p, i) => [`#p${i}`, p])) }
     : {};
-  await mapLimit(groups, opts.concurrency ?? 8, async (group) => {
+  const limit = limited(opts);
+  await mapLimit(groups, opts.concurrency ?? opts.limiter?.max ?? 8, async (group) => {
     let pending: Record<string, unknown>[] = group;
     for (let round = 0; pending.length; round++) {
       if (round >= MAX_ROUNDS) throw new Error(`DynamoDB left ${pending.length} keys unprocessed after ${MAX_ROUNDS} attempts`);
       if (round > 0) await (opts.sleep ?? realSleep)(backoffMs(round, opts.baseDelayMs));
-      const out = await dynamo().send(new BatchGetCommand({ RequestItems: { [table]: { Keys: pending, ConsistentRead: true, ...projection } } }));
+      const out = await limit(() => dynamo().send(new BatchGetCommand({ RequestItems: { [table]: { Keys: pending, ConsistentRead: true, ...projection } } })));
       for (const item of out.Responses?.[table] ?? []) found.set(item.pk as string, item);
       pending = out.UnprocessedKeys?.[table]?.Keys ?? [];
     }

@@ -3,7 +3,7 @@ import { invoiceHomeId, type InvoiceRecord, type KeyRecord } from '../../domain/
 import type { ImportRecord } from '../../schemas/import';
 import { nowIso } from '../clock';
 import { config } from '../config';
-import { batchGet } from './batch';
+import { batchGet, type BatchOptions } from './batch';
 import { writeIf } from './client';
 import type { Page } from './cursor';
 import { GSI1, keys } from './keys';
@@ -67,9 +67,9 @@ export const imports = {
 
 /** The per-client index the matching engine reads and writes in bulk. */
 export const importIndex = {
-  async invoices(clientId: string, invoiceNumbers: string[]): Promise<Map<string, InvoiceRecord>> {
+  async invoices(clientId: string, invoiceNumbers: string[], opts: BatchOptions = {}): Promise<Map<string, InvoiceRecord>> {
     // A case answers with its `origin`, a pointer with its `by`: both say which import row wrote it.
-    const found = await batchGet(invoiceNumbers.map((n) => importItemKeys.invoice(clientId, n)), { projection: ['pk', 'caseId', 'by', 'origin'] });
+    const found = await batchGet(invoiceNumbers.map((n) => importItemKeys.invoice(clientId, n)), { ...opts, projection: ['pk', 'caseId', 'by', 'origin'] });
     const out = new Map<string, InvoiceRecord>();
     for (const n of invoiceNumbers) {
       const item = found.get(importItemKeys.invoice(clientId, n).pk);
@@ -78,8 +78,8 @@ export const importIndex = {
     return out;
   },
 
-  async keys(clientId: string, matchKeys: string[]): Promise<Map<string, KeyRecord>> {
-    const found = await batchGet(matchKeys.map((k) => importItemKeys.matchKey(clientId, k)), { projection: ['pk', 'debtorId', 'cases', 'by', 'prev'] });
+  async keys(clientId: string, matchKeys: string[], opts: BatchOptions = {}): Promise<Map<string, KeyRecord>> {
+    const found = await batchGet(matchKeys.map((k) => importItemKeys.matchKey(clientId, k)), { ...opts, projection: ['pk', 'debtorId', 'cases', 'by', 'prev'] });
     const out = new Map<string, KeyRecord>();
     for (const k of matchKeys) {
       const item = found.get(importItemKeys.matchKey(clientId, k).pk);
@@ -96,7 +96,7 @@ export const importIndex = {
 /**
  * One import at a time per client: BatchWriteItem has no conditions, so the index items
  * (invoice numbers, match keys) are only safe from lost updates while a single writer holds
- * the client. The lease expires on its own if its holder dies, and is renewed every chunk.
+ * the client. The lease expires on its own if its holder dies, and is renewed while the import runs.
  */
 export const importLease = {
   async acquire(clientId: string, importId: string, now: Date, ttlMs: number): Promise<{ ok: true } | { ok: false; holder: string; until: string }> {
