@@ -4,6 +4,7 @@ import { resumeSchedule } from '../domain/schedule';
 import type { CaseAction } from '../domain/transition';
 import type { NodeType } from '../schemas/workflow';
 import type { CaseContext } from './case-context';
+import { claimStep } from './claim-step';
 import { deliver } from './deliver';
 import { changePhaseSteps } from './phase-change';
 
@@ -14,8 +15,8 @@ const CARRIABLE: ReadonlySet<string> = new Set<NodeType>(['email', 'sms', 'lette
  * When a step ends its run by starting the next one (the end of a breathing space, a plan that
  * broke, a finished retry), the next run's first nodes are often due at that same instant (an
  * outreach email on day 0). The ending step delivers them itself, before the start is queued,
- * exactly as the next run would (same guard, same idempotency key: case, next execution, node)
- * and records them done, so the next run's schedule starts after them: their Wait and Task
+ * exactly as the next run would (same guard, same claim on the case, same idempotency key: case,
+ * next execution, node) and records them done, so the next run's schedule starts after them: their Wait and Task
  * transitions are saved. Anything that cannot be carried (a call, a provider refusing for now)
  * stops the carrying and stays in the next run's schedule, where its retries apply.
  */
@@ -29,8 +30,11 @@ export async function carryDueSteps(ctx: CaseContext, start: Extract<CaseAction,
   for (const s of resumeSchedule(progress, cur.settings.workflows[start.kind], { now })) {
     if (s.at > now || !CARRIABLE.has(s.node.type)) break;
     try {
+      // Progress only once delivered: a node that fails here stays in the next run's schedule.
+      const claim = claimStep({ kind: start.kind, execution: start.executionName, index: s.index }, cur, { progress: false });
       await deliver({
         context: cur,
+        commit: claim.commit,
         caseId,
         node: { type: s.node.type, template: s.node.template, title: s.node.title },
         key: `${caseId}:${start.executionName}:${s.index}`,
@@ -39,7 +43,7 @@ export async function carryDueSteps(ctx: CaseContext, start: Extract<CaseAction,
         kind: start.kind,
         execution: start.executionName,
       });
-      const [r] = await changePhaseSteps(caseId, [{ type: 'step_done', kind: start.kind, index: s.index, executionName: start.executionName }], { known: cur });
+      const [r] = await changePhaseSteps(caseId, [{ type: 'step_done', kind: start.kind, index: s.index, executionName: start.executionName }], { known: claim.latest });
       if (!r?.ok) break; // the case moved on meanwhile: the next run (if still current) decides
       cur = r.context;
     } catch (e) {

@@ -8,6 +8,7 @@ import { sendSms } from '../adapters/channels/sms';
 import { startCall } from '../adapters/channels/connect';
 import { communications, timeline } from '../adapters/dynamo/case-repository';
 import { logger } from '../adapters/logger';
+import { ConflictError } from '../errors';
 import { countMessage } from '../adapters/metrics';
 import { balanceAsOf } from '../domain/ledger';
 import { guardSend, type SendIntent } from '../domain/send-guard';
@@ -37,7 +38,17 @@ export interface DeliveryRequest extends Omit<SendIntent, 'channel'> {
   installmentIndex?: number;
   /** The case context when the caller has it fresh (a phase change that just wrote it). */
   context?: CaseContext;
+  /**
+   * Makes the send the case's own decision (workflow steps, see claim-step.ts): writes the
+   * case at the version the guard read, before anything leaves, and returns it as written; or
+   * undefined when the case changed since, and the case is read and guarded again. A hold or
+   * closure recorded a moment before the send therefore always wins.
+   */
+  commit?: (ctx: CaseContext) => Promise<CaseContext | undefined>;
 }
+
+/** Rounds of read, guard and commit before a step gives up to its retry (the case kept changing under it). */
+const MAX_COMMIT_ROUNDS = 5;
 
 export type DeliveryOutcome =
   | { status: 'sent'; key: string; providerId: string; recipient?: string }
@@ -56,14 +67,15 @@ const CHANNEL_WORD: Record<NodeType, string> = { email: 'email', sms: 'SMS', voi
 
 /**
  * Delivers one node to the debtor, at most once per key:
- * re-read the case and guard (phase, current run, hold, closed, contact) -> claim the
- * idempotency key -> render -> send -> settle the communication and add a timeline entry.
+ * re-read the case and guard (phase, current run, hold, closed, contact) -> commit (a step's
+ * write of the case at that version) -> claim the idempotency key -> render -> send -> settle
+ * the communication and add a timeline entry.
  * A skip is recorded with its reason. A provider that refuses for now leaves the claim
  * `failed` and throws ProviderUnavailableError, so the retry may claim it again and send; an
  * outcome we cannot know (no answer) is recorded `unknown` and never retried.
  */
 export async function deliver(req: DeliveryRequest): Promise<DeliveryOutcome> {
-  const ctx = req.context ?? (await loadCaseContext(req.caseId));
+  let ctx = req.context ?? (await loadCaseContext(req.caseId));
   const attempt = req.attempt ?? 1;
   const key = `${req.key}:${attempt}`;
   const channel = req.node.type;
@@ -78,7 +90,17 @@ export async function deliver(req: DeliveryRequest): Promise<DeliveryOutcome> {
     status: 'sending',
   };
 
-  const guard = guardSend(ctx.c, { ...req, channel });
+  let guard = guardSend(ctx.c, { ...req, channel });
+  for (let round = 1; guard.send && req.commit; round++) {
+    const written = await req.commit(ctx);
+    if (written) {
+      ctx = written;
+      break;
+    }
+    if (round >= MAX_COMMIT_ROUNDS) throw new ConflictError(`case ${req.caseId} kept changing while a ${CHANNEL_WORD[channel]} was about to go out; nothing was sent and the step is retried`, 'stale_version');
+    ctx = await loadCaseContext(req.caseId);
+    guard = guardSend(ctx.c, { ...req, channel });
+  }
   if (!guard.send) {
     const claimed = await communications.claim(req.caseId, { ...base, status: 'skipped', reason: guard.reason });
     if (!claimed) return duplicate(req.caseId, key, channel);

@@ -10,6 +10,7 @@ import { deliver, ProviderUnavailableError, type DeliveryOutcome } from './deliv
 import type { CaseEvent } from '../domain/transition';
 import { changePhaseSteps, type PhaseChange } from './phase-change';
 import { carryDueSteps } from './carry';
+import { claimStep, type StepRef } from './claim-step';
 import { endEvent } from './run-end';
 
 /** The input of every step task: what the Map's ItemSelector passes (see state-machines/). */
@@ -41,6 +42,7 @@ export function parseStep(event: unknown): StepEvent {
 }
 
 const stepKey = (e: StepEvent) => `${e.caseId}:${e.execution}:${e.step.index}`;
+const stepRef = (e: StepEvent): StepRef => ({ kind: e.kind, execution: e.execution, index: e.step.index });
 
 /**
  * A step is done: timed workflows remember how far they got (so a release continues after the
@@ -72,14 +74,19 @@ export interface StepResult {
   reason?: string;
 }
 
-/** A channel step: deliver the node (guarded, idempotent), then record progress. */
+/** A channel step: deliver the node (guarded, claimed on the case, idempotent), then end the run if it is the last. */
 export async function runChannelStep(event: unknown, channel: NodeType): Promise<StepResult> {
   const e = parseStep(event);
   if (e.step.node.type !== channel) throw new ValidationError(`the ${channel} task got a ${e.step.node.type} node; check the step's function`);
-  // The guard's read of the case; the step's progress is then written at its version.
-  const context = await loadCaseContext(e.caseId);
+  return channelStep(e, channel, await loadCaseContext(e.caseId));
+}
+
+/** A channel step once it has read the case (`context`, the guard's read). */
+export async function channelStep(e: StepEvent, channel: NodeType, context: CaseContext): Promise<StepResult> {
+  const claim = claimStep(stepRef(e), context);
   const out = await deliver({
     context,
+    commit: claim.commit,
     caseId: e.caseId,
     node: { type: channel, template: e.step.node.template, title: e.step.node.title },
     key: stepKey(e),
@@ -90,7 +97,8 @@ export async function runChannelStep(event: unknown, channel: NodeType): Promise
     installmentIndex: e.step.installmentIndex,
     ...(e.step.planStep === 'reminder' && e.step.installmentIndex !== undefined ? { reminderFor: e.step.installmentIndex } : {}),
   });
-  await markStepDone(e, context);
+  // The claim recorded the progress before the send; a skip (no claim) and the run's end are written now.
+  if (!claim.written || e.step.last) await markStepDone(e, claim.latest);
   return { status: out.status, ...('reason' in out ? { reason: out.reason } : {}) };
 }
 
@@ -116,10 +124,10 @@ async function callStep(e: StepEvent, channel: 'voice' | 'call'): Promise<StepRe
   const attempts = (await communications.listByKeyPrefix(e.caseId, `${key}:`)).sort((a, b) => a.attempt - b.attempt);
   const last = attempts.at(-1);
   const place = async (attempt: number, known?: CaseContext): Promise<StepResult> => {
-    const context = known ?? (await loadCaseContext(e.caseId));
-    const out = await deliver({ context, caseId: e.caseId, node: { type: channel, template: e.step.node.template }, key, attempt, workflow: e.kind, nodeIndex: e.step.index, kind: e.kind, execution: e.execution });
+    const claim = claimStep(stepRef(e), known ?? (await loadCaseContext(e.caseId)));
+    const out = await deliver({ context: claim.latest, commit: claim.commit, caseId: e.caseId, node: { type: channel, template: e.step.node.template }, key, attempt, workflow: e.kind, nodeIndex: e.step.index, kind: e.kind, execution: e.execution });
     if (out.status === 'sent') throw new CallOutcomePendingError(`call attempt ${attempt} placed (${out.providerId}); its outcome is read on the next try`);
-    await markStepDone(e, context);
+    await markStepDone(e, claim.latest);
     return { status: out.status, ...('reason' in out ? { reason: out.reason } : {}) };
   };
   if (!last) return await place(1);
