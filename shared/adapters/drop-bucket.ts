@@ -2,13 +2,14 @@ import { Readable } from 'node:stream';
 import { DeleteObjectsCommand, GetObjectCommand, HeadObjectCommand, ListObjectsV2Command, NotFound, NoSuchKey, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { config } from './config';
+import { sdkClientOptions } from './sdk-client-options';
 
 let client: S3Client | undefined;
 
 /** One S3 client per process; the endpoint comes from AWS_ENDPOINT_URL_S3 locally (s3rver). */
 export function s3(): S3Client {
   // Checksums only when S3 requires them: streamed uploads otherwise go out aws-chunked, which s3rver stores verbatim.
-  client ??= new S3Client({ forcePathStyle: config().S3_FORCE_PATH_STYLE, maxAttempts: 6, requestChecksumCalculation: 'WHEN_REQUIRED' });
+  client ??= new S3Client({ forcePathStyle: config().S3_FORCE_PATH_STYLE, maxAttempts: 6, requestChecksumCalculation: 'WHEN_REQUIRED', ...sdkClientOptions() });
   return client;
 }
 

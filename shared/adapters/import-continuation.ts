@@ -1,5 +1,6 @@
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { config } from './config';
+import { sdkClientOptions } from './sdk-client-options';
 
 /** The event an import sends itself to go on in a fresh invocation (a new 15 minutes). */
 export interface ContinueImportEvent {
@@ -37,6 +38,6 @@ export async function continueInNewInvocation(event: ContinueImportEvent): Promi
     localInvoker(event);
     return;
   }
-  lambda ??= new LambdaClient({ maxAttempts: 6 });
+  lambda ??= new LambdaClient({ maxAttempts: 6, ...sdkClientOptions() });
   await lambda.send(new InvokeCommand({ FunctionName: fn, InvocationType: 'Event', Payload: Buffer.from(JSON.stringify(event)) }));
 }

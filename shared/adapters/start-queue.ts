@@ -2,6 +2,7 @@ import { SendMessageBatchCommand, SQSClient } from '@aws-sdk/client-sqs';
 import type { WorkflowKind } from '../schemas/workflow';
 import { backoffMs } from './dynamo/batch';
 import { config } from './config';
+import { sdkClientOptions } from './sdk-client-options';
 
 /** One workflow start: the starter turns it into StartExecution with the deterministic name. */
 export interface StartMessage {
@@ -58,7 +59,7 @@ export async function sendStarts(messages: StartMessage[]): Promise<void> {
     localStartQueue.send(messages);
     return;
   }
-  sqs ??= new SQSClient({ maxAttempts: 6 });
+  sqs ??= new SQSClient({ maxAttempts: 6, ...sdkClientOptions() });
   for (let i = 0; i < messages.length; i += 10) {
     let entries = messages.slice(i, i + 10).map((m, j) => ({ Id: String(j), MessageBody: JSON.stringify(m) }));
     for (let round = 0; entries.length; round++) {

@@ -1,7 +1,7 @@
 import { ExecutionAlreadyExists, ExecutionDoesNotExist, SFNClient, StartExecutionCommand, StopExecutionCommand } from '@aws-sdk/client-sfn';
 import type { WorkflowKind } from '../schemas/workflow';
 import { config } from './config';
-import { localHttpTuning } from './local-http';
+import { sdkClientOptions } from './sdk-client-options';
 
 let sfn: SFNClient | undefined;
 
@@ -11,7 +11,7 @@ export function kebabKind(kind: WorkflowKind): string {
 }
 
 function client(): SFNClient {
-  sfn ??= new SFNClient({ maxAttempts: 6, ...localHttpTuning() });
+  sfn ??= new SFNClient({ maxAttempts: 6, ...sdkClientOptions() });
   return sfn;
 }
 

@@ -1,7 +1,7 @@
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { PDFDocument, StandardFonts, rgb } from 'pdf-lib';
 import { config } from '../config';
-import { localHttpTuning } from '../local-http';
+import { sdkClientOptions } from '../sdk-client-options';
 
 let s3: S3Client | undefined;
 
@@ -74,7 +74,7 @@ export async function renderLetterPdf(c: LetterContent): Promise<Uint8Array> {
 export async function storeLetter(key: string, pdf: Uint8Array): Promise<{ bucket: string; key: string }> {
   const bucket = config().LETTER_BUCKET;
   if (!bucket) throw new Error('LETTER_BUCKET is not set; letters cannot be stored');
-  s3 ??= new S3Client({ forcePathStyle: config().S3_FORCE_PATH_STYLE, ...localHttpTuning() });
+  s3 ??= new S3Client({ forcePathStyle: config().S3_FORCE_PATH_STYLE, ...sdkClientOptions() });
   await s3.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: pdf, ContentType: 'application/pdf' }));
   return { bucket, key };
 }

@@ -1,12 +1,12 @@
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { providerError } from './errors';
-import { localHttpTuning } from '../local-http';
+import { sdkClientOptions } from '../sdk-client-options';
 
 let sns: SNSClient | undefined;
 
 /** Sends one SMS through SNS Publish (the local stand-in records it); returns the SNS message id. */
 export async function sendSms(phone: string, text: string): Promise<string> {
-  sns ??= new SNSClient({ maxAttempts: 3, ...localHttpTuning() });
+  sns ??= new SNSClient({ maxAttempts: 3, ...sdkClientOptions() });
   try {
     const out = await sns.send(
       new PublishCommand({

@@ -1,14 +1,6 @@
-import { ConditionalCheckFailedException, DynamoDBClient, type DynamoDBClientConfig } from '@aws-sdk/client-dynamodb';
+import { ConditionalCheckFailedException, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, type DeleteCommand, type PutCommand, type UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { localHttpTuning } from '../local-http';
-
-/**
- * The SDK's logger middleware builds a redacted copy of every request and response for
- * `logger.info` / `logger.error` even when the logger does nothing (its default one); with
- * neither method there it builds nothing. That copy walks every item of every batch (a few
- * percent of an import's CPU). Nothing of ours reads the SDK's own log lines.
- */
-const NO_SDK_LOG = { trace() {}, debug() {}, warn() {} } as unknown as DynamoDBClientConfig['logger'];
+import { sdkClientOptions } from '../sdk-client-options';
 
 let doc: DynamoDBDocumentClient | undefined;
 
@@ -17,7 +9,7 @@ let doc: DynamoDBDocumentClient | undefined;
  * own `AWS_ENDPOINT_URL_DYNAMODB` variable, which the local runtime points at dynalite.
  */
 export function dynamo(): DynamoDBDocumentClient {
-  doc ??= DynamoDBDocumentClient.from(new DynamoDBClient({ maxAttempts: 8, logger: NO_SDK_LOG, ...localHttpTuning() }), {
+  doc ??= DynamoDBDocumentClient.from(new DynamoDBClient({ maxAttempts: 8, ...sdkClientOptions() }), {
     marshallOptions: { removeUndefinedValues: true, convertClassInstanceToMap: false },
   });
   return doc;
