@@ -7,7 +7,7 @@ import { cases, timeline } from '../adapters/dynamo/case-repository';
 import { skipTrace } from '../adapters/channels/skip-trace';
 import { logger } from '../adapters/logger';
 import { addDays } from '../domain/dates';
-import type { CaseContext } from './case-context';
+import { loadCaseContext, type CaseContext } from './case-context';
 import { changePhase } from './phase-change';
 
 /**
@@ -79,12 +79,15 @@ export async function sweepEnrichment(maxDays = 31): Promise<SweepReport> {
 async function enrichOne(item: { pk: string; sk: string; caseId: string; attempt: number; of: number }, report: SweepReport): Promise<void> {
   const taken = await writeIf(new DeleteCommand({ TableName: config().TABLE_NAME, Key: { pk: item.pk, sk: item.sk }, ConditionExpression: 'attribute_exists(pk)' }));
   if (!taken) return; // another sweep took it
-  const c = await cases.find(item.caseId);
+  const stored = await cases.find(item.caseId);
+  // Read once: the phase change below starts from this context (its write still checks the version).
+  const ctx = stored && (await loadCaseContext(stored.caseId, stored));
   // Enrichment only helps while we are trying to reach the debtor.
-  if (!c || (c.phase !== 'outreach' && c.phase !== 'retry')) {
+  if (!ctx || (ctx.c.phase !== 'outreach' && ctx.c.phase !== 'retry')) {
     report.skipped++;
     return;
   }
+  const { c } = ctx;
   report.looked++;
   let found;
   try {
@@ -94,6 +97,6 @@ async function enrichOne(item: { pk: string; sk: string; caseId: string; attempt
     await timeline.append(c.caseId, { type: 'enrichment_failed', message: `skip trace attempt ${item.attempt} of ${item.of} failed: ${(e as Error).message}` });
     return;
   }
-  const r = await changePhase(c.caseId, { type: 'enriched', contacts: found, source: `skip trace attempt ${item.attempt} of ${item.of}` });
+  const r = await changePhase(c.caseId, { type: 'enriched', contacts: found, source: `skip trace attempt ${item.attempt} of ${item.of}` }, { known: ctx });
   if (r.ok && r.result.case.phase === 'retry' && r.result.actions.some((a) => a.type === 'start_workflow')) report.found++;
 }
