@@ -5,8 +5,12 @@
 
 /** Minor-unit digits of a currency (EUR 2, JPY 0, BHD 3), as the runtime's ICU knows them. */
 export function minorDigits(currency: string): number {
-  return currencyFormat('en', currency).resolvedOptions().maximumFractionDigits ?? 2;
+  let d = digitsByCurrency.get(currency);
+  if (d === undefined) digitsByCurrency.set(currency, (d = currencyFormat('en', currency).resolvedOptions().maximumFractionDigits ?? 2));
+  return d;
 }
+/** resolvedOptions() builds a new object per call, and an import asks per row and per amount formatted. */
+const digitsByCurrency = new Map<string, number>();
 
 /** Building an Intl.NumberFormat costs tens of microseconds; an import formats and parses per row, so each is built once. */
 const formats = new Map<string, Intl.NumberFormat>();

@@ -69,10 +69,12 @@ export const imports = {
 export const importIndex = {
   async invoices(clientId: string, invoiceNumbers: string[], opts: BatchOptions = {}): Promise<Map<string, InvoiceRecord>> {
     // A case answers with its `origin`, a pointer with its `by`: both say which import row wrote it.
-    const found = await batchGet(invoiceNumbers.map((n) => importItemKeys.invoice(clientId, n)), { ...opts, projection: ['pk', 'caseId', 'by', 'origin'] });
+    // A home's key is a digest: made once per number.
+    const homes = invoiceNumbers.map((n) => importItemKeys.invoice(clientId, n));
+    const found = await batchGet(homes, { ...opts, projection: ['pk', 'caseId', 'by', 'origin'] });
     const out = new Map<string, InvoiceRecord>();
-    for (const n of invoiceNumbers) {
-      const item = found.get(importItemKeys.invoice(clientId, n).pk);
+    for (const [i, n] of invoiceNumbers.entries()) {
+      const item = found.get(homes[i]!.pk);
       if (item) out.set(n, { caseId: item.caseId as string, by: (item.by ?? item.origin) as InvoiceRecord['by'] });
     }
     return out;
