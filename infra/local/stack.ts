@@ -1,17 +1,15 @@
 import './polyfills';
 import { mkdirSync, rmSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
-import type { Server } from 'node:http';
 import { join } from 'node:path';
 import { CreateTableCommand, DescribeTableCommand, DynamoDBClient, ResourceNotFoundException } from '@aws-sdk/client-dynamodb';
 import S3rver from 's3rver';
-import sesLocalModule from 'aws-ses-v2-local';
 import { useClock } from '../../shared/adapters/clock';
 import { createTableInput } from '../../shared/adapters/dynamo/table-definition';
 import { createApiServer, type LocalRoute } from './api-server';
 import { localRoutesForClock } from './clock-routes';
 import { close, ensureBucket, listen, rethrowPort } from './stand-ins';
-import { startDynaliteThread } from './dynalite-thread';
+import { startStandInThread } from './stand-in-thread';
 import { DEFAULT_ADMIN_TOKEN, DEFAULT_PORTS, DROP_BUCKET, TABLE_NAME, type Ports } from './ports';
 import type { LocalContext, LocalPlugin } from './plugins';
 import { VirtualClock } from './virtual-clock';
@@ -54,7 +52,7 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
   const stops: (() => Promise<void>)[] = [];
 
   try {
-    const dyn = await startDynaliteThread(ports.dynamo, opts.inMemory ? { createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 } : { path: join(opts.dataDir, 'dynamodb'), createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 }).catch((e: Error) => rethrowPort(e, ports.dynamo, 'DynamoDB (dynalite)'));
+    const dyn = await startStandInThread('dynalite', ports.dynamo, opts.inMemory ? { createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 } : { path: join(opts.dataDir, 'dynamodb'), createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 }).catch((e: Error) => rethrowPort(e, ports.dynamo, 'DynamoDB (dynalite)'));
     const dynamoPort = dyn.port;
     stops.push(() => dyn.stop());
 
@@ -62,9 +60,9 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
     const s3Address = (await s3.run().catch((e: Error) => rethrowPort(e, ports.s3, 'S3 (s3rver)'))) as AddressInfo;
     stops.push(() => s3.close());
 
-    const ses = (await sesLocal()({ host: '127.0.0.1', port: ports.ses }).catch((e: Error) => rethrowPort(e, ports.ses, 'SES local'))) as Server;
-    const sesPort = (ses.address() as AddressInfo).port;
-    stops.push(() => close(ses));
+    const ses = await startStandInThread('ses', ports.ses).catch((e: Error) => rethrowPort(e, ports.ses, 'SES local'));
+    const sesPort = ses.port;
+    stops.push(() => ses.stop());
 
     const urls = {
       api: '',
@@ -127,12 +125,6 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
     await stopAll(stops);
     throw e;
   }
-}
-
-/** aws-ses-v2-local is CommonJS with `exports.default`; ESM sees it one level down. */
-function sesLocal(): typeof sesLocalModule {
-  const m = sesLocalModule as unknown as { default?: typeof sesLocalModule };
-  return m.default ?? sesLocalModule;
 }
 
 async function stopAll(stops: (() => Promise<void>)[]): Promise<void> {

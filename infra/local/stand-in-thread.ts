@@ -1,0 +1,71 @@
+import { createRequire } from 'node:module';
+import { Worker } from 'node:worker_threads';
+
+/**
+ * A stand-in (dynalite, SES local) on its own thread. The handlers' SDK calls and the
+ * stand-ins' request handling (JSON parsing, expression evaluation, LevelDB, mail storage)
+ * then run on two cores instead of taking turns on one: the local stack is CPU-bound, and
+ * this is much of the speed of a long virtual-time run. It is the same server on the same
+ * port, only in a worker thread. s3rver stays on the main thread: the import runner listens to
+ * its events, and they must arrive before the PUT's answer does.
+ */
+export interface StandInThread {
+  port: number;
+  stop(): Promise<void>;
+}
+
+export type StandInKind = 'dynalite' | 'ses';
+
+const MODULES: Record<StandInKind, string> = { dynalite: 'dynalite', ses: 'aws-ses-v2-local' };
+
+// CommonJS, as eval'd worker code is; the module's path comes from here so resolution does
+// not depend on the working directory.
+const WORKER_SOURCE = `
+const { parentPort, workerData } = require('node:worker_threads');
+const mod = require(workerData.modulePath);
+async function start() {
+  if (workerData.kind === 'ses') return (mod.default || mod)({ host: '127.0.0.1', port: workerData.port });
+  const server = mod(workerData.options);
+  await new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(workerData.port, '127.0.0.1', resolve);
+  });
+  return server;
+}
+start().then(
+  (server) => {
+    parentPort.postMessage({ type: 'listening', port: server.address().port });
+    parentPort.on('message', (m) => {
+      if (m !== 'stop') return;
+      server.close(() => parentPort.postMessage({ type: 'stopped' }));
+      if (server.closeAllConnections) server.closeAllConnections();
+    });
+  },
+  (e) => parentPort.postMessage({ type: 'error', code: e.code, message: e.message }),
+);
+`;
+
+export function startStandInThread(kind: StandInKind, port: number, options: Record<string, unknown> = {}): Promise<StandInThread> {
+  const modulePath = createRequire(import.meta.url).resolve(MODULES[kind]);
+  const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { kind, modulePath, port, options } });
+  return new Promise((resolve, reject) => {
+    worker.once('error', reject);
+    worker.on('message', (m: { type: string; port?: number; code?: string; message?: string }) => {
+      if (m.type === 'error') {
+        void worker.terminate();
+        // Keeps the code (EADDRINUSE) so the caller can say which port is taken.
+        reject(Object.assign(new Error(m.message), { code: m.code }));
+      }
+      if (m.type === 'listening') resolve({ port: m.port!, stop: () => stopThread(worker) });
+    });
+  });
+}
+
+function stopThread(worker: Worker): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => void worker.terminate().then(() => resolve());
+    worker.on('message', (m: { type: string }) => m.type === 'stopped' && done());
+    worker.once('exit', () => resolve());
+    worker.postMessage('stop');
+  });
+}
