@@ -24,6 +24,15 @@
  *   chunk is planned exactly as before (case ids derived from client and first invoice number,
  *   debtor ids from import and row, index items carrying who wrote them and their previous
  *   value), so every row lands exactly once.
+ * A client's first import (its first, usually largest, onboarding file) skips the lookups it
+ * cannot need. When the import starts with the client's index empty (no `IMPORT-INDEX` marker,
+ * which every import writes after taking the lease and before its first index write, and no case
+ * in the client's case list, which covers data from before the marker) and it is not a resume,
+ * no key can be in the table but the ones this import writes itself. It keeps a Bloom filter of
+ * every invoice number and match key it has planned to write and reads only keys the filter may
+ * hold (no false negatives; a false positive costs one lookup). The filter lives in memory: a
+ * continuation or a crash-resume goes on with full lookups (correct, slower). The import record's
+ * `lookups` says which mode ran and how many lookups were made and skipped.
  * Why not fan out by byte ranges: rows of one debtor anywhere in the file combine into one
  * case and an invoice number may repeat anywhere, so chunks of one client must be planned in
  * order against what earlier chunks wrote; BatchWriteItem has no conditions, so a per-client

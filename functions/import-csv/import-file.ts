@@ -13,6 +13,7 @@ import { logger } from '../../shared/adapters/logger';
 import { countImportRows } from '../../shared/adapters/metrics';
 import { sendStarts } from '../../shared/adapters/start-queue';
 import { ERROR_REPORT_HEADER, FileFormatError, errorReportLine, parseRow, resolveHeader, type HeaderMap } from '../../shared/domain/csv-row';
+import { BloomFilter } from '../../shared/domain/bloom-filter';
 import { invoiceAsOfChunk, keyAsOfChunk, normaliseInvoiceNumber, planChunk, type ChunkPlan, type ChunkRow, type InvoiceRecord, type KeyRecord, type RowOutcome } from '../../shared/domain/import-plan';
 import { matchKeys } from '../../shared/domain/matching';
 import { ConflictError } from '../../shared/errors';
@@ -27,6 +28,24 @@ const INLINE_ERRORS = 20;
 const LEASE_TTL_MS = 5 * 60_000;
 /** A single CSV record above this is refused (the whole file stops there; rows before it are kept). */
 const MAX_RECORD_BYTES = 32 * 1024 * 1024;
+/**
+ * The first-import filter is sized from the object: about this many bytes a row (real files run
+ * 100-200), about this many index keys a row (an invoice home and up to three match keys, most
+ * debtors with more than one invoice), at most this many rows estimated (a larger file grows the
+ * filter by layers), at most this much memory (past it the filter answers "maybe" for every key
+ * and the import goes on with full lookups).
+ */
+const FILTER_BYTES_PER_ROW = 100;
+const FILTER_KEYS_PER_ROW = 3;
+const FILTER_MAX_ESTIMATED_ROWS = 2_000_000;
+const FILTER_MAX_BYTES = 16 * 1024 * 1024;
+const FILTER_FALSE_POSITIVE_RATE = 0.01;
+
+const LOOKUP_MODES: Record<NonNullable<ImportRecord['lookups']>['mode'], string> = {
+  'first-import': 'first import: lookups only for keys this import wrote',
+  full: 'full lookups: every invoice number and match key is read',
+  'first-import-then-full': 'first import, continued by a new invocation: full lookups from here on (the filter of written keys lived in the first invocation)',
+};
 
 export interface ObjectRef {
   bucket: string;
@@ -115,7 +134,11 @@ export async function runImport(ref: ObjectRef, opts: RunOptions): Promise<RunRe
   }
 
   try {
-    return await new FileImport(record, client, ref, etag, opts, resumed).run();
+    // Before the import's first index write. Only a fresh start can know everything it wrote: a
+    // resumed or continued run comes after writes it has no record of, so it looks up every key.
+    const fresh = !resumed && !record.checkpoint;
+    const { empty } = await importIndex.beginWriting(clientId, importId, now, fresh);
+    return await new FileImport(record, client, ref, etag, opts, resumed, fresh && empty ? head.size : undefined).run();
   } finally {
     await importLease.release(clientId, importId);
   }
@@ -134,7 +157,7 @@ async function resolveImportId(ref: ObjectRef, clientId: string, etag: string): 
 async function finish(record: ImportRecord, status: 'completed' | 'failed', extra: Partial<ImportRecord> = {}): Promise<RunResult> {
   const { checkpoint: _done, ...rest } = record;
   await imports.save({ ...rest, ...extra, status, finishedAt: clock().now().toISOString() });
-  logger.info('import finished', { importId: record.importId, status, counts: record.counts, failureReason: extra.failureReason });
+  logger.info('import finished', { importId: record.importId, status, counts: record.counts, lookups: record.lookups, failureReason: extra.failureReason });
   return { outcome: 'done', importId: record.importId, status };
 }
 
@@ -145,6 +168,8 @@ interface PendingChunk {
   endOffset: number;
   valid: ChunkRow[];
   rejected: RowOutcome[];
+  /** Index keys read for this chunk (every plan of it) and left out by the first-import filter. */
+  lookups: { made: number; skipped: number };
 }
 
 /** What a chunk being written puts into the index and cases, as reads will answer once it is written. */
@@ -195,6 +220,14 @@ class FileImport {
   /** The chunk being written, if any. */
   private writing: Writing | undefined;
   private leaseRenewedAt = clock().now().getTime();
+  /**
+   * First import only: every index key this import has planned to write (`i:<invoice number>`,
+   * `k:<match key>`). The client's index was empty when the import began and the lease keeps
+   * other writers out, so a key the filter has never seen is not in the table: it is not read.
+   */
+  private readonly written: BloomFilter | undefined;
+  /** Keys the filter let through that the table did not have: its false positives. */
+  private filterMisses = 0;
 
   constructor(
     private record: ImportRecord,
@@ -204,15 +237,28 @@ class FileImport {
     private readonly opts: RunOptions,
     /** An earlier invocation worked on this import and may have written rows past its checkpoint. */
     resumed: boolean,
+    /** Set (the object's size in bytes) when this is a first import: the client's index was empty and nothing was written before. */
+    firstImportBytes?: number,
   ) {
     this.rowSchema = csvRowSchema(client.finances.currency);
+    if (firstImportBytes !== undefined) {
+      const rows = Math.min(FILTER_MAX_ESTIMATED_ROWS, Math.ceil(firstImportBytes / FILTER_BYTES_PER_ROW));
+      this.written = new BloomFilter({ expectedKeys: rows * FILTER_KEYS_PER_ROW, falsePositiveRate: FILTER_FALSE_POSITIVE_RATE, maxBytes: FILTER_MAX_BYTES });
+    }
     // Chunk sizes may differ between attempts, so look out for earlier writes over the largest chunk there can be.
     this.recoverUpTo = resumed ? (record.checkpoint?.row ?? 0) + 20_000 : 0;
   }
 
   async run(): Promise<RunResult> {
     const cp = this.record.checkpoint;
-    this.record = await imports.save({ ...this.record, checkpoint: cp ? { ...cp, invocations: cp.invocations + 1 } : undefined });
+    const before = this.record.lookups;
+    const mode = this.written ? 'first-import' : before && before.mode !== 'full' ? 'first-import-then-full' : 'full';
+    this.record = await imports.save({
+      ...this.record,
+      checkpoint: cp ? { ...cp, invocations: cp.invocations + 1 } : undefined,
+      lookups: { mode, made: before?.made ?? 0, skipped: before?.skipped ?? 0 },
+    });
+    logger.info(LOOKUP_MODES[mode], { importId: this.record.importId, lookupMode: mode, fromRow: (cp?.row ?? 0) + 1 });
     let header: HeaderMap | undefined = cp ? resolveHeader(cp.header, this.client.settings.import.columnMap) : undefined;
     let headerCells = cp?.header;
     let offset = cp?.byteOffset ?? 0;
@@ -301,6 +347,10 @@ class FileImport {
     if (!header) return finish(this.record, 'failed', { failureReason: 'the file is empty; upload a CSV whose first row is the header' });
     if (chunk.lastRow >= chunk.firstRow) await this.launch(chunk, headerCells!);
     await drain();
+    if (this.written) {
+      const { made, skipped } = this.record.lookups!;
+      logger.info('first-import lookups', { importId: this.record.importId, made, skipped, falsePositives: this.filterMisses, filterBytes: this.written.sizeBytes, filterGaveUp: !this.written.useful });
+    }
     if (this.record.counts.rows === 0) {
       this.record = { ...this.record, errors: [{ row: 0, message: 'the file has a header but no data rows; nothing to import' }] };
     }
@@ -309,7 +359,7 @@ class FileImport {
   }
 
   private emptyChunk(firstRow: number, offset: number): PendingChunk {
-    return { firstRow, lastRow: firstRow - 1, endOffset: offset, valid: [], rejected: [] };
+    return { firstRow, lastRow: firstRow - 1, endOffset: offset, valid: [], rejected: [], lookups: { made: 0, skipped: 0 } };
   }
 
   /** A chunk an earlier attempt may have written part of: its new cases are checked before they are written. */
@@ -374,10 +424,12 @@ class FileImport {
     }
     if (report) await dropBucket.putText(this.ref.bucket, reportPartKey(this.record.importId, chunk.firstRow), report);
     const before = this.record.counts;
+    const lookups = this.record.lookups ?? { mode: 'full', made: 0, skipped: 0 };
     this.record = await imports.save({
       ...this.record,
       counts,
       errors,
+      lookups: { ...lookups, made: lookups.made + chunk.lookups.made, skipped: lookups.skipped + chunk.lookups.skipped },
       checkpoint: { row: chunk.lastRow, byteOffset: chunk.endOffset, header: headerCells, invocations: this.record.checkpoint?.invocations ?? 1 },
     });
     // After the checkpoint, so a replayed chunk is counted once (unless the process dies in between).
@@ -410,10 +462,20 @@ class FileImport {
       if (k.caseNumber) wantedKeys.add(k.caseNumber);
       for (const d of k.debtor) wantedKeys.add(d);
     }
-    const [storedInvoices, storedKeys] = await Promise.all([
-      importIndex.invoices(clientId, overlay ? invoiceNumbers.filter((n) => !overlay.invoices.has(n)) : invoiceNumbers, batch),
-      importIndex.keys(clientId, overlay ? [...wantedKeys].filter((k) => !overlay.keys.has(k)) : [...wantedKeys], batch),
-    ]);
+    // What the chunk being written will hold is answered by its plan; on a first import, a key
+    // this import never planned to write is not in the table (see `written`).
+    const filter = this.written;
+    const unanswered = {
+      invoices: overlay ? invoiceNumbers.filter((n) => !overlay.invoices.has(n)) : invoiceNumbers,
+      keys: overlay ? [...wantedKeys].filter((k) => !overlay.keys.has(k)) : [...wantedKeys],
+    };
+    const read = filter
+      ? { invoices: unanswered.invoices.filter((n) => filter.mayContain(`i:${n}`)), keys: unanswered.keys.filter((k) => filter.mayContain(`k:${k}`)) }
+      : unanswered;
+    const [storedInvoices, storedKeys] = await Promise.all([importIndex.invoices(clientId, read.invoices, batch), importIndex.keys(clientId, read.keys, batch)]);
+    chunk.lookups.made += read.invoices.length + read.keys.length;
+    chunk.lookups.skipped += unanswered.invoices.length - read.invoices.length + unanswered.keys.length - read.keys.length;
+    if (filter) this.filterMisses += read.invoices.length - storedInvoices.size + read.keys.length - storedKeys.size;
     const invoices = new Map<string, InvoiceRecord>();
     for (const n of invoiceNumbers) {
       const seen = invoiceAsOfChunk(overlay?.invoices.get(n) ?? storedInvoices.get(n), importId, first);
@@ -437,7 +499,14 @@ class FileImport {
         openCases.set(c.caseId, c);
       }
     }
-    return planChunk({ importId, at: this.record.startedAt!, client: this.client, rows: chunk.valid, invoices, keys: keyRecords, cases: openCases });
+    const plan = planChunk({ importId, at: this.record.startedAt!, client: this.client, rows: chunk.valid, invoices, keys: keyRecords, cases: openCases });
+    // Before this chunk's writes begin and before the next chunk is planned: from now on its keys
+    // may be in the table. A plan made again (a conflict) adds its keys too; extra keys only cost lookups.
+    if (filter) {
+      for (const n of plan.placed.keys()) filter.add(`i:${n}`);
+      for (const k of plan.keys.keys()) filter.add(`k:${k}`);
+    }
+    return plan;
   }
 
   private async writePlan(plan: ChunkPlan, recovering: boolean): Promise<void> {

@@ -51,6 +51,21 @@ export const importRecordSchema = z.object({
       invocations: z.number().int().min(0),
     })
     .optional(),
+  /**
+   * How the import looked up the client's index (invoice numbers, debtor match keys), counted in
+   * keys. `first-import`: the client's index was empty when the import began, so only keys this
+   * import itself had written were looked up; `full`: every key; `first-import-then-full`: a
+   * later invocation (continuation or resume) went on with full lookups.
+   */
+  lookups: z
+    .object({
+      mode: z.enum(['first-import', 'full', 'first-import-then-full']),
+      /** Keys read from the table. */
+      made: z.number().int().min(0),
+      /** Keys not read because this import knew they could not be in the table. */
+      skipped: z.number().int().min(0),
+    })
+    .optional(),
   ...recordMetaSchema.shape,
 });
 export type ImportRecord = z.infer<typeof importRecordSchema>;

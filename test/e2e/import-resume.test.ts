@@ -58,6 +58,9 @@ it('a crash part-way, then a re-run, imports every row exactly once', async () =
 
   const imp = (await stack.api.get(`/imports/${atKill.importId}`)).body;
   expect(imp.counts).toEqual({ rows: 620, created: 300, merged: 300, duplicates: 20, rejected: 0 });
+  // The killed run was the client's first import (lookups only for keys it wrote); the re-run has no record of what it wrote, so it looks up everything.
+  expect(atKill.lookups.mode).toBe('first-import');
+  expect(imp.lookups.mode).toBe('first-import-then-full');
   const cases = await allCases(stack.api, clientId);
   expect(cases).toHaveLength(300);
   const invoices = cases.flatMap((c) => c.invoices.map((i: any) => i.invoiceNumber));

@@ -1,10 +1,10 @@
-import { DeleteCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { invoiceHomeId, type InvoiceRecord, type KeyRecord } from '../../domain/import-plan';
 import type { ImportRecord } from '../../schemas/import';
 import { nowIso } from '../clock';
 import { config } from '../config';
 import { batchGet, type BatchOptions } from './batch';
-import { writeIf } from './client';
+import { dynamo, writeIf } from './client';
 import type { Page } from './cursor';
 import { GSI1, keys } from './keys';
 import { versionedStore } from './versioned-store';
@@ -20,6 +20,8 @@ export const importItemKeys = {
   invoice: (clientId: string, invoiceNumber: string) => keys.case(invoiceHomeId(clientId, invoiceNumber)),
   matchKey: (clientId: string, key: string) => ({ pk: `CLIENT#${clientId}#KEY#${key}`, sk: 'KEY' }),
   lease: (clientId: string) => ({ pk: `CLIENT#${clientId}`, sk: 'IMPORT-LEASE' }),
+  /** Present once an import has begun to write the client's index (see `importIndex.beginWriting`). */
+  indexMarker: (clientId: string) => ({ pk: `CLIENT#${clientId}`, sk: 'IMPORT-INDEX' }),
 };
 
 function recordKeys(r: Pick<ImportRecord, 'importId' | 'clientId' | 'createdAt'>) {
@@ -88,6 +90,31 @@ export const importIndex = {
       if (item) out.set(k, { debtorId: item.debtorId as string, cases: (item.cases ?? {}) as Record<string, string>, by: item.by as KeyRecord['by'], prev: item.prev as KeyRecord['prev'] });
     }
     return out;
+  },
+
+  /**
+   * Called by an import holding the client's lease, before its first index write. Tells whether
+   * the client's index was empty until now, then records that it no longer may be.
+   *
+   * Empty means both: no marker (every import writes it here, before its first index item, so
+   * its absence means no import of this code ever wrote the client's index; a consistent read)
+   * and no case in the client's case list (cases are only created by imports: this covers data
+   * written before the marker existed, long visible in the index by now). `check: false` only
+   * writes the marker (a resumed import does full lookups anyway).
+   */
+  async beginWriting(clientId: string, importId: string, at: string, check = true): Promise<{ empty: boolean }> {
+    let empty = false;
+    if (check) {
+      const table = config().TABLE_NAME;
+      const [marker, anyCase] = await Promise.all([
+        dynamo().send(new GetCommand({ TableName: table, Key: importItemKeys.indexMarker(clientId), ConsistentRead: true, ProjectionExpression: 'pk' })),
+        dynamo().send(new QueryCommand({ TableName: table, IndexName: GSI1, KeyConditionExpression: 'gsi1pk = :p', ExpressionAttributeValues: { ':p': `CLIENT#${clientId}#CASES` }, Limit: 1, ProjectionExpression: 'pk' })),
+      ]);
+      empty = !marker.Item && (anyCase.Items ?? []).length === 0;
+    }
+    // A plain put: later imports overwrite it, which changes nothing (only its presence counts).
+    await dynamo().send(new PutCommand({ TableName: config().TABLE_NAME, Item: { ...importItemKeys.indexMarker(clientId), type: 'import-index', importId, at } }));
+    return { empty };
   },
 
   /** The pointer left at the home of an invoice added to a case (never for the invoice that opened it: that home is the case). */
