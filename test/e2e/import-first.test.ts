@@ -1,25 +1,14 @@
 import { DeleteCommand, GetCommand } from '@aws-sdk/lib-dynamodb';
 import type { S3Event } from 'aws-lambda';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { config } from '../../shared/adapters/config';
 import { dropBucket } from '../../shared/adapters/drop-bucket';
 import { dynamo } from '../../shared/adapters/dynamo/client';
 import { importItemKeys } from '../../shared/adapters/dynamo/import-repository';
-import { startTestStack } from '../support/local-stack';
-import { HEADER, allCases, dropClient, putCsv } from '../support/imports';
+import { HEADER, allCases, dropClient, importHandlerStack, putCsv } from '../support/imports';
 
-// Chunks of 25 rows, so a debtor's rows and an invoice's repeat are chunks apart (set before any config is read).
-process.env.IMPORT_CHUNK_ROWS = '25';
-process.env.POWERTOOLS_METRICS_DISABLED ??= 'true';
-
-let stack: Awaited<ReturnType<typeof startTestStack>>;
-beforeAll(async () => {
-  // No imports plugin: the test runs the handler itself, in this process.
-  stack = await startTestStack({ plugins: [] });
-});
-afterAll(async () => {
-  await stack?.stop();
-});
+// Chunks of 25 rows, so a debtor's rows and an invoice's repeat are chunks apart.
+const stack = importHandlerStack();
 
 const DEBTORS = 120;
 const phone = (d: number) => `07700 9${String(d).padStart(5, '0')}`;
@@ -56,14 +45,14 @@ function secondFile(newDebtors: number): string {
 }
 
 async function newClient(): Promise<string> {
-  const created = await stack.api.post('/clients', { companyInfo: { name: 'Acme', address: { country: 'GB' } }, finances: { currency: 'EUR' } });
+  const created = await stack().api.post('/clients', { companyInfo: { name: 'Acme', address: { country: 'GB' } }, finances: { currency: 'EUR' } });
   return created.body.clientId as string;
 }
 
 /** Uploads a file and runs the import handler on it here; returns the import record as the API shows it. */
 async function runImport(clientId: string, name: string, csv: string): Promise<any> {
   const key = `${clientId}/${name}`;
-  const s3 = dropClient(stack.urls.s3);
+  const s3 = dropClient(stack().urls.s3);
   await putCsv(s3, key, csv);
   s3.destroy();
   const head = (await dropBucket.head('recoup-drop', key))!;
@@ -71,7 +60,7 @@ async function runImport(clientId: string, name: string, csv: string): Promise<a
   const { handler } = await import('../../functions/import-csv/handler');
   const [result] = await handler(event, { getRemainingTimeInMillis: () => 900_000 });
   expect(result).toMatchObject({ outcome: 'done', status: 'completed' });
-  return (await stack.api.get(`/imports/${(result as { importId: string }).importId}`)).body;
+  return (await stack().api.get(`/imports/${(result as { importId: string }).importId}`)).body;
 }
 
 const marker = async (clientId: string) => (await dynamo().send(new GetCommand({ TableName: config().TABLE_NAME, Key: importItemKeys.indexMarker(clientId), ConsistentRead: true }))).Item;
@@ -93,7 +82,7 @@ describe('a client first import looks up only the keys it wrote', () => {
     expect(await marker(clientId)).toBeUndefined();
     const imp = await runImport(clientId, 'first.csv', firstFile());
     expect(imp.counts).toEqual({ rows: 4 * DEBTORS, created: DEBTORS, merged: 2 * DEBTORS, duplicates: DEBTORS, rejected: 0 });
-    expectFirstFileCases(await allCases(stack.api, clientId));
+    expectFirstFileCases(await allCases(stack().api, clientId));
     // Every row's invoice and keys whose first sighting is in the chunk being planned are not read:
     // most of them. Keys an earlier chunk wrote are read (the repeats and the phone / name matches).
     expect(imp.lookups.mode).toBe('first-import');
@@ -108,7 +97,7 @@ describe('a client first import looks up only the keys it wrote', () => {
     expect(imp.lookups).toEqual({ mode: 'full', made: expect.any(Number), skipped: 0 });
     expect(imp.lookups.made).toBeGreaterThan(3 * DEBTORS);
     expect(imp.counts).toEqual({ rows: 2 * DEBTORS + 30, created: 30, merged: DEBTORS, duplicates: DEBTORS, rejected: 0 });
-    const cases = await allCases(stack.api, clientId);
+    const cases = await allCases(stack().api, clientId);
     expect(cases).toHaveLength(DEBTORS + 30);
     expectFirstFileCases(cases, (d) => [`D${d}-3`]);
   });
@@ -122,7 +111,7 @@ describe('a client first import looks up only the keys it wrote', () => {
     expect(imp.lookups.mode).toBe('full');
     expect(imp.lookups.skipped).toBe(0);
     expect(imp.counts).toEqual({ rows: 2 * DEBTORS, created: 0, merged: DEBTORS, duplicates: DEBTORS, rejected: 0 });
-    expectFirstFileCases(await allCases(stack.api, older), (d) => [`D${d}-3`]);
+    expectFirstFileCases(await allCases(stack().api, older), (d) => [`D${d}-3`]);
     expect(await marker(older)).toMatchObject({ importId: imp.importId });
   });
 
@@ -130,7 +119,7 @@ describe('a client first import looks up only the keys it wrote', () => {
     const c = await newClient();
     const bad = await runImport(c, 'bad.csv', [HEADER, ',Jane,jane@example.com,,,INV-1,not a date,10.00,,'].join('\n'));
     expect(bad.counts).toMatchObject({ rows: 1, rejected: 1 });
-    expect(await allCases(stack.api, c)).toHaveLength(0);
+    expect(await allCases(stack().api, c)).toHaveLength(0);
     const imp = await runImport(c, 'good.csv', [HEADER, ',Jane,jane@example.com,,,INV-1,2025-12-01,10.00,,', ',Jane,jane@example.com,,,INV-2,2025-12-01,10.00,,'].join('\n'));
     expect(imp.lookups.mode).toBe('full');
     expect(imp.counts).toMatchObject({ rows: 2, created: 1, merged: 1 });

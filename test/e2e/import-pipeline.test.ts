@@ -1,24 +1,13 @@
 import type { S3Event } from 'aws-lambda';
-import { afterAll, beforeAll, expect, it, vi } from 'vitest';
+import { expect, it, vi } from 'vitest';
 import { dropBucket } from '../../shared/adapters/drop-bucket';
 import { dynamo } from '../../shared/adapters/dynamo/client';
 import { logger } from '../../shared/adapters/logger';
-import { startTestStack } from '../support/local-stack';
-import { HEADER, allCases, dropClient, putCsv } from '../support/imports';
+import { HEADER, allCases, dropClient, importHandlerStack, putCsv } from '../support/imports';
 
 // Chunks of 25 rows: a debtor's rows land in the same chunk, the next one (planned while the
-// one before is still being written) and one further on (set before any config is read).
-process.env.IMPORT_CHUNK_ROWS = '25';
-process.env.POWERTOOLS_METRICS_DISABLED ??= 'true';
-
-let stack: Awaited<ReturnType<typeof startTestStack>>;
-beforeAll(async () => {
-  // No imports plugin: the test runs the handler itself, in this process.
-  stack = await startTestStack({ plugins: [] });
-});
-afterAll(async () => {
-  await stack?.stop();
-});
+// one before is still being written) and one further on.
+const stack = importHandlerStack();
 
 const DEBTORS = 100;
 const phone = (d: number) => `07700 9${String(d).padStart(5, '0')}`;
@@ -54,10 +43,10 @@ function file(): { csv: string; chunksOf: Map<number, Set<number>>; repeatNext: 
 }
 
 it('plans each chunk while the one before is written and gets what a chunk-by-chunk import gets', async () => {
-  const created = await stack.api.post('/clients', { companyInfo: { name: 'Acme', address: { country: 'GB' } }, finances: { currency: 'EUR' } });
+  const created = await stack().api.post('/clients', { companyInfo: { name: 'Acme', address: { country: 'GB' } }, finances: { currency: 'EUR' } });
   const clientId = created.body.clientId as string;
   const key = `${clientId}/spread.csv`;
-  const s3 = dropClient(stack.urls.s3);
+  const s3 = dropClient(stack().urls.s3);
   const { csv, chunksOf, repeatNext } = file();
   await putCsv(s3, key, csv);
   s3.destroy();
@@ -84,9 +73,9 @@ it('plans each chunk while the one before is written and gets what a chunk-by-ch
   warn.mockRestore();
   (doc as unknown as { send: unknown }).send = send;
 
-  const imp = (await stack.api.get(`/imports/${(result as { importId: string }).importId}`)).body;
+  const imp = (await stack().api.get(`/imports/${(result as { importId: string }).importId}`)).body;
   expect(imp.counts).toEqual({ rows: 5 * DEBTORS, created: DEBTORS, merged: 3 * DEBTORS, duplicates: DEBTORS, rejected: 0 });
-  const cases = await allCases(stack.api, clientId);
+  const cases = await allCases(stack().api, clientId);
   expect(cases).toHaveLength(DEBTORS);
   for (const c of cases) {
     const d = Number(/^Debtor (\d+)$/.exec(c.debtor.name)![1]);
@@ -94,7 +83,7 @@ it('plans each chunk while the one before is written and gets what a chunk-by-ch
     expect(c.ledger.principalMinor).toBe(1111);
     // Created by its first chunk, then rewritten once by each later chunk that adds an invoice.
     expect(c.version).toBe(chunksOf.get(d)!.size);
-    const timeline = (await stack.api.get(`/cases/${c.caseId}/timeline`)).body.items;
+    const timeline = (await stack().api.get(`/cases/${c.caseId}/timeline`)).body.items;
     const imported = timeline.filter((e: any) => e.type === 'imported');
     expect(imported).toHaveLength(1);
     const added = timeline.filter((e: any) => e.type === 'invoice_added').map((e: any) => e.data.invoiceNumber);
