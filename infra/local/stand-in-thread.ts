@@ -56,7 +56,15 @@ export function startStandInThread(kind: StandInKind, port: number, options: Rec
         // Keeps the code (EADDRINUSE) so the caller can say which port is taken.
         reject(Object.assign(new Error(m.message), { code: m.code }));
       }
-      if (m.type === 'listening') resolve({ port: m.port!, stop: () => stopThread(worker) });
+      if (m.type === 'listening') {
+        // A stand-in that dies later takes the local stack with it, saying so, rather than
+        // leaving every request to fail with "connection refused".
+        worker.off('error', reject);
+        worker.on('error', (e) => {
+          throw new Error(`the ${MODULES[kind]} stand-in stopped: ${e.message}. Restart with \`npm start\` (data is kept unless you pass --reset).`);
+        });
+        resolve({ port: m.port!, stop: () => stopThread(worker) });
+      }
     });
   });
 }
