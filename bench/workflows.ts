@@ -141,6 +141,7 @@ async function main(): Promise<void> {
       amount: `${100 + (i % 50)}.00`,
     }));
 
+    process.stderr.write(`Importing ${CASES} cases, then ${DAYS} virtual days of workflows...\n`);
     const t0 = Date.now();
     const cases = Object.values(await uploadCases(api, stack.urls.s3, clientId, debtors, 'bench.csv'));
     const tImported = Date.now();
@@ -153,6 +154,8 @@ async function main(): Promise<void> {
       const t = Date.now();
       await work();
       legs.push(`${label} ${((Date.now() - t) / 1000).toFixed(1)} s`);
+      // A long run shows where it is; the figures come at the end, on stdout.
+      process.stderr.write(`  ${legs.at(-1)}\n`);
     };
     // Day 15: breathing space over; one in ten agrees a plan of 3 monthly-ish instalments.
     await leg('days 0-15', () => advanceDays(api, 15));
