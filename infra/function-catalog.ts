@@ -64,6 +64,12 @@ export interface FunctionNeeds {
 }
 
 /**
+ * Every channel a node may use: what a function needs that sends the client's plan nodes or a
+ * closure message (any node type: email, SMS, calls, letters).
+ */
+const EVERY_CHANNEL = { ses: true, snsSms: true, connect: true, documentsBucket: 'write', printService: true } as const;
+
+/**
  * One entry per folder under functions/. The infra test fails for a folder without an entry,
  * so a new function cannot ship without its permissions being thought about. Entries whose
  * folder does not exist yet are ignored by the stack until the folder appears.
@@ -109,11 +115,7 @@ export const FUNCTION_CATALOG = {
     startQueue: true,
     stateMachines: ['stop'],
     // A payment can close the case (closure email) or complete a plan (plan nodes: any channel).
-    ses: true,
-    snsSms: true,
-    connect: true,
-    documentsBucket: 'write',
-    printService: true,
+    ...EVERY_CHANNEL,
   },
   'import-csv': {
     trigger: 'drop-bucket',
@@ -168,11 +170,7 @@ export const FUNCTION_CATALOG = {
     startQueue: true,
     stateMachines: ['stop'],
     // Late/broken/completed notices are the client's plan nodes: any channel.
-    ses: true,
-    snsSms: true,
-    connect: true,
-    documentsBucket: 'write',
-    printService: true,
+    ...EVERY_CHANNEL,
     timeoutSeconds: 60,
   },
   'record-step-failure': {
