@@ -12,6 +12,10 @@ export function adminToken(): Promise<string> {
     const out = await new SecretsManagerClient({}).send(new GetSecretValueCommand({ SecretId: ADMIN_TOKEN_SECRET_ARN }));
     if (!out.SecretString) throw new Error(`secret ${ADMIN_TOKEN_SECRET_ARN} has no string value`);
     return out.SecretString;
-  })();
+  })().catch((e: unknown) => {
+    // A failed read (throttled, not yet replicated) is tried again on the next request, not kept.
+    token = undefined;
+    throw e;
+  });
   return token;
 }
