@@ -1,7 +1,7 @@
-import { BatchWriteCommand, DeleteCommand, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { todayIso } from '../adapters/clock';
 import { config } from '../adapters/config';
-import { mapLimit } from '../adapters/dynamo/batch';
+import { batchPut, mapLimit } from '../adapters/dynamo/batch';
 import { dynamo, writeIf } from '../adapters/dynamo/client';
 import { cases, timeline } from '../adapters/dynamo/case-repository';
 import { skipTrace } from '../adapters/channels/skip-trace';
@@ -27,16 +27,10 @@ export async function registerEnrichment(ctx: CaseContext): Promise<void> {
   const start = ctx.c.createdAt.slice(0, 10);
   const items = Array.from({ length: attempts }, (_, i) => {
     const date = addDays(start, intervalDays * (i + 1));
-    return { PutRequest: { Item: { ...dueKey(date, ctx.c.caseId, i + 1), type: 'enrichment_due', caseId: ctx.c.caseId, attempt: i + 1, of: attempts, dueDate: date } } };
+    return { ...dueKey(date, ctx.c.caseId, i + 1), type: 'enrichment_due', caseId: ctx.c.caseId, attempt: i + 1, of: attempts, dueDate: date };
   });
   // Re-registering writes the same items: harmless.
-  for (let i = 0; i < items.length; i += 25) {
-    let batch: typeof items = items.slice(i, i + 25);
-    for (let round = 0; batch.length && round < 8; round++) {
-      const out = await dynamo().send(new BatchWriteCommand({ RequestItems: { [config().TABLE_NAME]: batch } }));
-      batch = (out.UnprocessedItems?.[config().TABLE_NAME] ?? []) as typeof items;
-    }
-  }
+  await batchPut(items);
 }
 
 export interface SweepReport {
