@@ -5,7 +5,8 @@ import { config } from '../../shared/adapters/config';
 import { dropBucket } from '../../shared/adapters/drop-bucket';
 import { dynamo } from '../../shared/adapters/dynamo/client';
 import { importItemKeys } from '../../shared/adapters/dynamo/import-repository';
-import { HEADER, allCases, dropClient, importHandlerStack, putCsv } from '../support/imports';
+import { importHandlerStack } from '../support/import-handler-stack';
+import { HEADER, allCases, dropClient, putCsv } from '../support/imports';
 
 // Chunks of 25 rows, so a debtor's rows and an invoice's repeat are chunks apart.
 const stack = importHandlerStack();

@@ -3,7 +3,8 @@ import { expect, it, vi } from 'vitest';
 import { dropBucket } from '../../shared/adapters/drop-bucket';
 import { dynamo } from '../../shared/adapters/dynamo/client';
 import { logger } from '../../shared/adapters/logger';
-import { HEADER, allCases, dropClient, importHandlerStack, putCsv } from '../support/imports';
+import { importHandlerStack } from '../support/import-handler-stack';
+import { HEADER, allCases, dropClient, putCsv } from '../support/imports';
 
 // Chunks of 25 rows: a debtor's rows land in the same chunk, the next one (planned while the
 // one before is still being written) and one further on.

@@ -2,7 +2,8 @@ import { spawn } from 'node:child_process';
 import type { S3Event } from 'aws-lambda';
 import { expect, it } from 'vitest';
 import { dropBucket } from '../../shared/adapters/drop-bucket';
-import { HEADER, allCases, dropClient, importHandlerStack, putCsv } from '../support/imports';
+import { importHandlerStack } from '../support/import-handler-stack';
+import { HEADER, allCases, dropClient, putCsv } from '../support/imports';
 
 // Small chunks, so the import has many checkpoints to die between.
 const stack = importHandlerStack();

@@ -1,6 +1,5 @@
 import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { afterAll, beforeAll } from 'vitest';
-import { startTestStack, type ApiClient } from './local-stack';
+import type { ApiClient } from './local-stack';
 
 /** An S3 client as a client's system would use against the local drop bucket. */
 export function dropClient(s3Url: string): S3Client {
@@ -40,22 +39,3 @@ export async function allCases(api: ApiClient, clientId: string): Promise<any[]>
 }
 
 export const HEADER = 'client_case_number,debtor_name,debtor_email,debtor_phone,debtor_postcode,invoice_number,due_date,amount,currency,description';
-
-/**
- * A stack for tests that run the import handler themselves, in this process, on chunks of
- * `chunkRows` (so a small file spans many chunks and checkpoints). The chunk size is set here,
- * before any config is read; the stack has no imports plugin, so an upload starts no import of
- * its own. Call at the top of the test file; the stack is there once `beforeAll` has run.
- */
-export function importHandlerStack(chunkRows = 25): () => Awaited<ReturnType<typeof startTestStack>> {
-  process.env.IMPORT_CHUNK_ROWS = String(chunkRows);
-  process.env.POWERTOOLS_METRICS_DISABLED ??= 'true';
-  let stack: Awaited<ReturnType<typeof startTestStack>> | undefined;
-  beforeAll(async () => {
-    stack = await startTestStack({ plugins: [] });
-  });
-  afterAll(async () => {
-    await stack?.stop();
-  });
-  return () => stack!;
-}
