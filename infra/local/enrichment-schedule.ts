@@ -17,7 +17,7 @@ export const enrichmentSchedulePlugin: LocalPlugin = {
         const now = ctx.clock.now();
         let next = Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate(), SWEEP_HOUR_UTC);
         if (next <= now.getTime()) next += 86_400_000;
-        await ctx.clock.sleepUntil(new Date(next));
+        await ctx.clock.park(new Date(next));
         if (stopped) return;
         await handler().catch((e: unknown) => ctx.log(`enrichment sweep failed: ${e instanceof Error ? e.message : String(e)}`));
       }

@@ -10,7 +10,7 @@ describe('VirtualClock', () => {
     const start = clock.now().getTime();
     for (const [name, days] of [['c', 3], ['a', 1], ['b', 2]] as const) {
       void clock.track(async () => {
-        await clock.sleepUntil(new Date(start + days * DAY));
+        await clock.park(new Date(start + days * DAY));
         await new Promise((r) => setTimeout(r, 5)); // real async work after waking
         log.push(`${name}@${clock.now().toISOString().slice(0, 10)}`);
       });
@@ -28,7 +28,7 @@ describe('VirtualClock', () => {
     const seen: string[] = [];
     void clock.track(async () => {
       for (let d = 1; d <= 5; d++) {
-        await clock.sleepUntil(new Date(Date.UTC(2026, 0, 1 + d * 10)));
+        await clock.park(new Date(Date.UTC(2026, 0, 1 + d * 10)));
         seen.push(clock.now().toISOString().slice(0, 10));
       }
     });
@@ -40,6 +40,11 @@ describe('VirtualClock', () => {
   it('never moves backwards', async () => {
     const clock = new VirtualClock(new Date('2026-01-10T00:00:00Z'));
     await expect(clock.advanceTo(new Date('2026-01-01T00:00:00Z'))).rejects.toThrow(/cannot move the clock back/);
+  });
+
+  it('refuses to park work that is not tracked, which advanceTo() could not wait for', () => {
+    const clock = new VirtualClock(new Date('2026-01-10T00:00:00Z'));
+    expect(() => clock.park(new Date('2026-01-11T00:00:00Z'))).toThrow(/inside track\(\)/);
   });
 
   it('resolves a sleep for a past instant at once', async () => {

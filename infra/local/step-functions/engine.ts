@@ -94,7 +94,7 @@ export interface LocalStepFunctionsOptions {
  * Step Functions on one machine: the ASL files run on aws-local-stepfunctions, Task states
  * call our handlers in-process, and Wait states sleep on the virtual clock. The library's own
  * Wait timing is not used (its setTimeout overflows past ~24.8 days): each Wait state is run
- * as a local task that parks in `clock.sleepUntil()` until the state's Timestamp(Path) or
+ * as a local task that parks in `clock.park()` until the state's Timestamp(Path) or
  * Seconds(Path) is due, with the Wait's InputPath/OutputPath/Next intact. Retry intervals
  * collapse to zero locally (virtual time does not move during a retry).
  */
@@ -285,7 +285,7 @@ export class LocalStepFunctions {
     else if (state.Timestamp) until = Date.parse(state.Timestamp);
     else until = Date.parse(String(readPath(input, state.TimestampPath!, stateName)));
     if (Number.isNaN(until)) throw Object.assign(new Error(`Wait state "${stateName}": no valid timestamp at ${state.TimestampPath}`), { name: 'States.Runtime' });
-    await this.opts.clock.sleepUntil(new Date(until));
+    await this.opts.clock.park(new Date(until));
     if (live.stopped) throw new ExecutionStoppedError(`execution ${live.record.name} was stopped`);
     return input;
   }
