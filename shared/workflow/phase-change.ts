@@ -1,3 +1,4 @@
+import { isDeepStrictEqual } from 'node:util';
 import { nowIso } from '../adapters/clock';
 import { cases, timeline } from '../adapters/dynamo/case-repository';
 import { logger } from '../adapters/logger';
@@ -58,6 +59,13 @@ export async function changePhaseSteps(caseId: string, events: CaseEvent[], opts
       actions.push(...r.actions);
     }
     if (c === ctx.c) return results.map((r) => r as TransitionRefusal);
+    // A change that leaves the case as it was and only adds to the timeline (an enrichment that
+    // found nothing new) writes just its entries: the case write would change nothing, and no
+    // action of it depends on the version.
+    if (actions.every((a) => a.type === 'timeline') && isDeepStrictEqual(c, ctx.c)) {
+      await runActions(ctx, actions);
+      return results.map((r) => ('ok' in r ? r : { ok: true as const, result: { ...r, case: ctx.c }, context: ctx }));
+    }
     let written;
     try {
       written = await cases.replace(c);
