@@ -16,6 +16,7 @@ import { addressLines, buildMergeView, findTemplate, renderMessage, type Rendere
 import type { Communication } from '../schemas/case';
 import type { NodeType } from '../schemas/workflow';
 import { loadCaseContext, type CaseContext } from './case-context';
+import type { CommittedStep } from './claim-step';
 
 /** A node to deliver: what workflow nodes and phase-change messages have in common. */
 export interface DeliveryNode {
@@ -40,11 +41,11 @@ export interface DeliveryRequest extends Omit<SendIntent, 'channel'> {
   context?: CaseContext;
   /**
    * Makes the send the case's own decision (workflow steps, see claim-step.ts): writes the
-   * case at the version the guard read, before anything leaves, and returns it as written; or
-   * undefined when the case changed since, and the case is read and guarded again. A hold or
-   * closure recorded a moment before the send therefore always wins.
+   * case at the version the guard read, before anything leaves, and says whether that write
+   * made the send ours; or undefined when the case changed since, and the case is read and
+   * guarded again. A hold or closure recorded a moment before the send therefore always wins.
    */
-  commit?: (ctx: CaseContext) => Promise<CaseContext | undefined>;
+  commit?: (ctx: CaseContext) => Promise<CommittedStep | undefined>;
 }
 
 /** Rounds of read, guard and commit before a step gives up to its retry (the case kept changing under it). */
@@ -68,8 +69,8 @@ const CHANNEL_WORD: Record<NodeType, string> = { email: 'email', sms: 'SMS', voi
 /**
  * Delivers one node to the debtor, at most once per key:
  * re-read the case and guard (phase, current run, hold, closed, contact) -> commit (a step's
- * write of the case at that version) -> claim the idempotency key -> render -> send -> settle
- * the communication and add a timeline entry.
+ * write of the case at that version) -> claim the idempotency key, unless the commit claimed
+ * it -> render -> send -> settle the communication and add a timeline entry.
  * A skip is recorded with its reason. A provider that refuses for now leaves the claim
  * `failed` and throws ProviderUnavailableError, so the retry may claim it again and send; an
  * outcome we cannot know (no answer) is recorded `unknown` and never retried.
@@ -91,10 +92,11 @@ export async function deliver(req: DeliveryRequest): Promise<DeliveryOutcome> {
   };
 
   let guard = guardSend(ctx.c, { ...req, channel });
+  let committed: CommittedStep | undefined;
   for (let round = 1; guard.send && req.commit; round++) {
-    const written = await req.commit(ctx);
-    if (written) {
-      ctx = written;
+    committed = await req.commit(ctx);
+    if (committed) {
+      ctx = committed.context;
       break;
     }
     if (round >= MAX_COMMIT_ROUNDS) throw new ConflictError(`case ${req.caseId} kept changing while a ${CHANNEL_WORD[channel]} was about to go out; nothing was sent and the step is retried`, 'stale_version');
@@ -110,7 +112,7 @@ export async function deliver(req: DeliveryRequest): Promise<DeliveryOutcome> {
   }
   const recipient = guard.recipient;
   const claim: Communication = { ...base, ...(recipient ? { recipient } : {}) };
-  if (!(await communications.claim(req.caseId, claim)) && !(await communications.reclaimFailed(req.caseId, claim))) {
+  if (!committed?.owns && !(await claimSend(req.caseId, claim, committed?.claimedBefore ?? false))) {
     return duplicate(req.caseId, key, channel);
   }
 
@@ -146,6 +148,20 @@ export async function deliver(req: DeliveryRequest): Promise<DeliveryOutcome> {
   });
   countMessage(channel, 'sent');
   return { status: 'sent', key, providerId, ...(recipient ? { recipient } : {}) };
+}
+
+/**
+ * The communication's claim on a send the case commit did not make ours. When an earlier
+ * invocation of the step claimed it on the case (`claimedBefore`), only a send recorded as
+ * failed may be taken again; with no outcome recorded, that invocation is sending now or
+ * stopped before it could record: the send is recorded `unknown` (if nothing else is there by
+ * then) and not made again.
+ */
+async function claimSend(caseId: string, claim: Communication, claimedBefore: boolean): Promise<boolean> {
+  if (!claimedBefore) return (await communications.claim(caseId, claim)) || (await communications.reclaimFailed(caseId, claim));
+  if (await communications.reclaimFailed(caseId, claim)) return true;
+  await communications.claim(caseId, { ...claim, status: 'unknown', reason: 'an earlier try of this step claimed the send and recorded no outcome; not sent again, so the debtor never gets it twice' });
+  return false;
 }
 
 async function duplicate(caseId: string, key: string, channel: NodeType): Promise<DeliveryOutcome> {

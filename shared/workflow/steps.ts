@@ -124,7 +124,9 @@ async function callStep(e: StepEvent, channel: 'voice' | 'call'): Promise<StepRe
   const attempts = (await communications.listByKeyPrefix(e.caseId, `${key}:`)).sort((a, b) => a.attempt - b.attempt);
   const last = attempts.at(-1);
   const place = async (attempt: number, known?: CaseContext): Promise<StepResult> => {
-    const claim = claimStep(stepRef(e), known ?? (await loadCaseContext(e.caseId)));
+    // The first attempt's write moves the progress past the node (and claims its send); later
+    // attempts have keys of their own, claimed on their communications.
+    const claim = claimStep(stepRef(e), known ?? (await loadCaseContext(e.caseId)), { progress: attempt === 1 });
     const out = await deliver({ context: claim.latest, commit: claim.commit, caseId: e.caseId, node: { type: channel, template: e.step.node.template }, key, attempt, workflow: e.kind, nodeIndex: e.step.index, kind: e.kind, execution: e.execution });
     if (out.status === 'sent') throw new CallOutcomePendingError(`call attempt ${attempt} placed (${out.providerId}); its outcome is read on the next try`);
     await markStepDone(e, claim.latest);

@@ -1,0 +1,97 @@
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { nowIso } from '../../shared/adapters/clock';
+import { clearCaseContextCache, loadCaseContext } from '../../shared/workflow/case-context';
+import { claimStep } from '../../shared/workflow/claim-step';
+import { channelStep, type StepEvent } from '../../shared/workflow/steps';
+import { startTestStack } from '../support/local-stack';
+import { advanceDays, comms, setUpClient, uploadCases } from '../support/workflows';
+
+/**
+ * A step's send when something runs beside it or before it: a hold recorded while the step is
+ * between its read of the case and its send, a twin invocation of the same step, and Step
+ * Functions running a step again after it sent, or after it claimed the send and stopped.
+ * The steps run in this process against the same local stack, each on a case of its own in
+ * outreach whose day-0 email has gone out; the step is outreach's SMS (node 1).
+ */
+let stack: Awaited<ReturnType<typeof startTestStack>>;
+const PHONES = { hold: '+447700900071', twins: '+447700900072', replay: '+447700900073', crash: '+447700900074' } as const;
+type Which = keyof typeof PHONES;
+const caseIds = {} as Record<Which, string>;
+
+beforeAll(async () => {
+  stack = await startTestStack();
+  const { clientId } = await setUpClient(stack.api);
+  const refs = Object.keys(PHONES) as Which[];
+  const cases = await uploadCases(
+    stack.api,
+    stack.urls.s3,
+    clientId,
+    refs.map((ref, i) => ({ ref, name: `Rae Race ${i}`, email: `rae${i}@example.com`, phone: PHONES[ref], amount: '60.00', portfolio: 'no-breathing' })),
+  );
+  for (const ref of refs) caseIds[ref] = cases[ref].caseId;
+  await advanceDays(stack.api, 0.5); // the day-0 emails of outreach have gone out
+});
+afterAll(async () => {
+  await stack?.stop();
+});
+
+/** Reads the case as a step's guard would, and the SMS step of its current outreach run. */
+async function smsStep(which: Which) {
+  clearCaseContextCache();
+  const context = await loadCaseContext(caseIds[which]);
+  expect(context.c.phase).toBe('outreach');
+  const step: StepEvent = {
+    caseId: caseIds[which],
+    kind: 'mainOutreach',
+    seq: context.c.workflow!.seq,
+    execution: context.c.workflow!.executionName,
+    step: { at: nowIso(), index: 1, node: { type: 'sms', template: 'first-notice' } },
+  };
+  return { context, step };
+}
+
+const smsSentTo = async (which: Which) => (await stack.api.get(`/local/outbox?service=sns&to=${encodeURIComponent(PHONES[which])}`)).body.items;
+const smsRecords = async (which: Which) => (await comms(stack.api, caseIds[which])).filter((c) => c.channel === 'sms').map((c) => [c.status, c.reason]);
+
+it('a step that read the case before a hold sends nothing after it', async () => {
+  const { context, step } = await smsStep('hold');
+  expect((await stack.api.post(`/cases/${caseIds.hold}/hold`, { reason: 'dispute', note: 'debtor disputes the invoice' })).status).toBe(200);
+  const out = await channelStep(step, 'sms', context);
+
+  expect(out).toEqual({ status: 'skipped', reason: 'the case is on hold (dispute)' });
+  expect(await smsSentTo('hold')).toEqual([]);
+  expect(await smsRecords('hold')).toEqual([['skipped', 'the case is on hold (dispute)']]);
+});
+
+it('two invocations of the same step at once send one SMS', async () => {
+  const { context, step } = await smsStep('twins');
+  const outs = await Promise.all([channelStep(step, 'sms', context), channelStep(step, 'sms', context)]);
+
+  expect(outs.map((o) => o.status).sort()).toEqual(['duplicate', 'sent']);
+  expect(await smsSentTo('twins')).toHaveLength(1);
+  expect(await smsRecords('twins')).toEqual([['sent', undefined]]);
+});
+
+it('a step run again after it sent sends nothing', async () => {
+  const first = await smsStep('replay');
+  expect(await channelStep(first.step, 'sms', first.context)).toEqual({ status: 'sent' });
+  const again = await smsStep('replay');
+  expect(await channelStep(again.step, 'sms', again.context)).toEqual({ status: 'duplicate' });
+
+  expect(await smsSentTo('replay')).toHaveLength(1);
+  expect(await smsRecords('replay')).toEqual([['sent', undefined]]);
+});
+
+it('a step run again after its first try claimed the send and stopped sends nothing and records the outcome as unknown', async () => {
+  // The first try: its write of the case claims the send, then it stops (a crash or a timeout)
+  // before anything is recorded on the communication.
+  const first = await smsStep('crash');
+  expect(await claimStep({ kind: 'mainOutreach', execution: first.step.execution, index: 1 }, first.context).commit(first.context)).toMatchObject({ owns: true });
+  const again = await smsStep('crash');
+  expect(await channelStep(again.step, 'sms', again.context)).toEqual({ status: 'duplicate' });
+
+  expect(await smsSentTo('crash')).toEqual([]);
+  const [record] = await smsRecords('crash');
+  expect(record![0]).toBe('unknown');
+  expect(record![1]).toMatch(/not sent again/);
+});
