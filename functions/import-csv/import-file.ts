@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { parse, type Info } from 'csv-parse';
 import { clock } from '../../shared/adapters/clock';
 import { config } from '../../shared/adapters/config';
@@ -130,7 +131,7 @@ export async function runImport(ref: ObjectRef, opts: RunOptions): Promise<RunRe
       await continueInNewInvocation({ source: 'recoup.import', action: 'continue', bucket: ref.bucket, key: ref.key, etag, importId });
       return { outcome: 'continued', importId };
     }
-    await new Promise((r) => setTimeout(r, wait));
+    await sleep(wait);
   }
 
   try {

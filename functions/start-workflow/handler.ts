@@ -1,4 +1,5 @@
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { z } from 'zod';
 import { backoffMs } from '../../shared/adapters/dynamo/batch';
 import { logger } from '../../shared/adapters/logger';
@@ -55,7 +56,7 @@ export async function handler(event: SQSEvent): Promise<SQSBatchResponse> {
           return;
         } catch (e) {
           if (THROTTLES.has((e as { name?: string }).name ?? '') && attempt < 5) {
-            await new Promise((r) => setTimeout(r, backoffMs(attempt + 1, 100)));
+            await sleep(backoffMs(attempt + 1, 100));
             continue;
           }
           logger.warn('start failed; message returns to the queue', { messageId: record.messageId, caseId: m.caseId, kind: m.kind, error: (e as Error).message });

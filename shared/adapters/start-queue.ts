@@ -1,4 +1,5 @@
 import { SendMessageBatchCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { WorkflowKind } from '../schemas/workflow';
 import { backoffMs } from './dynamo/batch';
 import { config } from './config';
@@ -64,7 +65,7 @@ export async function sendStarts(messages: StartMessage[]): Promise<void> {
     let entries = messages.slice(i, i + 10).map((m, j) => ({ Id: String(j), MessageBody: JSON.stringify(m) }));
     for (let round = 0; entries.length; round++) {
       if (round >= 8) throw new Error(`SQS refused ${entries.length} start messages after ${round} attempts`);
-      if (round > 0) await new Promise((r) => setTimeout(r, backoffMs(round, 50)));
+      if (round > 0) await sleep(backoffMs(round, 50));
       const out = await sqs.send(new SendMessageBatchCommand({ QueueUrl: url, Entries: entries }));
       const failed = new Set((out.Failed ?? []).map((f) => f.Id));
       entries = entries.filter((e) => failed.has(e.Id));

@@ -47,7 +47,7 @@ describe('batch writes', () => {
 
   it('gives up with a clear error when items stay unprocessed', async () => {
     dynamoSend.mockImplementation(async (cmd: { input: { RequestItems: Record<string, unknown[]> } }) => ({ UnprocessedItems: cmd.input.RequestItems }));
-    await expect(batchPut([{ pk: 'a', sk: 'b' }], { sleep: async () => undefined })).rejects.toThrow(/unprocessed after 12 attempts; the import stops here and resumes from its checkpoint/);
+    await expect(batchPut([{ pk: 'a', sk: 'b' }], { sleep: async () => undefined })).rejects.toThrow(/unprocessed after 12 attempts \(the table is throttling writes\); nothing was lost: an import resumes from its checkpoint/);
   });
 
   it('reads in 100s and retries UnprocessedKeys', async () => {

@@ -1,9 +1,11 @@
 import { BatchGetCommand, BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { config } from '../config';
 import { dynamo } from './client';
 
 /**
- * Bulk reads and writes for the importer: BatchWriteItem in 25s and BatchGetItem in 100s,
+ * Bulk reads and writes (the importer's chunks, a step's communication and timeline entry,
+ * enrichment registration): BatchWriteItem in 25s and BatchGetItem in 100s,
  * several requests in flight, and UnprocessedItems / UnprocessedKeys (DynamoDB's answer
  * under throttling or partition pressure) retried with exponential backoff and full jitter.
  * Throttling errors of the whole request are retried by the SDK client itself (maxAttempts).
@@ -23,7 +25,7 @@ export interface BatchOptions {
   sleep?: (ms: number) => Promise<void>;
 }
 
-const realSleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+const realSleep = (ms: number) => sleep(ms);
 
 /**
  * At most `max` requests in flight across every call that shares it, first come first served.
@@ -68,7 +70,7 @@ export async function batchPut(items: Record<string, unknown>[], opts: BatchOpti
   await mapLimit(groups, opts.concurrency ?? opts.limiter?.max ?? 8, async (group) => {
     let requests = group.map((Item) => ({ PutRequest: { Item } }));
     for (let round = 0; requests.length; round++) {
-      if (round >= MAX_ROUNDS) throw new Error(`DynamoDB left ${requests.length} items unprocessed after ${MAX_ROUNDS} attempts; the import stops here and resumes from its checkpoint`);
+      if (round >= MAX_ROUNDS) throw new Error(`DynamoDB left ${requests.length} items unprocessed after ${MAX_ROUNDS} attempts (the table is throttling writes); nothing was lost: an import resumes from its checkpoint, a workflow step through its retry`);
       if (round > 0) await (opts.sleep ?? realSleep)(backoffMs(round, opts.baseDelayMs));
       const out = await limit(() => dynamo().send(new BatchWriteCommand({ RequestItems: { [table]: requests } })));
       requests = (out.UnprocessedItems?.[table] ?? []) as typeof requests;
