@@ -15,7 +15,7 @@
 import '../infra/local/polyfills';
 import dc from 'node:diagnostics_channel';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { dynamo } from '../shared/adapters/dynamo/client';
@@ -147,6 +147,9 @@ async function main(): Promise<void> {
     const tImported = Date.now();
     const requests = countRequests(stack.urls.api);
     requests.on = true;
+    // CPU of the whole process (every thread: handlers, stand-ins, interpreter): a steadier figure
+    // than wall time on a shared machine, and what a faster run has to save.
+    const cpu0 = process.cpuUsage();
 
     /** Wall time of each leg of the scenario (advancing the clock vs the operator's API calls). */
     const legs: string[] = [];
@@ -188,6 +191,8 @@ async function main(): Promise<void> {
     }
     await leg(`days ${day}-${DAYS}`, () => advanceDays(api, DAYS - day));
     const tDone = Date.now();
+    const cpu = process.cpuUsage(cpu0);
+    const cpuSeconds = (cpu.user + cpu.system) / 1e6;
     requests.on = false;
 
     const execs = localStepFunctions().allExecutions();
@@ -241,6 +246,7 @@ async function main(): Promise<void> {
     console.log(`\nRecoup workflow benchmark: ${CASES} cases, ${DAYS} virtual days, ${planCases.length} on a 3-instalment plan\n`);
     console.log(`  wall time                 ${f((tDone - t0) / 1000)} s (import ${f((tImported - t0) / 1000)} s, ${DAYS} days of workflows ${f((tDone - tImported) / 1000)} s)`);
     console.log(`  legs                      ${legs.join(', ')}`);
+    console.log(`  CPU                       ${f(cpuSeconds, 1)} s over the ${DAYS} days = ${f((cpuSeconds * 1000) / CASES, 1)} ms per case lifecycle, ${f(cpuSeconds / ((tDone - tImported) / 1000), 2)} of ${availableParallelism()} cores busy on average`);
     console.log(`  executions                ${execs.length} (${failed.length} failed)`);
     console.log(`  state transitions         ${transitions} = ${f(transitions / CASES)} per case`);
     console.log(`  touchpoints               ${touchpoints} (${sends} sends, ${skips} skips) + ${closure} closure emails sent outside the state machines`);
