@@ -189,8 +189,16 @@ async function main(): Promise<void> {
         }
       });
     }
+    // The issue's local goal speaks of a 90-day scenario: the run stops the watch there too.
+    let t90 = 0;
+    if (DAYS > 90) {
+      await leg(`days ${day}-90`, () => advanceDays(api, 90 - day));
+      t90 = Date.now();
+      day = 90;
+    }
     await leg(`days ${day}-${DAYS}`, () => advanceDays(api, DAYS - day));
     const tDone = Date.now();
+    t90 ||= tDone;
     const cpu = process.cpuUsage(cpu0);
     const cpuSeconds = (cpu.user + cpu.system) / 1e6;
     requests.on = false;
@@ -245,6 +253,7 @@ async function main(): Promise<void> {
     const f = (n: number, d = 2) => n.toFixed(d);
     console.log(`\nRecoup workflow benchmark: ${CASES} cases, ${DAYS} virtual days, ${planCases.length} on a 3-instalment plan\n`);
     console.log(`  wall time                 ${f((tDone - t0) / 1000)} s (import ${f((tImported - t0) / 1000)} s, ${DAYS} days of workflows ${f((tDone - tImported) / 1000)} s)`);
+    console.log(`  first 90 days             ${f((t90 - tImported) / 1000)} s of workflows for ${CASES} cases (import not included)`);
     console.log(`  legs                      ${legs.join(', ')}`);
     console.log(`  CPU                       ${f(cpuSeconds, 1)} s over the ${DAYS} days = ${f((cpuSeconds * 1000) / CASES, 1)} ms per case lifecycle, ${f(cpuSeconds / ((tDone - tImported) / 1000), 2)} of ${availableParallelism()} cores busy on average`);
     console.log(`  executions                ${execs.length} (${failed.length} failed)`);
