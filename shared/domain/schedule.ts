@@ -1,4 +1,4 @@
-import type { Case } from '../schemas/case';
+import type { Case, Communication } from '../schemas/case';
 import type { TimedNode } from '../schemas/workflow';
 
 /**
@@ -81,6 +81,27 @@ export function resumeSchedule<N extends { afterDays: number }>(
     shiftMs: (progress.shiftMs ?? 0) + openPause,
     sendHourUtc: opts.sendHourUtc,
   });
+}
+
+/**
+ * Nodes a resumed timed run sends again first (firing-order indexes, ascending): each node
+ * before `nextNode` whose every attempt in this stretch of the workflow (since its progress
+ * started) is a send the provider refused for now (`retryable`). Its step had claimed it and
+ * Step Functions was to retry it, but a hold or a plan stopped the run in between: nothing
+ * left, and without this the resumed run would start after it. Any other record of the node
+ * (sent, being sent, unknown, skipped, refused for good) keeps it from going out again.
+ */
+export function nodesToRetry(
+  progress: WorkflowProgress,
+  workflow: string,
+  comms: readonly Pick<Communication, 'workflow' | 'node' | 'at' | 'status' | 'retryable'>[],
+): number[] {
+  const refusedOnly = new Map<number, boolean>();
+  for (const m of comms) {
+    if (m.workflow !== workflow || m.at < progress.startedAt || m.node >= progress.nextNode) continue;
+    refusedOnly.set(m.node, (refusedOnly.get(m.node) ?? true) && m.status === 'failed' && m.retryable === true);
+  }
+  return [...refusedOnly].filter(([, only]) => only).map(([node]) => node).sort((a, b) => a - b);
 }
 
 /** When a breathing space of `days` ends, given its progress (holds push the end out). */

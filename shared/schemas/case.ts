@@ -169,6 +169,8 @@ export const communicationSchema = z.object({
   recipient: z.string().optional(),
   status: z.enum(COMMUNICATION_STATUSES),
   reason: z.string().optional(),
+  /** A failed send the provider refused for now: its step's retry (or a resumed run) sends it again. */
+  retryable: z.boolean().optional(),
   providerId: z.string().optional(),
 });
 export type Communication = z.infer<typeof communicationSchema>;

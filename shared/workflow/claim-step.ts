@@ -33,9 +33,9 @@ const nodeDone = (c: CaseContext['c'], step: StepRef) => (c.progress[step.kind]?
  * `progress: false`) the write only moves the version on.
  *
  * Progress recorded before the send means a node whose provider refused it, and which a hold
- * then interrupted between Step Functions' retries, is not sent again after the release: the
- * communication stays `failed` with its reason on the timeline. We take that over any message
- * leaving after a hold.
+ * then interrupted between Step Functions' retries, is behind the progress when the release
+ * resumes the run: the resumed run sends it again first (`nodesToRetry`, run-schedule.ts),
+ * claimed on its communication as `progress: false` steps are.
  *
  * The progress is also the send's idempotency claim. The write that moves the step's progress
  * past its node makes the send this invocation's (`owns`): no other invocation can make that

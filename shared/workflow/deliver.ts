@@ -135,7 +135,7 @@ export async function deliver(req: DeliveryRequest): Promise<DeliveryOutcome> {
       countMessage(channel, 'failed');
       return { status: 'failed', key, reason: pe.message };
     }
-    await communications.settleWithEvent(req.caseId, claim, { status: 'failed', reason: `${pe.message} (will be retried)` }, { type: 'message_failed', message: `${CHANNEL_WORD[channel]} not sent: ${pe.message}; retrying`, data: { key, channel, retry: true } });
+    await communications.settleWithEvent(req.caseId, claim, { status: 'failed', reason: `${pe.message} (will be retried)`, retryable: true }, { type: 'message_failed', message: `${CHANNEL_WORD[channel]} not sent: ${pe.message}; retrying`, data: { key, channel, retry: true } });
     countMessage(channel, 'failed');
     throw new ProviderUnavailableError(pe.message);
   }

@@ -2,7 +2,8 @@ import { z } from 'zod';
 import { nowIso } from '../adapters/clock';
 import { logger } from '../adapters/logger';
 import { planSchedule } from '../domain/payment-plan';
-import { breathingSpaceEndsAt, resumeSchedule, timedSchedule, walkSteps } from '../domain/schedule';
+import { breathingSpaceEndsAt, nodesToRetry, orderNodes, resumeSchedule, timedSchedule, walkSteps } from '../domain/schedule';
+import { communications } from '../adapters/dynamo/case-repository';
 import { stepFunctionFolder } from '../domain/step-functions';
 import { stepFunctionArn } from '../adapters/workflow-functions';
 import { WORKFLOW_KINDS, type WorkflowKind } from '../schemas/workflow';
@@ -30,6 +31,8 @@ export interface StepItem {
   planStep?: 'agreed' | 'reminder' | 'due_check';
   last?: true;
   continuation?: { at: string; nextIndex: number } | null;
+  /** A node sent again by a resumed run (see nodesToRetry): claimed on its communication, not by the progress it is behind. */
+  resend?: true;
 }
 
 /** The input of every execution: the run's steps, computed before it starts, so it begins at the Map. */
@@ -41,6 +44,9 @@ export interface RunInput {
 }
 
 type Draft = Omit<StepItem, 'fn'>;
+
+/** The runs a release resumes whose refused sends are sent again (plan messages follow the plan's own events). */
+const RETRIED_ON_RESUME: ReadonlySet<WorkflowKind> = new Set(['mainOutreach', 'retry']);
 
 /**
  * The schedule of one run, computed once before its execution starts (by the starter): from
@@ -81,6 +87,12 @@ export async function scheduleRun(event: unknown): Promise<StepItem[] | null> {
   const progress = c.progress[kind];
   const steps = progress ? resumeSchedule(progress, nodes, { now }) : timedSchedule({ startedAt: c.workflow.startedAt, nodes });
   const items: Draft[] = steps.map((s) => ({ at: s.at, index: s.index, node: s.node }));
+  // Outreach resumed after a hold or a plan: first what the stopped run was still retrying.
+  if (progress && c.workflow.resumed && RETRIED_ON_RESUME.has(kind)) {
+    const ordered = orderNodes(nodes);
+    const resend = nodesToRetry(progress, kind, await communications.listByKeyPrefix(c.caseId, ''));
+    items.unshift(...resend.filter((i) => ordered[i]).map((index) => ({ at: now, index, node: ordered[index]!, resend: true as const })));
+  }
 
   if (kind === 'mainOutreach' && !c.workflow.resumed) await registerEnrichment(ctx);
 

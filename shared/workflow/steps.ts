@@ -30,6 +30,8 @@ export const stepEventSchema = z.object({
     /** The run's last step: its task also ends the run, after the step's own work. */
     last: z.literal(true).optional(),
     continuation: z.object({ at: z.string(), nextIndex: z.number().int().min(0) }).nullable().optional(),
+    /** A node a resumed run sends again: its claim is its communication's key, the progress is past it. */
+    resend: z.literal(true).optional(),
   }),
   failure: z.object({ Error: z.string().optional(), Cause: z.string().optional() }).optional(),
 });
@@ -83,7 +85,7 @@ export async function runChannelStep(event: unknown, channel: NodeType): Promise
 
 /** A channel step once it has read the case (`context`, the guard's read). */
 export async function channelStep(e: StepEvent, channel: NodeType, context: CaseContext): Promise<StepResult> {
-  const claim = claimStep(stepRef(e), context);
+  const claim = claimStep(stepRef(e), context, { progress: !e.step.resend });
   const out = await deliver({
     context,
     commit: claim.commit,
@@ -126,7 +128,7 @@ async function callStep(e: StepEvent, channel: 'voice' | 'call'): Promise<StepRe
   const place = async (attempt: number, known?: CaseContext): Promise<StepResult> => {
     // The first attempt's write moves the progress past the node (and claims its send); later
     // attempts have keys of their own, claimed on their communications.
-    const claim = claimStep(stepRef(e), known ?? (await loadCaseContext(e.caseId)), { progress: attempt === 1 });
+    const claim = claimStep(stepRef(e), known ?? (await loadCaseContext(e.caseId)), { progress: attempt === 1 && !e.step.resend });
     const out = await deliver({ context: claim.latest, commit: claim.commit, caseId: e.caseId, node: { type: channel, template: e.step.node.template }, key, attempt, workflow: e.kind, nodeIndex: e.step.index, kind: e.kind, execution: e.execution });
     if (out.status === 'sent') throw new CallOutcomePendingError(`call attempt ${attempt} placed (${out.providerId}); its outcome is read on the next try`);
     await markStepDone(e, claim.latest);

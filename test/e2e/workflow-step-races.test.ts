@@ -2,6 +2,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { nowIso } from '../../shared/adapters/clock';
 import { clearCaseContextCache, loadCaseContext } from '../../shared/workflow/case-context';
 import { claimStep } from '../../shared/workflow/claim-step';
+import { ProviderUnavailableError } from '../../shared/workflow/deliver';
 import { channelStep, type StepEvent } from '../../shared/workflow/steps';
 import { startTestStack } from '../support/local-stack';
 import { advanceDays, comms, setUpClient, uploadCases } from '../support/workflows';
@@ -9,12 +10,13 @@ import { advanceDays, comms, setUpClient, uploadCases } from '../support/workflo
 /**
  * A step's send when something runs beside it or before it: a hold recorded while the step is
  * between its read of the case and its send, a twin invocation of the same step, and Step
- * Functions running a step again after it sent, or after it claimed the send and stopped.
+ * Functions running a step again after it sent, or after it claimed the send and stopped, and
+ * a send the provider refused whose retry a hold cut short.
  * The steps run in this process against the same local stack, each on a case of its own in
  * outreach whose day-0 email has gone out; the step is outreach's SMS (node 1).
  */
 let stack: Awaited<ReturnType<typeof startTestStack>>;
-const PHONES = { hold: '+447700900071', twins: '+447700900072', replay: '+447700900073', crash: '+447700900074' } as const;
+const PHONES = { hold: '+447700900071', twins: '+447700900072', replay: '+447700900073', crash: '+447700900074', refused: '+447700900075' } as const;
 type Which = keyof typeof PHONES;
 const caseIds = {} as Record<Which, string>;
 
@@ -94,4 +96,29 @@ it('a step run again after its first try claimed the send and stopped sends noth
   const [record] = await smsRecords('crash');
   expect(record![0]).toBe('unknown');
   expect(record![1]).toMatch(/not sent again/);
+});
+
+it('a send the provider refused, whose retry a hold cut short, goes out once after the release', async () => {
+  const { api } = stack;
+  const id = caseIds.refused;
+  // One task attempt's worth of provider errors (the SMS client tries 3 times).
+  expect((await api.post('/local/outbox/faults', { service: 'sns', count: 3, to: PHONES.refused })).status).toBe(200);
+  const { context, step } = await smsStep('refused');
+  await expect(channelStep(step, 'sms', context)).rejects.toBeInstanceOf(ProviderUnavailableError);
+  expect((await smsRecords('refused')).map(([status]) => status)).toEqual(['failed']);
+
+  // The hold stops the run before Step Functions' retry; the release resumes it.
+  expect((await api.post(`/cases/${id}/hold`, { reason: 'investigation' })).status).toBe(200);
+  expect((await api.post(`/cases/${id}/release`, {})).status).toBe(200);
+  await advanceDays(api, 0.1);
+  expect(await smsSentTo('refused')).toHaveLength(1);
+  expect((await smsRecords('refused')).map(([status]) => status)).toEqual(['failed', 'sent']);
+
+  // Another hold and release, and the rest of the outreach: the SMS is not sent again.
+  expect((await api.post(`/cases/${id}/hold`, { reason: 'dispute' })).status).toBe(200);
+  expect((await api.post(`/cases/${id}/release`, {})).status).toBe(200);
+  await advanceDays(api, 10);
+  expect(await smsSentTo('refused')).toHaveLength(1);
+  expect((await smsRecords('refused')).map(([status]) => status)).toEqual(['failed', 'sent']);
+  expect((await comms(api, id)).some((c) => c.channel === 'call' && c.status !== 'skipped')).toBe(true); // the walk went on after it
 });

@@ -3,6 +3,7 @@ import {
   DAY_MS,
   EXECUTION_LIMITS,
   breathingSpaceEndsAt,
+  nodesToRetry,
   orderNodes,
   resumeSchedule,
   splitForExecutionLimits,
@@ -161,5 +162,45 @@ describe('walkSteps', () => {
     const out = walkSteps([step(0, 0), step(1, 1), step(2, 2)], now, at(30), { maxSpanMs: 400 * DAY_MS, maxSteps: 2 });
     expect(out).toEqual([step(0, 0), { ...step(1, 1), last: true, continuation: { at: new Date(Date.parse(at(1)) + 1).toISOString(), nextIndex: 2 } }]);
     expect(out.filter((s) => s.last)).toHaveLength(1);
+  });
+});
+
+describe('nodesToRetry (what a resumed outreach run sends again first)', () => {
+  const progress = { startedAt: '2026-01-10T09:00:00.000Z', nextNode: 4, shiftMs: 0, pausedAt: '2026-01-14T09:00:00.000Z' };
+  const m = (node: number, at: string, status: 'sent' | 'failed' | 'skipped' | 'sending', extra: { retryable?: boolean; workflow?: string } = {}) => ({
+    workflow: extra.workflow ?? 'mainOutreach',
+    node,
+    at: `2026-01-${at}T09:00:00.000Z`,
+    status,
+    ...(extra.retryable ? { retryable: true } : {}),
+  });
+
+  it('takes the nodes whose latest attempt the provider refused for now, in order', () => {
+    expect(nodesToRetry(progress, 'mainOutreach', [m(2, '13', 'failed', { retryable: true }), m(0, '10', 'sent'), m(1, '11', 'failed', { retryable: true })])).toEqual([1, 2]);
+  });
+
+  it('leaves a node sent (or claimed) since, a permanent failure, a skip and what is not reached yet', () => {
+    expect(
+      nodesToRetry(progress, 'mainOutreach', [
+        m(0, '10', 'failed', { retryable: true }),
+        m(0, '15', 'sent'), // sent again by an earlier resumed run
+        m(1, '11', 'failed'), // refused for good (bad number)
+        m(2, '12', 'skipped'),
+        m(3, '13', 'failed', { retryable: true }),
+        m(3, '16', 'sending'), // claimed by a resumed run that stopped before recording: never twice
+        m(4, '13', 'failed', { retryable: true }), // at or after nextNode: the run sends it anyway
+      ]),
+    ).toEqual([]);
+  });
+
+  it('looks only at this workflow since its progress started (not an earlier run started afresh, not another kind)', () => {
+    expect(nodesToRetry(progress, 'mainOutreach', [m(1, '05', 'failed', { retryable: true }), m(1, '11', 'failed', { retryable: true, workflow: 'retry' })])).toEqual([]);
+  });
+
+  it('sends again a node refused by every attempt so far, and never one with any other record, whatever the order', () => {
+    expect(nodesToRetry(progress, 'mainOutreach', [m(2, '12', 'failed', { retryable: true }), m(2, '13', 'failed', { retryable: true })])).toEqual([2]);
+    // Virtual time gives many records the same instant: the order of the list must not matter.
+    expect(nodesToRetry(progress, 'mainOutreach', [m(2, '12', 'failed', { retryable: true }), m(2, '12', 'sent')])).toEqual([]);
+    expect(nodesToRetry(progress, 'mainOutreach', [m(2, '12', 'sent'), m(2, '12', 'failed', { retryable: true })])).toEqual([]);
   });
 });

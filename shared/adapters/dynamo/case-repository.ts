@@ -125,7 +125,7 @@ export const communications = {
    * unconditional once the claim is ours, so the communication goes as a whole item (the claim
    * plus its outcome) next to the timeline item in one BatchWrite.
    */
-  async settleWithEvent(caseId: string, claimed: Communication, outcome: Pick<Communication, 'status'> & Partial<Pick<Communication, 'providerId' | 'reason' | 'recipient'>>, event: Omit<TimelineEvent, 'at'>): Promise<void> {
+  async settleWithEvent(caseId: string, claimed: Communication, outcome: Pick<Communication, 'status'> & Partial<Pick<Communication, 'providerId' | 'reason' | 'recipient' | 'retryable'>>, event: Omit<TimelineEvent, 'at'>): Promise<void> {
     const settled: Communication = { ...claimed, ...outcome };
     await batchPut([
       { ...settled, ...caseChildKeys.communication(caseId, settled.key), type: 'communication' },
