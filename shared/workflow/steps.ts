@@ -178,6 +178,10 @@ export async function recordStepFailure(event: unknown): Promise<StepResult> {
     message: `${e.kind} step ${e.step.index + 1} (${e.step.node.type}) failed and was given up: ${why.slice(0, 500)}`,
     data: { execution: e.execution, index: e.step.index, error: e.failure?.Error },
   });
+  // Its sends refused for now are given up with it: no resumed run sends them later (nodesToRetry).
+  for (const c of await communications.listByKeyPrefix(e.caseId, `${stepKey(e)}:`)) {
+    if (c.status === 'failed' && c.retryable) await communications.giveUp(e.caseId, c, `${(c.reason ?? 'refused').replace(/ \(will be retried\)$/, '')}; given up after the step's retries`);
+  }
   const m = metrics.singleMetric();
   m.addDimension('kind', e.kind);
   m.addMetric('StepsFailed', 'Count', 1);

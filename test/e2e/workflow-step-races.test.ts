@@ -5,7 +5,7 @@ import { claimStep } from '../../shared/workflow/claim-step';
 import { ProviderUnavailableError } from '../../shared/workflow/deliver';
 import { channelStep, type StepEvent } from '../../shared/workflow/steps';
 import { startTestStack } from '../support/local-stack';
-import { advanceDays, comms, setUpClient, uploadCases } from '../support/workflows';
+import { advanceDays, comms, events, setUpClient, uploadCases } from '../support/workflows';
 
 /**
  * A step's send when something runs beside it or before it: a hold recorded while the step is
@@ -121,4 +121,27 @@ it('a send the provider refused, whose retry a hold cut short, goes out once aft
   expect(await smsSentTo('refused')).toHaveLength(1);
   expect((await smsRecords('refused')).map(([status]) => status)).toEqual(['failed', 'sent']);
   expect((await comms(api, id)).some((c) => c.channel === 'call' && c.status !== 'skipped')).toBe(true); // the walk went on after it
+});
+
+it('a send refused on every retry is given up with its step, and a later release does not send it', async () => {
+  const { api } = stack;
+  const phone = '+447700900076';
+  const { clientId } = (await api.get(`/cases/${caseIds.hold}`)).body;
+  // Every try of the SMS step fails: 4 task attempts (the first and 3 retries), 3 SDK tries each.
+  expect((await api.post('/local/outbox/faults', { service: 'sns', count: 12, to: phone })).status).toBe(200);
+  const id = (await uploadCases(api, stack.urls.s3, clientId, [{ ref: 'G1', name: 'Gus Givenup', email: 'gus@example.com', phone, amount: '70.00', portfolio: 'no-breathing' }], 'given-up.csv')).G1.caseId;
+  await advanceDays(api, 4); // past the SMS on day 3
+
+  const sms = (await comms(api, id)).filter((c) => c.channel === 'sms');
+  expect(sms).toHaveLength(1);
+  expect(sms[0]).toMatchObject({ status: 'failed' });
+  expect(sms[0].reason).toMatch(/given up after the step's retries$/);
+  expect(sms[0].retryable).toBe(false);
+  expect((await events(api, id)).some((e) => e.type === 'step_failed')).toBe(true);
+
+  expect((await api.post(`/cases/${id}/hold`, { reason: 'investigation' })).status).toBe(200);
+  expect((await api.post(`/cases/${id}/release`, {})).status).toBe(200);
+  await advanceDays(api, 0.1);
+  expect((await api.get(`/local/outbox?service=sns&to=${encodeURIComponent(phone)}`)).body.items).toEqual([]);
+  expect((await comms(api, id)).filter((c) => c.channel === 'sms')).toHaveLength(1);
 });

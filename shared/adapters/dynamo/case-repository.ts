@@ -96,6 +96,13 @@ export function timelineItem(caseId: string, e: TimelineEvent, unique: string) {
   return { ...e, ...caseChildKeys.timeline(caseId, e.at, unique), type: 'timeline', eventType: e.type };
 }
 
+/** The condition of a write that may only replace a communication whose send failed. */
+const WHILE_FAILED = {
+  ConditionExpression: '#status = :failed',
+  ExpressionAttributeNames: { '#status': 'status' },
+  ExpressionAttributeValues: { ':failed': 'failed' },
+};
+
 export const communications = {
   /**
    * Claims the idempotency key of a send. Returns false when that key was claimed before:
@@ -108,12 +115,13 @@ export const communications = {
    * Claims a key again after its send failed before leaving (the provider refused it): a
    * Step Functions retry may then send. Only a `failed` claim can be taken again.
    */
-  reclaimFailed: (caseId: string, c: Communication) =>
-    putCommunicationIf(caseId, c, {
-      ConditionExpression: '#status = :failed',
-      ExpressionAttributeNames: { '#status': 'status' },
-      ExpressionAttributeValues: { ':failed': 'failed' },
-    }),
+  reclaimFailed: (caseId: string, c: Communication) => putCommunicationIf(caseId, c, WHILE_FAILED),
+
+  /**
+   * Records a refused send as given up (its step's retries are spent), so nothing sends it
+   * later; only while it is still `failed`.
+   */
+  giveUp: (caseId: string, c: Communication, reason: string) => putCommunicationIf(caseId, { ...c, retryable: false, reason }, WHILE_FAILED),
 
   async get(caseId: string, key: string): Promise<Communication | undefined> {
     const out = await dynamo().send(new GetCommand({ TableName: config().TABLE_NAME, Key: caseChildKeys.communication(caseId, key), ConsistentRead: true }));
