@@ -268,7 +268,7 @@ async function main(): Promise<void> {
     console.log(`  DynamoDB units (est.)     ${units.write} write, ${units.read} read = ${f(units.write / CASES, 1)} / ${f(units.read / CASES, 1)} per case`);
     const calls = [...units.calls].sort((a, b) => b[1].n - a[1].n);
     const totalCalls = calls.reduce((n, [, c]) => n + c.n, 0);
-    console.log(`  DynamoDB calls            ${totalCalls} = ${f(totalCalls / invocations)} per Lambda invocation (import and API reads included): ${calls.map(([k, c]) => `${k.replace(/Command$/, '')} ${c.n} (${f(c.ms / c.n, 1)} ms)`).join(', ')}`);
+    console.log(`  DynamoDB calls            ${totalCalls} = ${f(totalCalls / invocations)} per Lambda invocation (import and API reads included): ${calls.map(([k, c]) => `${k.replace(/Command$/, '')} ${c.n} (${f(c.ms / c.n, 0)} ms)`).join(', ')}; in brackets the average latency of one, waiting behind the others included`);
     if (units.errors.size) console.log(`  DynamoDB refusals         ${[...units.errors].map(([k, n]) => `${k} ${n}`).join(', ')} (optimistic locks and idempotency claims at work)`);
     const perCase = [...requests.counts].sort((a, b) => b[1] - a[1]);
     const totalRequests = perCase.reduce((n, [, c]) => n + c, 0);
