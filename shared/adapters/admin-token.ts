@@ -1,5 +1,6 @@
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { config } from './config';
+import { sdkClientOptions } from './sdk-client-options';
 
 let token: Promise<string> | undefined;
 
@@ -9,7 +10,7 @@ export function adminToken(): Promise<string> {
     const { ADMIN_TOKEN, ADMIN_TOKEN_SECRET_ARN } = config();
     if (ADMIN_TOKEN) return ADMIN_TOKEN;
     if (!ADMIN_TOKEN_SECRET_ARN) throw new Error('Set ADMIN_TOKEN or ADMIN_TOKEN_SECRET_ARN');
-    const out = await new SecretsManagerClient({}).send(new GetSecretValueCommand({ SecretId: ADMIN_TOKEN_SECRET_ARN }));
+    const out = await new SecretsManagerClient(sdkClientOptions()).send(new GetSecretValueCommand({ SecretId: ADMIN_TOKEN_SECRET_ARN }));
     if (!out.SecretString) throw new Error(`secret ${ADMIN_TOKEN_SECRET_ARN} has no string value`);
     return out.SecretString;
   })().catch((e: unknown) => {
