@@ -48,7 +48,7 @@ export const cases = {
 export const timeline = {
   async append(caseId: string, event: Omit<TimelineEvent, 'at'> & { at?: string }): Promise<TimelineEvent> {
     const e: TimelineEvent = { ...event, at: event.at ?? nowIso() };
-    await dynamo().send(new PutCommand({ TableName: config().TABLE_NAME, Item: timelineItem(caseId, e, `${orderStamp()}-${randomUUID()}`) }));
+    await dynamo().send(new PutCommand({ TableName: config().TABLE_NAME, Item: newTimelineItem(caseId, e) }));
     return e;
   },
   /** Several events of one change (a phase change's entries) in one request, in their order. */
@@ -96,6 +96,16 @@ export function timelineItem(caseId: string, e: TimelineEvent, unique: string) {
   return { ...e, ...caseChildKeys.timeline(caseId, e.at, unique), type: 'timeline', eventType: e.type };
 }
 
+/** A timeline event happening now, after everything this process has recorded before it. */
+function newTimelineItem(caseId: string, e: TimelineEvent) {
+  return timelineItem(caseId, e, `${orderStamp()}-${randomUUID()}`);
+}
+
+/** A communication as an item under its case. */
+function communicationItem(caseId: string, c: Communication) {
+  return { ...c, ...caseChildKeys.communication(caseId, c.key), type: 'communication' };
+}
+
 /** The condition of a write that may only replace a communication whose send failed. */
 const WHILE_FAILED = {
   ConditionExpression: '#status = :failed',
@@ -135,10 +145,7 @@ export const communications = {
    */
   async settleWithEvent(caseId: string, claimed: Communication, outcome: Pick<Communication, 'status'> & Partial<Pick<Communication, 'providerId' | 'reason' | 'recipient' | 'retryable'>>, event: Omit<TimelineEvent, 'at'>): Promise<void> {
     const settled: Communication = { ...claimed, ...outcome };
-    await batchPut([
-      { ...settled, ...caseChildKeys.communication(caseId, settled.key), type: 'communication' },
-      timelineItem(caseId, { ...event, at: nowIso() }, `${orderStamp()}-${randomUUID()}`),
-    ]);
+    await batchPut([communicationItem(caseId, settled), newTimelineItem(caseId, { ...event, at: nowIso() })]);
   },
 
   list: (caseId: string, limit = 100, cursor?: string) => queryChildren<Communication>(caseId, 'COMM#', limit, cursor),
@@ -162,7 +169,7 @@ function putCommunicationIf(
   c: Communication,
   condition: Pick<PutCommandInput, 'ConditionExpression' | 'ExpressionAttributeNames' | 'ExpressionAttributeValues'>,
 ): Promise<boolean> {
-  return writeIf(new PutCommand({ TableName: config().TABLE_NAME, Item: { ...c, ...caseChildKeys.communication(caseId, c.key), type: 'communication' }, ...condition }));
+  return writeIf(new PutCommand({ TableName: config().TABLE_NAME, Item: communicationItem(caseId, c), ...condition }));
 }
 
 async function queryChildren<T>(caseId: string, prefix: string, limit: number, cursor?: string): Promise<Page<T>> {
