@@ -25,8 +25,6 @@ export interface BatchOptions {
   sleep?: (ms: number) => Promise<void>;
 }
 
-const realSleep = (ms: number) => sleep(ms);
-
 /**
  * At most `max` requests in flight across every call that shares it, first come first served.
  * One import's reads of the next chunk and writes of the current one share one, so DynamoDB
@@ -71,7 +69,7 @@ export async function batchPut(items: Record<string, unknown>[], opts: BatchOpti
     let requests = group.map((Item) => ({ PutRequest: { Item } }));
     for (let round = 0; requests.length; round++) {
       if (round >= MAX_ROUNDS) throw new Error(`DynamoDB left ${requests.length} items unprocessed after ${MAX_ROUNDS} attempts (the table is throttling writes); nothing was lost: an import resumes from its checkpoint, a workflow step through its retry`);
-      if (round > 0) await (opts.sleep ?? realSleep)(backoffMs(round, opts.baseDelayMs));
+      if (round > 0) await (opts.sleep ?? sleep)(backoffMs(round, opts.baseDelayMs));
       const out = await limit(() => dynamo().send(new BatchWriteCommand({ RequestItems: { [table]: requests } })));
       requests = (out.UnprocessedItems?.[table] ?? []) as typeof requests;
     }
@@ -93,7 +91,7 @@ export async function batchGet(keys: { pk: string; sk: string }[], opts: BatchOp
     let pending: Record<string, unknown>[] = group;
     for (let round = 0; pending.length; round++) {
       if (round >= MAX_ROUNDS) throw new Error(`DynamoDB left ${pending.length} keys unprocessed after ${MAX_ROUNDS} attempts`);
-      if (round > 0) await (opts.sleep ?? realSleep)(backoffMs(round, opts.baseDelayMs));
+      if (round > 0) await (opts.sleep ?? sleep)(backoffMs(round, opts.baseDelayMs));
       const out = await limit(() => dynamo().send(new BatchGetCommand({ RequestItems: { [table]: { Keys: pending, ConsistentRead: true, ...projection } } })));
       for (const item of out.Responses?.[table] ?? []) found.set(item.pk as string, item);
       pending = out.UnprocessedKeys?.[table]?.Keys ?? [];
