@@ -15,10 +15,11 @@
  *   chunks, never the file.
  * - After each chunk the import record stores a checkpoint: the last row done and the byte offset
  *   just after it, plus the header. A chunk's writes begin only after the previous chunk's
- *   checkpoint is saved, so at most one chunk is ever written past the checkpoint. When less than IMPORT_RESERVE_MS is left, the function
- *   invokes itself asynchronously with a continuation event and returns; the next invocation
- *   reads the object from that offset (a ranged GET) and goes on. At a few thousand rows a
- *   second a 1M-row file needs a handful of invocations at most.
+ *   checkpoint is saved, so at most one chunk is ever written past the checkpoint. When less
+ *   than IMPORT_RESERVE_MS is left, the function invokes itself asynchronously with a
+ *   continuation event and returns; the next invocation reads the object from that offset (a
+ *   ranged GET) and goes on. At a few thousand rows a second a 1M-row file needs a handful of
+ *   invocations at most.
  * - A crash anywhere (timeout, out of memory, a killed process) loses at most the chunk in
  *   flight: the S3 event's retry, or a re-run, resumes from the checkpoint, and the replayed
  *   chunk is planned exactly as before (case ids derived from client and first invoice number,

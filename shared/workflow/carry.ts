@@ -17,8 +17,9 @@ const CARRIABLE: ReadonlySet<string> = new Set<NodeType>(['email', 'sms', 'lette
  * outreach email on day 0). The ending step delivers them itself, before the start is queued,
  * exactly as the next run would (same guard, same claim on the case, same idempotency key:
  * case, next execution, node) and records them done, so the next run's schedule starts after
- * them: their Wait and Task transitions are saved. Anything that cannot be carried (a call, a provider refusing for now)
- * stops the carrying and stays in the next run's schedule, where its retries apply.
+ * them: their Wait and Task transitions are saved. Anything that cannot be carried (a call, a
+ * provider refusing for now) stops the carrying and stays in the next run's schedule, where its
+ * retries apply.
  */
 export async function carryDueSteps(ctx: CaseContext, start: Extract<CaseAction, { type: 'start_workflow' }>): Promise<CaseContext> {
   if (start.kind === 'paymentPlan') return ctx;
