@@ -1,7 +1,5 @@
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { z } from 'zod';
-import { backoffMs } from '../../shared/adapters/dynamo/batch';
 import { logger } from '../../shared/adapters/logger';
 import { startExecution, stateMachineArnPrefix } from '../../shared/adapters/step-functions';
 import { executionName } from '../../shared/domain/workflow-names';
@@ -15,17 +13,15 @@ const startMessageSchema = z.object({
   seq: z.number().int().min(1),
 });
 
-const THROTTLES = new Set(['ThrottlingException', 'TooManyRequestsException', 'Throttling', 'RequestLimitExceeded']);
-
 /**
  * Start-queue consumer: computes the run's steps (the schedule, from the case as it is now) and
  * starts one execution per message with them in its input, so the machine begins at its Map
  * and spends no state on scheduling. A run that is no longer the case's current one (a later
  * phase change replaced it) starts nothing. The execution is named `executionName(caseId, kind, seq)`
  * so a message delivered twice (SQS is at-least-once) cannot start a second execution:
- * ExecutionAlreadyExists counts as done. Throttling is retried here with backoff (on top of the
- * SDK's own retries); what still fails goes back to the queue as a batchItemFailure and, after
- * the queue's maxReceiveCount, to its DLQ.
+ * ExecutionAlreadyExists counts as done. Throttling is the start client's to pace and retry (see
+ * startExecution); what still fails goes back to the queue as a batchItemFailure and, after the
+ * queue's maxReceiveCount, to its DLQ.
  */
 export async function handler(event: SQSEvent): Promise<SQSBatchResponse> {
   stateMachineArnPrefix(); // fail the whole batch at once when the stack did not configure it
@@ -50,19 +46,11 @@ export async function handler(event: SQSEvent): Promise<SQSBatchResponse> {
         failures.push({ itemIdentifier: record.messageId });
         return;
       }
-      for (let attempt = 0; ; attempt++) {
-        try {
-          await startExecution(m.kind, name, input);
-          return;
-        } catch (e) {
-          if (THROTTLES.has((e as { name?: string }).name ?? '') && attempt < 5) {
-            await sleep(backoffMs(attempt + 1, 100));
-            continue;
-          }
-          logger.warn('start failed; message returns to the queue', { messageId: record.messageId, caseId: m.caseId, kind: m.kind, error: (e as Error).message });
-          failures.push({ itemIdentifier: record.messageId });
-          return;
-        }
+      try {
+        await startExecution(m.kind, name, input);
+      } catch (e) {
+        logger.warn('start failed; message returns to the queue', { messageId: record.messageId, caseId: m.caseId, kind: m.kind, error: (e as Error).message });
+        failures.push({ itemIdentifier: record.messageId });
       }
     }),
   );

@@ -4,6 +4,7 @@ import { config } from './config';
 import { sdkClientOptions } from './sdk-client-options';
 
 let sfn: SFNClient | undefined;
+let starts: SFNClient | undefined;
 
 /** `mainOutreach` -> `main-outreach`: a state machine's name suffix. */
 export function kebabKind(kind: WorkflowKind): string {
@@ -13,6 +14,18 @@ export function kebabKind(kind: WorkflowKind): string {
 function client(): SFNClient {
   sfn ??= new SFNClient({ maxAttempts: 6, ...sdkClientOptions() });
   return sfn;
+}
+
+/**
+ * StartExecution has a throttle bucket of its own (about 300 a second refill in big regions) and
+ * a big import asks for more than that. Its own client in the SDK's adaptive retry mode paces the
+ * starts to the rate the service accepts (client-side rate limiting on top of the standard
+ * retries), which is what that mode is meant for: one throttled resource, callers that can wait.
+ * What it still cannot start goes back to the start queue (see the starter).
+ */
+function startsClient(): SFNClient {
+  starts ??= new SFNClient({ maxAttempts: 6, retryMode: 'adaptive', ...sdkClientOptions() });
+  return starts;
 }
 
 /** The ARN prefix of the project's state machines; throws a clear error when the stack did not set it. */
@@ -47,7 +60,7 @@ export async function stopExecution(kind: WorkflowKind, executionName: string, c
  */
 export async function startExecution(kind: WorkflowKind, executionName: string, input: unknown): Promise<'started' | 'exists'> {
   try {
-    await client().send(new StartExecutionCommand({ stateMachineArn: stateMachineArn(kind), name: executionName, input: JSON.stringify(input) }));
+    await startsClient().send(new StartExecutionCommand({ stateMachineArn: stateMachineArn(kind), name: executionName, input: JSON.stringify(input) }));
     return 'started';
   } catch (e) {
     if (e instanceof ExecutionAlreadyExists || (e as { name?: string }).name === 'ExecutionAlreadyExists') return 'exists';
