@@ -71,7 +71,6 @@ export const imports = {
 export const importIndex = {
   async invoices(clientId: string, invoiceNumbers: string[], opts: BatchOptions = {}): Promise<Map<string, InvoiceRecord>> {
     // A case answers with its `origin`, a pointer with its `by`: both say which import row wrote it.
-    // A home's key is a digest: made once per number.
     const homes = invoiceNumbers.map((n) => importItemKeys.invoice(clientId, n));
     const found = await batchGet(homes, { ...opts, projection: ['pk', 'caseId', 'by', 'origin'] });
     const out = new Map<string, InvoiceRecord>();
@@ -83,10 +82,11 @@ export const importIndex = {
   },
 
   async keys(clientId: string, matchKeys: string[], opts: BatchOptions = {}): Promise<Map<string, KeyRecord>> {
-    const found = await batchGet(matchKeys.map((k) => importItemKeys.matchKey(clientId, k)), { ...opts, projection: ['pk', 'debtorId', 'cases', 'by', 'prev'] });
+    const itemKeys = matchKeys.map((k) => importItemKeys.matchKey(clientId, k));
+    const found = await batchGet(itemKeys, { ...opts, projection: ['pk', 'debtorId', 'cases', 'by', 'prev'] });
     const out = new Map<string, KeyRecord>();
-    for (const k of matchKeys) {
-      const item = found.get(importItemKeys.matchKey(clientId, k).pk);
+    for (const [i, k] of matchKeys.entries()) {
+      const item = found.get(itemKeys[i]!.pk);
       if (item) out.set(k, { debtorId: item.debtorId as string, cases: (item.cases ?? {}) as Record<string, string>, by: item.by as KeyRecord['by'], prev: item.prev as KeyRecord['prev'] });
     }
     return out;
