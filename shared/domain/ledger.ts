@@ -30,6 +30,8 @@ export interface Balance {
   /** With a settlement agreed: what is left to pay to reach it. */
   settlementAmountMinor?: number;
   settlementOutstandingMinor?: number;
+  /** Closed as settled: what the settlement left unpaid and was written off (not outstanding). */
+  writtenOffMinor?: number;
   currency: string;
 }
 
@@ -200,16 +202,29 @@ export function isSettled(ledger: Ledger): boolean {
   return ledger.settlementAmountMinor !== undefined && ledger.paidMinor >= ledger.settlementAmountMinor;
 }
 
+/**
+ * The ledger of a case closing on `on`: a closed case owes no more interest after that day
+ * (crystallised to it, then frozen: closed is final), and a settlement writes off what the
+ * agreed amount left unpaid, so a settled case shows nothing outstanding.
+ */
+export function closeLedger(ledger: Ledger, on: string, settled: boolean): Ledger {
+  const frozen = suspendInterest(ledger, on);
+  if (!settled) return frozen;
+  const { outstandingMinor } = balanceAsOf(frozen, on);
+  return outstandingMinor > 0 ? { ...frozen, writtenOffMinor: outstandingMinor } : frozen;
+}
+
 /** The balance as of a date (interest accrued up to and including that day). */
 export function balanceAsOf(ledger: Ledger, asOf: string): Balance {
   const interestMinor = ledger.interestMinor + pendingInterestMinor(ledger, asOf);
   const owed = ledger.principalMinor + ledger.costsMinor + interestMinor;
+  const writtenOff = ledger.writtenOffMinor ?? 0;
   const balance: Balance = {
     principalMinor: ledger.principalMinor,
     costsMinor: ledger.costsMinor,
     interestMinor,
     paidMinor: ledger.paidMinor,
-    outstandingMinor: Math.max(0, owed - ledger.paidMinor),
+    outstandingMinor: Math.max(0, owed - ledger.paidMinor - writtenOff),
     creditMinor: Math.max(0, ledger.paidMinor - owed),
     currency: ledger.currency,
   };
@@ -217,5 +232,6 @@ export function balanceAsOf(ledger: Ledger, asOf: string): Balance {
     balance.settlementAmountMinor = ledger.settlementAmountMinor;
     balance.settlementOutstandingMinor = Math.max(0, ledger.settlementAmountMinor - ledger.paidMinor);
   }
+  if (writtenOff > 0) balance.writtenOffMinor = writtenOff;
   return balance;
 }

@@ -11,6 +11,7 @@ import {
   balanceAsOf,
   dayOf,
   isSettled,
+  closeLedger,
   resumeInterest,
   suspendInterest,
   type Balance,
@@ -314,10 +315,12 @@ class Draft {
       if (this.c.paymentPlan?.status === 'active') this.c.paymentPlan = { ...this.c.paymentPlan, status: 'completed' };
     }
     this.c.hold = undefined;
+    this.c.ledger = closeLedger(this.c.ledger, this.today, reason === 'settled');
     this.c.closedReason = reason;
     this.c.closedAt = this.ctx.now;
     this.phase('closed', why);
-    this.timeline('case_closed', `case closed: ${reason.replace(/_/g, ' ')}`, { reason, balance: this.balance() });
+    const off = this.c.ledger.writtenOffMinor;
+    this.timeline('case_closed', `case closed: ${reason.replace(/_/g, ' ')}${off ? `; ${this.money(off)} written off by the settlement` : ''}`, { reason, balance: this.balance() });
     const dc = this.ctx.client.settings.debtorCommunication;
     if (reason === 'paid_in_full' && dc.emailOnClosePaidInFull) {
       this.actions.push({ type: 'send_closure_email', reason, template: dc.paidInFullTemplate ?? CLOSURE_TEMPLATES.paid_in_full, builtin: !dc.paidInFullTemplate, key: `${this.c.caseId}:closure` });

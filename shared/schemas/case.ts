@@ -56,8 +56,10 @@ export const ledgerSchema = z.object({
   paidCostsMinor: amountMinorSchema.optional(),
   paidInterestMinor: amountMinorSchema.optional(),
   paidPrincipalMinor: amountMinorSchema.optional(),
-  /** Set while interest is frozen (an active payment plan); no interest accrues from this date until resumed. */
+  /** Set while interest is frozen (an active payment plan, and for good once the case closed); no interest accrues from this date until resumed. */
   interestSuspendedFrom: isoDateSchema.optional(),
+  /** What an agreed settlement left unpaid, written off when the case closed as settled. */
+  writtenOffMinor: amountMinorSchema.optional(),
 });
 export type Ledger = z.infer<typeof ledgerSchema>;
 

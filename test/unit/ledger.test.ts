@@ -4,6 +4,7 @@ import {
   applyCharges,
   applyPayment,
   balanceAsOf,
+  closeLedger,
   crystalliseInterest,
   isSettled,
   openLedger,
@@ -183,5 +184,26 @@ describe('settlement', () => {
   it('is settled at once when earlier payments already reach the amount', () => {
     const l = applyPayment(charged(), 30_000, '2026-01-31').ledger;
     expect(isSettled(agreeSettlement(l, 30_000, '2026-01-31'))).toBe(true);
+  });
+});
+
+describe('closing', () => {
+  it('stops interest on the day a case closes: the balance a year later is the balance at closure', () => {
+    const paid = applyPayment(charged(), 40_000, '2026-01-31').ledger;
+    const closed = closeLedger(paid, '2026-03-01', false);
+    const atClose = balanceAsOf(closed, '2026-03-01');
+    expect(atClose.interestMinor).toBe(balanceAsOf(paid, '2026-03-01').interestMinor);
+    expect(atClose.outstandingMinor).toBeGreaterThan(0); // closed for another reason: what was owed stays on the record
+    expect(balanceAsOf(closed, '2027-03-01')).toEqual(atClose);
+    expect(atClose.writtenOffMinor).toBeUndefined();
+  });
+
+  it('writes off what a paid settlement left unpaid, so a settled case shows nothing outstanding', () => {
+    let l = agreeSettlement(charged(), 60_000, '2026-01-31');
+    l = applyPayment(l, 60_000, '2026-02-10').ledger;
+    const owed = balanceAsOf(l, '2026-02-10').outstandingMinor;
+    const closed = closeLedger(l, '2026-02-10', true);
+    expect(balanceAsOf(closed, '2026-02-10')).toMatchObject({ paidMinor: 60_000, outstandingMinor: 0, creditMinor: 0, writtenOffMinor: owed, settlementOutstandingMinor: 0 });
+    expect(balanceAsOf(closed, '2026-12-31').outstandingMinor).toBe(0);
   });
 });

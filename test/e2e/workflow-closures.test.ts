@@ -1,0 +1,92 @@
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { startTestStack } from '../support/local-stack';
+import { advanceDays, comms, events, sesMail, setUpClient, uploadCases } from '../support/workflows';
+
+/** Settlements (closure email only when the client asks) and a plan longer than one execution may live. */
+let stack: Awaited<ReturnType<typeof startTestStack>>;
+beforeAll(async () => {
+  stack = await startTestStack();
+});
+afterAll(async () => {
+  await stack?.stop();
+});
+
+const balance = async (caseId: string) => (await stack.api.get(`/cases/${caseId}`)).body;
+const mailTo = async (address: string) => (await sesMail(stack.urls.ses)).filter((m) => m.destination.to.includes(address));
+
+it('a settlement closes the case as settled once it is paid; the closure email goes out only when the client asks for it', async () => {
+  const { api } = stack;
+  // Two clients alike but for the settlement email (the reference client does not send it).
+  const quiet = await setUpClient(api);
+  const asks = await setUpClient(api, { companyInfo: { name: 'Asks Energy' } });
+  expect((await api.patch(`/clients/${asks.clientId}`, { settings: { debtorCommunication: { emailOnCloseSettlement: true } } })).status).toBe(200);
+  const q = (await uploadCases(api, stack.urls.s3, quiet.clientId, [{ ref: 'S1', name: 'Quinn Quiet', email: 'quinn@example.com', amount: '100.00', portfolio: 'no-breathing' }])).S1;
+  const a = (await uploadCases(api, stack.urls.s3, asks.clientId, [{ ref: 'S2', name: 'Ada Asks', email: 'ada@example.com', amount: '100.00', portfolio: 'no-breathing' }])).S2;
+  await advanceDays(api, 1);
+
+  for (const c of [q, a]) {
+    const agreed = await api.post(`/cases/${c.caseId}/settle`, { amountMinor: 8000 });
+    expect(agreed.status).toBe(200);
+    // Part of the settlement paid: the case stays open and the rest is still asked for.
+    const part = await api.post(`/cases/${c.caseId}/payments`, { amountMinor: 3000, method: 'bank' });
+    expect(part.status).toBe(201);
+    expect(part.body.case.phase).toBe('outreach');
+    const rest = await api.post(`/cases/${c.caseId}/payments`, { amountMinor: 5000, method: 'bank' });
+    expect(rest.status).toBe(201);
+    expect(rest.body.case.phase).toBe('closed');
+    expect(rest.body.case.closedReason).toBe('settled');
+    expect((await balance(c.caseId)).balance).toMatchObject({ paidMinor: 8000, outstandingMinor: 0 });
+  }
+
+  const closure = (m: any) => m.subject === 'Settled: your case is closed';
+  expect((await mailTo('quinn@example.com')).filter(closure)).toHaveLength(0);
+  expect((await comms(api, q.caseId)).filter((x) => x.workflow === 'closure')).toEqual([]);
+  const sent = (await mailTo('ada@example.com')).filter(closure);
+  expect(sent).toHaveLength(1);
+  expect(sent[0].body.text).toContain('€80.00');
+  expect((await comms(api, a.caseId)).filter((x) => x.workflow === 'closure').map((x) => x.status)).toEqual(['sent']);
+
+  // Closed: outreach's later nodes never leave.
+  const before = { q: (await comms(api, q.caseId)).length, a: (await comms(api, a.caseId)).length };
+  await advanceDays(api, 30);
+  expect((await comms(api, q.caseId)).length).toBe(before.q);
+  expect((await comms(api, a.caseId)).length).toBe(before.a);
+  // ...and no interest runs on a closed case.
+  expect((await balance(q.caseId)).balance).toMatchObject({ outstandingMinor: 0, paidMinor: 8000 });
+  const closedEntry = (await events(api, q.caseId)).find((e) => e.type === 'case_closed');
+  expect(closedEntry.message).toMatch(/^case closed: settled; €\d+\.\d\d written off by the settlement$/);
+});
+
+it('a 14-month payment plan continues as a new execution before the year is out, and every reminder goes out once', async () => {
+  const { api } = stack;
+  const { clientId } = await setUpClient(api, { companyInfo: { name: 'Long Plan Energy' } });
+  const c = (await uploadCases(api, stack.urls.s3, clientId, [{ ref: 'L1', name: 'Lee Long', email: 'lee@example.com', amount: '1400.00', portfolio: 'no-breathing' }])).L1;
+  await advanceDays(api, 1);
+  const today = new Date(stack.clock.now()).toISOString().slice(0, 10);
+  const due = (k: number) => new Date(Date.parse(`${today}T00:00:00Z`) + 30 * (k + 1) * 86_400_000).toISOString().slice(0, 10);
+  const outstanding = (await balance(c.caseId)).balance.outstandingMinor as number;
+  const part = Math.floor(outstanding / 14);
+  const installments = Array.from({ length: 14 }, (_, k) => ({ dueDate: due(k), amountMinor: k < 13 ? part : outstanding - 13 * part }));
+  expect((await api.post(`/cases/${c.caseId}/payment-plan`, { installments })).status).toBe(201);
+
+  // Each instalment paid on its due date; the last payment is whatever is outstanding then.
+  let day = 0;
+  for (const [k, i] of installments.entries()) {
+    await advanceDays(api, 30 * (k + 1) - day);
+    day = 30 * (k + 1);
+    const amountMinor = k < 13 ? i.amountMinor : (await balance(c.caseId)).balance.outstandingMinor;
+    const paid = await api.post(`/cases/${c.caseId}/payments`, { amountMinor, method: 'bank' });
+    expect(paid.status, `instalment ${k + 1}: ${JSON.stringify(paid.body)}`).toBe(201);
+  }
+
+  const closed = await balance(c.caseId);
+  expect(closed.phase).toBe('closed');
+  expect(closed.closedReason).toBe('paid_in_full');
+  // One reminder per instalment, each sent once, across the two executions of the plan.
+  const reminders = (await comms(api, c.caseId)).filter((x) => x.workflow.startsWith('paymentPlan') && x.template === 'plan-reminder');
+  expect(reminders.map((x) => x.status)).toEqual(Array(14).fill('sent'));
+  expect(new Set(reminders.map((x) => x.key)).size).toBe(14);
+  const runs = (await api.get(`/local/step-functions/executions?name=${c.caseId}-paymentPlan`)).body.items;
+  expect(runs).toHaveLength(2);
+  expect((await events(api, c.caseId)).filter((e) => e.type === 'workflow_continued')).toHaveLength(1);
+});
