@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { nowIso } from '../../shared/adapters/clock';
 import { apiHandler, created, ok } from '../../shared/http/api-handler';
 import { parseOrThrow } from '../../shared/http/validate';
+import { MANUAL_CLOSE_REASONS } from '../../shared/domain/transition';
 import { HOLD_REASONS, installmentSchema } from '../../shared/schemas/case';
 import { isoInstantSchema, positiveAmountMinorSchema } from '../../shared/schemas/common';
 import { changePhaseOrThrow } from '../../shared/workflow/phase-change';
@@ -18,9 +19,11 @@ const planBody = z.object({ installments: z.array(installmentSchema).min(1, 'a p
 const holdBody = z.object({ reason: z.enum(HOLD_REASONS), note: z.string().trim().max(1_000).optional() }).strict();
 const releaseBody = z.object({ resumeTo: z.enum(['outreach', 'payment_plan']).optional() }).strict();
 const settleBody = z.object({ amountMinor: positiveAmountMinorSchema }).strict();
+const closeBody = z.object({ reason: z.enum(MANUAL_CLOSE_REASONS), note: z.string().trim().max(1_000).optional() }).strict();
 
 /**
- * Case actions: payments, payment plans, holds, releases and settlements. Each is one event of
+ * Case actions: payments, payment plans, holds, releases, settlements and closing by hand (the
+ * client withdrew the case, or the agency writes it off). Each is one event of
  * the phase machine (shared/domain/transition.ts); a phase that forbids it answers 409.
  * Payments are allocated costs first, then interest, then principal. An unknown case is a 404
  * from the phase change's own read of it.
@@ -53,6 +56,12 @@ export const handler = apiHandler({
   'POST /cases/{caseId}/settle': async ({ params, body }) => {
     const b = parseOrThrow(settleBody, body ?? {}, 'body');
     const { result } = await changePhaseOrThrow(params.caseId!, { type: 'settle', amountMinor: b.amountMinor });
+    return ok(caseView(result.case));
+  },
+
+  'POST /cases/{caseId}/close': async ({ params, body }) => {
+    const b = parseOrThrow(closeBody, body ?? {}, 'body');
+    const { result } = await changePhaseOrThrow(params.caseId!, { type: 'close', reason: b.reason, note: b.note });
     return ok(caseView(result.case));
   },
 });

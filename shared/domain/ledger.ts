@@ -30,7 +30,7 @@ export interface Balance {
   /** With a settlement agreed: what is left to pay to reach it. */
   settlementAmountMinor?: number;
   settlementOutstandingMinor?: number;
-  /** Closed as settled: what the settlement left unpaid and was written off (not outstanding). */
+  /** Closed as settled or written off: what was left unpaid and written off (not outstanding). */
   writtenOffMinor?: number;
   currency: string;
 }
@@ -204,12 +204,13 @@ export function isSettled(ledger: Ledger): boolean {
 
 /**
  * The ledger of a case closing on `on`: a closed case owes no more interest after that day
- * (crystallised to it, then frozen: closed is final), and a settlement writes off what the
- * agreed amount left unpaid, so a settled case shows nothing outstanding.
+ * (crystallised to it, then frozen: closed is final). `writeOff` (a paid settlement, a write-off)
+ * moves what is still outstanding to `writtenOffMinor`, so the case shows nothing outstanding;
+ * otherwise (a client withdrew the case) what was owed that day stays on the record.
  */
-export function closeLedger(ledger: Ledger, on: string, settled: boolean): Ledger {
+export function closeLedger(ledger: Ledger, on: string, writeOff: boolean): Ledger {
   const frozen = suspendInterest(ledger, on);
-  if (!settled) return frozen;
+  if (!writeOff) return frozen;
   const { outstandingMinor } = balanceAsOf(frozen, on);
   return outstandingMinor > 0 ? { ...frozen, writtenOffMinor: outstandingMinor } : frozen;
 }

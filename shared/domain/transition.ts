@@ -315,12 +315,12 @@ class Draft {
       if (this.c.paymentPlan?.status === 'active') this.c.paymentPlan = { ...this.c.paymentPlan, status: 'completed' };
     }
     this.c.hold = undefined;
-    this.c.ledger = closeLedger(this.c.ledger, this.today, reason === 'settled');
+    this.c.ledger = closeLedger(this.c.ledger, this.today, reason === 'settled' || reason === 'written_off');
     this.c.closedReason = reason;
     this.c.closedAt = this.ctx.now;
     this.phase('closed', why);
     const off = this.c.ledger.writtenOffMinor;
-    this.timeline('case_closed', `case closed: ${reason.replace(/_/g, ' ')}${off ? `; ${this.money(off)} written off by the settlement` : ''}`, { reason, balance: this.balance() });
+    this.timeline('case_closed', `case closed: ${reason.replace(/_/g, ' ')}${off ? `; ${this.money(off)} written off` : ''}`, { reason, balance: this.balance() });
     const dc = this.ctx.client.settings.debtorCommunication;
     if (reason === 'paid_in_full' && dc.emailOnClosePaidInFull) {
       this.actions.push({ type: 'send_closure_email', reason, template: dc.paidInFullTemplate ?? CLOSURE_TEMPLATES.paid_in_full, builtin: !dc.paidInFullTemplate, key: `${this.c.caseId}:closure` });

@@ -58,7 +58,7 @@ export const ledgerSchema = z.object({
   paidPrincipalMinor: amountMinorSchema.optional(),
   /** Set while interest is frozen (an active payment plan, and for good once the case closed); no interest accrues from this date until resumed. */
   interestSuspendedFrom: isoDateSchema.optional(),
-  /** What an agreed settlement left unpaid, written off when the case closed as settled. */
+  /** What was left unpaid when the case closed as settled or written off. */
   writtenOffMinor: amountMinorSchema.optional(),
 });
 export type Ledger = z.infer<typeof ledgerSchema>;

@@ -56,6 +56,7 @@ describe('no route answers 5xx to bad input', () => {
     'POST /cases/{caseId}/hold': { reason: 'dispute' },
     'POST /cases/{caseId}/release': {},
     'POST /cases/{caseId}/settle': { amountMinor: 100 },
+    'POST /cases/{caseId}/close': { reason: 'withdrawn' },
     'POST /clients/{clientId}/imports': {},
     'PATCH /clients/{clientId}': { companyInfo: { name: 'X' } },
   };

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { startTestStack } from '../support/local-stack';
 import { advanceDays, comms, events, sesMail, setUpClient, uploadCases } from '../support/workflows';
 
-/** Settlements (closure email only when the client asks) and a plan longer than one execution may live. */
+/** Closures (settlements, with their email only when the client asks; by hand) and a plan longer than one execution may live. */
 let stack: Awaited<ReturnType<typeof startTestStack>>;
 beforeAll(async () => {
   stack = await startTestStack();
@@ -54,7 +54,37 @@ it('a settlement closes the case as settled once it is paid; the closure email g
   // ...and no interest runs on a closed case.
   expect((await balance(q.caseId)).balance).toMatchObject({ outstandingMinor: 0, paidMinor: 8000 });
   const closedEntry = (await events(api, q.caseId)).find((e) => e.type === 'case_closed');
-  expect(closedEntry.message).toMatch(/^case closed: settled; €\d+\.\d\d written off by the settlement$/);
+  expect(closedEntry.message).toMatch(/^case closed: settled; €\d+\.\d\d written off$/);
+});
+
+it('an operator closes cases by hand: withdrawn keeps what was owed, written off clears it; neither accrues interest nor sends anything again', async () => {
+  const { api } = stack;
+  const { clientId } = await setUpClient(api, { companyInfo: { name: 'Closes Energy' } });
+  const cs = await uploadCases(api, stack.urls.s3, clientId, [
+    { ref: 'W1', name: 'Wim Withdrawn', email: 'wim@example.com', amount: '100.00', portfolio: 'no-breathing' },
+    { ref: 'W2', name: 'Wendy Writeoff', email: 'wendy@example.com', amount: '100.00', portfolio: 'no-breathing' },
+  ]);
+  await advanceDays(api, 10);
+
+  const refused = await api.post(`/cases/${cs.W1.caseId}/close`, { reason: 'paid_in_full' });
+  expect(refused.status).toBe(400);
+  expect(refused.body.error.details[0].field).toBe('reason');
+
+  const owed = (await balance(cs.W1.caseId)).balance.outstandingMinor as number;
+  const withdrawn = await api.post(`/cases/${cs.W1.caseId}/close`, { reason: 'withdrawn', note: 'the client took the case back' });
+  expect(withdrawn.status).toBe(200);
+  expect(withdrawn.body).toMatchObject({ phase: 'closed', closedReason: 'withdrawn' });
+  const writtenOff = await api.post(`/cases/${cs.W2.caseId}/close`, { reason: 'written_off' });
+  expect(writtenOff.body).toMatchObject({ phase: 'closed', closedReason: 'written_off', balance: { outstandingMinor: 0, writtenOffMinor: owed } });
+  expect((await api.post(`/cases/${cs.W2.caseId}/close`, { reason: 'withdrawn' })).status).toBe(409);
+
+  const sentBefore = (await comms(api, cs.W1.caseId)).length + (await comms(api, cs.W2.caseId)).length;
+  await advanceDays(api, 60);
+  expect((await comms(api, cs.W1.caseId)).length + (await comms(api, cs.W2.caseId)).length).toBe(sentBefore);
+  expect((await balance(cs.W1.caseId)).balance.outstandingMinor).toBe(owed);
+  const said = (await events(api, cs.W1.caseId)).map((e) => e.message);
+  expect(said).toContain('case closed: withdrawn');
+  expect(said.some((m) => m.includes('the client took the case back'))).toBe(true);
 });
 
 it('a 14-month payment plan continues as a new execution before the year is out, and every reminder goes out once', async () => {
