@@ -35,11 +35,16 @@ export function planNodesFor(nodes: readonly PlanNode[], event: PlanEvent): Plan
   return own.length > 0 ? own : [...(DEFAULT_PLAN_NODES[event] ?? [])];
 }
 
-/** Problems with a proposed plan, each naming the field (`installments[i].dueDate`). Empty when valid. */
+/**
+ * Problems with a proposed plan, each naming the field (`installments[i].dueDate`). Empty when
+ * valid. `balanceNote` explains the balance the total is held to, when the API's own balance
+ * does not show it yet (costs a plan agreed in breathing space applies).
+ */
 export function planProblems(
   installments: readonly Installment[],
   balance: Pick<Balance, 'outstandingMinor' | 'settlementOutstandingMinor' | 'currency'>,
   today: string,
+  balanceNote?: string,
 ): ErrorDetail[] {
   const problems: ErrorDetail[] = [];
   if (installments.length === 0) return [{ field: 'installments', message: 'a plan needs at least one instalment' }];
@@ -64,7 +69,7 @@ export function planProblems(
   if (amountsValid) {
     const total = installments.reduce((s, i) => s + i.amountMinor, 0);
     const target = balance.settlementOutstandingMinor ?? balance.outstandingMinor;
-    const what = balance.settlementOutstandingMinor !== undefined ? 'left to pay of the agreed settlement' : 'outstanding';
+    const what = `${balance.settlementOutstandingMinor !== undefined ? 'left to pay of the agreed settlement' : 'outstanding'}${balanceNote ? ` (${balanceNote})` : ''}`;
     const fmt = (m: number) => formatMoney(m, balance.currency);
     if (target <= 0) {
       problems.push({ field: 'installments', message: `nothing is ${what}; no plan is needed` });
@@ -82,10 +87,11 @@ export function validatePlan(
   installments: readonly Installment[],
   balance: Pick<Balance, 'outstandingMinor' | 'settlementOutstandingMinor' | 'currency'>,
   today: string,
+  balanceNote?: string,
 ): void {
-  const problems = planProblems(installments, balance, today);
+  const problems = planProblems(installments, balance, today, balanceNote);
   if (problems.length > 0) {
-    throw new ValidationError(`the payment plan is not valid: ${problems.map((p) => `${p.field} ${p.message}`).join('; ')}`, problems);
+    throw new ValidationError(`the payment plan is not valid: ${problems.map((p) => `${p.field}: ${p.message}`).join('; ')}`, problems);
   }
 }
 

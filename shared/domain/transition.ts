@@ -464,12 +464,11 @@ function apply(d: Draft, e: CaseEvent): TransitionResult {
     }
 
     case 'plan_agreed': {
-      if (d.c.phase === 'breathing_space') {
-        // Agreeing a plan ends the breathing space: charges apply now, and the plan covers them.
-        d.applyCharges();
-      }
+      const inBreathingSpace = d.c.phase === 'breathing_space';
+      // Agreeing a plan ends the breathing space: charges apply now, and the plan covers them.
+      if (inBreathingSpace) d.applyCharges();
       const before = d.balance();
-      validatePlan(e.installments, before, d.today);
+      validatePlan(e.installments, before, d.today, inBreathingSpace ? 'costs included: agreeing a plan ends the breathing space' : undefined);
       const replacing = d.c.paymentPlan?.status === 'active';
       d.c.ledger = suspendInterest(d.c.ledger, d.today);
       d.leave(replacing ? 'payment plan replaced' : 'payment plan agreed');

@@ -143,7 +143,8 @@ export async function deliver(req: DeliveryRequest): Promise<DeliveryOutcome> {
   const what = req.node.template ? ` (${req.node.template})` : req.node.title ? `: ${req.node.title}` : '';
   await communications.settleWithEvent(req.caseId, claim, { status: 'sent', providerId }, {
     type: channel === 'ticket' ? 'ticket_created' : 'message_sent',
-    message: channel === 'ticket' ? `ticket for an operator${what}: ${rendered.subject ?? rendered.text.slice(0, 200)}` : `${CHANNEL_WORD[channel]} sent${recipient ? ` to ${recipient}` : ''}${what}`,
+    // A ticket's subject is its title when it has one: said once.
+    message: channel === 'ticket' ? `ticket for an operator${req.node.template ? what : ''}: ${rendered.subject ?? rendered.text.slice(0, 200)}` : `${CHANNEL_WORD[channel]} sent${recipient ? ` to ${recipient}` : ''}${what}`,
     data: { key, channel, workflow: req.workflow, node: req.nodeIndex, attempt, providerId },
   });
   countMessage(channel, 'sent');

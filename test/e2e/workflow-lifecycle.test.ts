@@ -55,6 +55,7 @@ it('upload -> breathing space -> charges after 14 days -> outreach nodes at thei
   expect((await api.post(`/cases/${c1.caseId}/hold`, { reason: 'dispute' })).status).toBe(409);
   await advanceDays(api, 20);
   expect(sent(await comms(api, c1.caseId))).toEqual(['email:mainOutreach:0', 'sms:mainOutreach:1', 'ticket:onHold:0']);
+  expect((await events(api, c1.caseId)).filter((e) => e.type === 'ticket_created').map((e) => e.message)).toEqual(['ticket for an operator: Investigate the dispute']);
 
   // Release on day 38: outreach continues where it was (the call was 3 days away when the hold began).
   const released = await api.post(`/cases/${c1.caseId}/release`, {});

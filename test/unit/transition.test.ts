@@ -537,6 +537,14 @@ describe('payment plans', () => {
     expect(() => transition(c, { type: 'plan_agreed', installments: [] }, ctx)).toThrow(ValidationError);
   });
 
+  it('holds a plan agreed in breathing space to the balance with its costs, and says why', () => {
+    const c = fixtures.breathing_space();
+    const uncharged = balanceAsOf(c.ledger, NOW).outstandingMinor;
+    const asShown = [{ dueDate: '2026-04-01', amountMinor: uncharged }];
+    expect(() => transition(c, { type: 'plan_agreed', installments: asShown }, ctx)).toThrow(/is outstanding \(costs included: agreeing a plan ends the breathing space\)/);
+    expect(transition(c, { type: 'plan_agreed', installments: planFor(c) }, ctx).case.phase).toBe('payment_plan');
+  });
+
   it('a payment that pays the last instalment completes the plan and closes the case', () => {
     let c = transition(fixtures.outreach(), { type: 'plan_agreed', installments: planFor(fixtures.outreach()) }, ctx).case;
     const [a, b] = c.paymentPlan!.installments;
