@@ -68,7 +68,7 @@ export interface ContactData {
   address?: Address;
 }
 
-/** Events from workflows may name the execution that sends them; a stale run is refused, and a run is not told to stop itself. */
+/** Events from workflows may name the execution that sends them; a stale run is refused, and a run is not told to stop itself (its step does that once its work is done: see completeStep). */
 interface FromExecution {
   executionName?: string;
 }

@@ -12,6 +12,7 @@ import { changePhaseSteps, type PhaseChange } from './phase-change';
 import { carryDueSteps } from './carry';
 import { claimStep, type StepRef } from './claim-step';
 import { endEvent } from './run-end';
+import { stopExecution } from '../adapters/step-functions';
 
 /** The input of every step task: what the Map's ItemSelector passes (see state-machines/). */
 export const stepEventSchema = z.object({
@@ -68,7 +69,23 @@ export async function completeStep(e: StepEvent, events: CaseEvent[], known?: Ca
   if (e.kind !== 'paymentPlan') all.push({ type: 'step_done', kind: e.kind, index: e.step.index, executionName: e.execution }); // a plan's progress is its instalments
   if (e.step.last) all.push(endEvent({ caseId: e.caseId, kind: e.kind, execution: e.execution, continuation: e.step.continuation }));
   if (all.length === 0) return [];
-  return (await changePhaseSteps(e.caseId, all, { known, ...(opts.carry ? { beforeStart: carryDueSteps } : {}) })).slice(0, events.length);
+  const results = await changePhaseSteps(e.caseId, all, { known, ...(opts.carry ? { beforeStart: carryDueSteps } : {}) });
+  await stopIfLeft(e, results);
+  return results.slice(0, events.length);
+}
+
+/**
+ * A step whose own event took the case out of its run (a due check that broke the plan or
+ * closed the case) stops its execution once everything else is done: the domain never has a
+ * run stop itself, and the rest of its walk would only wake to find the run gone and record
+ * skips of messages no longer due. The run's last step has nothing left to walk.
+ */
+async function stopIfLeft(e: StepEvent, results: PhaseChange[]): Promise<void> {
+  if (e.step.last) return;
+  const last = results.findLast((r) => r.ok);
+  if (!last?.ok || last.result.case.workflow?.executionName === e.execution) return;
+  const now = last.result.case;
+  await stopExecution(e.kind, e.execution, `the case left this run at step ${e.step.index + 1}: it is now ${now.phase}${now.closedReason ? ` (${now.closedReason.replace(/_/g, ' ')})` : ''}`);
 }
 
 export interface StepResult {

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { startTestStack } from '../support/local-stack';
 import { advanceDays, comms, events, sesMail, setUpClient, uploadCases } from '../support/workflows';
 
-/** Closures (settlements, with their email only when the client asks; by hand) and a plan longer than one execution may live. */
+/** How cases and runs end: settlements (their email only when the client asks), closing by hand, a plan that breaks early, a plan longer than one execution may live. */
 let stack: Awaited<ReturnType<typeof startTestStack>>;
 beforeAll(async () => {
   stack = await startTestStack();
@@ -85,6 +85,30 @@ it('an operator closes cases by hand: withdrawn keeps what was owed, written off
   const said = (await events(api, cs.W1.caseId)).map((e) => e.message);
   expect(said).toContain('case closed: withdrawn');
   expect(said.some((m) => m.includes('the client took the case back'))).toBe(true);
+});
+
+it('a plan broken before its last instalment stops its own execution: none of its later reminders is even tried', async () => {
+  const { api } = stack;
+  const { clientId } = await setUpClient(api, { companyInfo: { name: 'Breaks Energy' } });
+  const c = (await uploadCases(api, stack.urls.s3, clientId, [{ ref: 'K1', name: 'Kim Breaks', email: 'kim@example.com', amount: '300.00', portfolio: 'no-breathing' }])).K1;
+  await advanceDays(api, 1);
+  const today = new Date(stack.clock.now()).toISOString().slice(0, 10);
+  const due = (k: number) => new Date(Date.parse(`${today}T00:00:00Z`) + 10 * (k + 1) * 86_400_000).toISOString().slice(0, 10);
+  const out = (await balance(c.caseId)).balance.outstandingMinor as number;
+  const part = Math.floor(out / 4);
+  const installments = [0, 1, 2, 3].map((k) => ({ dueDate: due(k), amountMinor: k < 3 ? part : out - 3 * part }));
+  expect((await api.post(`/cases/${c.caseId}/payment-plan`, { installments })).status).toBe(201);
+
+  // Nothing paid: instalment 1 late, instalment 2 missed too: broken (the default threshold is 2) on day 21.
+  await advanceDays(api, 60);
+  const tl = await events(api, c.caseId);
+  expect(tl.filter((e) => e.type === 'plan_installment_checked').map((e) => e.data.outcome)).toEqual(['late', 'broken']);
+  expect((await balance(c.caseId)).phase).toBe('outreach');
+  // Reminders for instalments 1 and 2 only, both sent; nothing of the plan recorded after it broke.
+  const plan = (await comms(api, c.caseId)).filter((x) => x.workflow === 'paymentPlan');
+  expect(plan.map((x) => `${x.template}:${x.status}`)).toEqual(['plan-reminder:sent', 'plan-reminder:sent']);
+  const runs = (await api.get(`/local/step-functions/executions?name=${c.caseId}-paymentPlan`)).body.items;
+  expect(runs.map((r: any) => r.status)).toEqual(['ABORTED']);
 });
 
 it('a 14-month payment plan continues as a new execution before the year is out, and every reminder goes out once', async () => {
