@@ -73,15 +73,18 @@ export class Observability extends Construct {
       comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
       evaluationPeriods: 1,
     });
+    // Aborted executions are not failures: every phase change (a hold, a plan, a payment that
+    // closes the case) stops the case's run with StopExecution, which Step Functions counts as
+    // aborted. They are on the dashboard; an alarm on them would never rest.
     for (const [kind, machine] of props.machines) {
       const failures = new MathExpression({
-        expression: 'failed + timedOut + aborted',
-        usingMetrics: { failed: machine.metricFailed({ period }), timedOut: machine.metricTimedOut({ period }), aborted: machine.metricAborted({ period }) },
-        label: `${kind} failed/timed out/aborted`,
+        expression: 'failed + timedOut',
+        usingMetrics: { failed: machine.metricFailed({ period }), timedOut: machine.metricTimedOut({ period }) },
+        label: `${kind} failed/timed out`,
         period,
       });
       alarm(`${machine.node.id}ExecutionsAlarm`, {
-        alarmDescription: `Executions of ${kind} failed, timed out or were aborted. Open the failed execution in the Step Functions console for the state and error.`,
+        alarmDescription: `Executions of ${kind} failed or timed out. Open the failed execution in the Step Functions console for the state and error.`,
         metric: failures,
         threshold: 1,
         comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
@@ -127,14 +130,15 @@ export class Observability extends Construct {
     this.dashboard.addWidgets(
       new GraphWidget({ title: 'Executions started', left: perMachine((m) => m.metricStarted({ period, label: m.node.id })), width: 6 }),
       new GraphWidget({ title: 'Executions failed', left: perMachine((m) => m.metricFailed({ period, label: m.node.id })), width: 6 }),
+      new GraphWidget({ title: 'Executions stopped by phase changes', left: perMachine((m) => m.metricAborted({ period, label: m.node.id })), width: 6 }),
       new GraphWidget({ title: 'Executions throttled', left: perMachine((m) => m.metricThrottled({ period, label: m.node.id })), width: 6 }),
-      // Steps given up after their retries (record-step-failure), per workflow kind.
-      new GraphWidget({ title: 'Workflow steps failed', left: [search(APP_METRICS.stepsFailed, 'steps failed', 'kind,service')], width: 6 }),
     );
     this.dashboard.addWidgets(
-      new GraphWidget({ title: 'Channels: sent', left: [search(APP_METRICS.sent, 'sent', 'channel,service')], width: 8 }),
-      new GraphWidget({ title: 'Channels: skipped', left: [search(APP_METRICS.skipped, 'skipped', 'channel,service')], width: 8 }),
-      new GraphWidget({ title: 'Channels: failed', left: [search(APP_METRICS.failed, 'failed', 'channel,service')], width: 8 }),
+      new GraphWidget({ title: 'Channels: sent', left: [search(APP_METRICS.sent, 'sent', 'channel,service')], width: 6 }),
+      new GraphWidget({ title: 'Channels: skipped', left: [search(APP_METRICS.skipped, 'skipped', 'channel,service')], width: 6 }),
+      new GraphWidget({ title: 'Channels: failed', left: [search(APP_METRICS.failed, 'failed', 'channel,service')], width: 6 }),
+      // Steps given up after their retries (record-step-failure), per workflow kind.
+      new GraphWidget({ title: 'Workflow steps failed', left: [search(APP_METRICS.stepsFailed, 'steps failed', 'kind,service')], width: 6 }),
     );
     this.dashboard.addWidgets(
       new GraphWidget({

@@ -109,15 +109,15 @@ describe('state machines from a folder of definitions', () => {
     expect(stack.workflows.analyses.get('first-kind')!.functions).toEqual([first]);
   });
 
-  it('the dashboard graphs started, failed and throttled executions, and each machine has a failure alarm', () => {
+  it('the dashboard graphs started, failed, stopped and throttled executions; each machine alarms on failures, not on the stops of phase changes', () => {
     const body = JSON.stringify(Object.values(template.findResources('AWS::CloudWatch::Dashboard'))[0]!.Properties.DashboardBody);
-    for (const metric of ['ExecutionsStarted', 'ExecutionsFailed', 'ExecutionThrottled']) expect(body).toContain(metric);
+    for (const metric of ['ExecutionsStarted', 'ExecutionsFailed', 'ExecutionsAborted', 'ExecutionThrottled']) expect(body).toContain(metric);
     const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm'));
     for (const machine of stack.workflows.machines.values()) {
       const id = logicalId(machine, stack as Stack);
       expect(body).toContain(id);
       const alarm = alarms.find((a) => JSON.stringify(a.Properties.Metrics ?? []).includes(id));
-      expect(alarm?.Properties.Metrics.map((m: { MetricStat?: { Metric: { MetricName: string } } }) => m.MetricStat?.Metric.MetricName).filter(Boolean).sort()).toEqual(['ExecutionsAborted', 'ExecutionsFailed', 'ExecutionsTimedOut']);
+      expect(alarm?.Properties.Metrics.map((m: { MetricStat?: { Metric: { MetricName: string } } }) => m.MetricStat?.Metric.MetricName).filter(Boolean).sort()).toEqual(['ExecutionsFailed', 'ExecutionsTimedOut']);
     }
   });
 
