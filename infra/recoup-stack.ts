@@ -12,6 +12,7 @@ import { Observability } from './constructs/observability';
 import { Storage } from './constructs/storage';
 import { Workflows } from './constructs/workflows';
 import { PROJECT_ROOT } from './function-catalog';
+import { WORKFLOW_KINDS } from '../shared/schemas/workflow';
 
 export interface RecoupStackProps extends StackProps {
   /** State machine names are `<prefix><kebab-kind>`. @default `<stack name in lower case>-` */
@@ -99,6 +100,8 @@ export class RecoupStack extends Stack {
 
     this.observability = new Observability(this, 'Observability', {
       functions: this.functions.all,
+      workflowStepFunctions: this.functions.withTrigger('workflow'),
+      workflowKinds: WORKFLOW_KINDS,
       machines: this.workflows.machines,
       startQueue: this.imports.startQueue,
       deadLetterQueue: this.imports.deadLetterQueue,

@@ -12,6 +12,7 @@ import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { PROJECT_ROOT, type Access } from '../function-catalog';
 import { acknowledge, acknowledgeWildcardAction, acknowledgeWildcardResource } from './nag';
+import { METRICS_NAMESPACE } from '../../shared/adapters/metric-names';
 
 /**
  * Environment variable names the stack sets. Each must be a key of the schema in
@@ -39,7 +40,7 @@ export const ENV = {
 export const RUNTIME_ENV = ['NODE_OPTIONS', 'POWERTOOLS_SERVICE_NAME', 'POWERTOOLS_METRICS_NAMESPACE'] as const;
 
 /** Namespace of the EMF metrics the functions emit (dashboards read it). */
-export const METRICS_NAMESPACE = 'Recoup';
+export { METRICS_NAMESPACE };
 
 /**
  * esbuild's ESM output has no `require`; some dependencies still call it (or

@@ -5,6 +5,7 @@ import {
   Dashboard,
   GraphWidget,
   MathExpression,
+  Metric,
   TextWidget,
   TreatMissingData,
   type IMetric,
@@ -17,6 +18,7 @@ import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import type { StateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
+import { METRICS_SERVICE } from '../../shared/adapters/metric-names';
 import { METRICS_NAMESPACE, type HouseFunction } from './house-function';
 
 /**
@@ -34,6 +36,14 @@ export const APP_METRICS = {
 
 export interface ObservabilityProps {
   readonly functions: readonly HouseFunction[];
+  /**
+   * Functions run as workflow steps. They throw by design to make Step Functions retry (a call
+   * whose outcome is pending, a provider refusing for now), so their Lambda errors are control
+   * flow, not failures: they alarm through the steps given up after their retries instead.
+   */
+  readonly workflowStepFunctions: readonly HouseFunction[];
+  /** Workflow kinds: the dimension of the steps-failed metric. */
+  readonly workflowKinds: readonly string[];
   readonly machines: ReadonlyMap<string, StateMachine>;
   readonly startQueue: IQueue;
   readonly deadLetterQueue: IQueue;
@@ -91,7 +101,22 @@ export class Observability extends Construct {
         evaluationPeriods: 1,
       });
     }
-    for (const fn of props.functions) {
+    const stepFunctions = new Set(props.workflowStepFunctions);
+    alarm('WorkflowStepsFailedAlarm', {
+      alarmDescription: 'Workflow steps were given up after their retries (a message not sent, a check not made). The case timeline says which step and why (step_failed); fix the cause, then move the case on by hand if needed.',
+      metric: new MathExpression({
+        expression: props.workflowKinds.map((_, i) => `k${i}`).join(' + '),
+        usingMetrics: Object.fromEntries(
+          props.workflowKinds.map((kind, i) => [`k${i}`, new Metric({ namespace: METRICS_NAMESPACE, metricName: APP_METRICS.stepsFailed, dimensionsMap: { kind, service: METRICS_SERVICE }, statistic: 'Sum', period })]),
+        ),
+        label: 'workflow steps given up',
+        period,
+      }),
+      threshold: 1,
+      comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      evaluationPeriods: 1,
+    });
+    for (const fn of props.functions.filter((f) => !stepFunctions.has(f))) {
       alarm(`${fn.node.id}ErrorsAlarm`, {
         alarmDescription: `${fn.functionName} raised errors. Its log group holds the stack traces (source-mapped).`,
         metric: fn.fn.metricErrors({ period, statistic: 'Sum' }),

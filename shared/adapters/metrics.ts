@@ -1,7 +1,8 @@
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
+import { METRICS_NAMESPACE, METRICS_SERVICE } from './metric-names';
 
 /** One Powertools metrics instance per process: EMF lines in namespace Recoup (disabled locally with POWERTOOLS_METRICS_DISABLED). */
-export const metrics = new Metrics({ namespace: 'Recoup', serviceName: 'recoup' });
+export const metrics = new Metrics({ namespace: METRICS_NAMESPACE, serviceName: METRICS_SERVICE });
 
 /** Counts a message attempt by channel and outcome: MessagesSent, MessagesSkipped, MessagesFailed. */
 export function countMessage(channel: string, outcome: 'sent' | 'skipped' | 'failed' | 'duplicate'): void {

@@ -3,6 +3,8 @@ import { join } from 'node:path';
 import { Match } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
 import { API_ROUTES } from '../../infra/api-routes';
+import { WORKFLOW_KINDS } from '../../shared/schemas/workflow';
+import { METRICS_SERVICE } from '../../shared/adapters/metric-names';
 import { ENV, RUNTIME_ENV } from '../../infra/constructs/house-function';
 import { functionFolders, PROJECT_ROOT } from '../../infra/function-catalog';
 import { TABLE_INDEXES, TABLE_KEYS } from '../../shared/adapters/dynamo/table-definition';
@@ -281,10 +283,20 @@ describe('observability', () => {
     template.hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: Match.anyValue() });
   });
 
-  it('alarms on errors of every function', () => {
+  it('alarms on errors of every function but the workflow steps, whose errors are their Retry policy at work', () => {
     const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm')).filter((a) => a.Properties.MetricName === 'Errors');
     const targets = alarms.map((a) => (a.Properties.Dimensions as { Value: { Ref: string } }[])[0]!.Value.Ref).sort();
-    expect(targets).toEqual([...houseIds].sort());
+    const steps = new Set(stack.functions.withTrigger('workflow').map((f) => logicalId(f.fn, stack)));
+    expect(steps.size).toBeGreaterThan(5);
+    expect(targets).toEqual([...houseIds].filter((id) => !steps.has(id)).sort());
+  });
+
+  it('alarms on workflow steps given up, of every kind, with the dimensions the metrics adapter writes', () => {
+    const stepsFailed = Object.values(template.findResources('AWS::CloudWatch::Alarm')).find((a) => JSON.stringify(a.Properties.Metrics ?? []).includes('StepsFailed'));
+    const dims = (stepsFailed!.Properties.Metrics as { MetricStat?: { Metric: { MetricName: string; Dimensions: { Name: string; Value: string }[] } } }[])
+      .flatMap((m) => (m.MetricStat ? [Object.fromEntries(m.MetricStat.Metric.Dimensions.map((d) => [d.Name, d.Value]))] : []));
+    expect(dims.map((d) => d.kind).sort()).toEqual([...WORKFLOW_KINDS].sort());
+    expect(new Set(dims.map((d) => d.service))).toEqual(new Set([METRICS_SERVICE]));
   });
 
   it('has one dashboard with imports, channels, queue depth and age, and Lambda errors/throttles/p95', () => {
