@@ -105,6 +105,7 @@ export class RecoupStack extends Stack {
       machines: this.workflows.machines,
       startQueue: this.imports.startQueue,
       deadLetterQueue: this.imports.deadLetterQueue,
+      importFailures: this.imports.importFailures,
       alarmEmail: props.alarmEmail,
     });
   }

@@ -1,4 +1,5 @@
 import { CfnOutput, Duration, Stack } from 'aws-cdk-lib';
+import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { EventType, type IBucket } from 'aws-cdk-lib/aws-s3';
 import { LambdaDestination } from 'aws-cdk-lib/aws-s3-notifications';
@@ -30,11 +31,14 @@ export interface ImportsProps {
 /**
  * The import path: a CSV created in the drop bucket invokes the import function; imports
  * (and phase changes) queue `{ caseId, kind, seq }` on the start queue, whose consumer starts
- * the executions. A message that keeps failing lands in the dead-letter queue (alarmed).
+ * the executions. A message that keeps failing lands in the dead-letter queue (alarmed). An
+ * import invocation that fails after Lambda's own retries lands in the import failures queue
+ * (alarmed), its S3 event inside: invoked again with it, the import resumes from its checkpoint.
  */
 export class Imports extends Construct {
   public readonly startQueue: Queue;
   public readonly deadLetterQueue: Queue;
+  public readonly importFailures: Queue;
 
   constructor(scope: Construct, id: string, props: ImportsProps) {
     super(scope, id);
@@ -55,7 +59,16 @@ export class Imports extends Construct {
       deadLetterQueue: { queue: this.deadLetterQueue, maxReceiveCount: props.maxReceiveCount ?? 5 },
     });
 
+    this.importFailures = new Queue(this, 'ImportFailures', {
+      encryption: QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+    });
+    acknowledge(this.importFailures, 'AwsSolutions-SQS3', "The import function's on-failure destination: it is itself the dead-letter store of failed S3-triggered (asynchronous) import invocations, read by operators and alarmed.");
+
     for (const fn of props.importFunctions) {
+      // S3 invokes asynchronously: Lambda retries twice, then the event would be gone.
+      fn.fn.configureAsyncInvoke({ onFailure: new SqsDestination(this.importFailures), retryAttempts: 2 });
       // Two rules because S3 suffix filters are case-sensitive; anything else in the drop
       // folder (notes, zips) is not an import. reports/*.csv also match: the import
       // function must ignore keys under reports/ (it writes them itself).

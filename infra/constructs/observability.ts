@@ -47,6 +47,8 @@ export interface ObservabilityProps {
   readonly machines: ReadonlyMap<string, StateMachine>;
   readonly startQueue: IQueue;
   readonly deadLetterQueue: IQueue;
+  /** Import invocations that failed after Lambda's retries (the import function's on-failure destination). */
+  readonly importFailures: IQueue;
   /** Subscribed to the alarm topic when given. */
   readonly alarmEmail?: string;
   /** Lambda errors per 5 minutes that raise the function alarm. @default 1 */
@@ -76,6 +78,13 @@ export class Observability extends Construct {
       return created;
     };
 
+    alarm('ImportFailuresAlarm', {
+      alarmDescription: "An import failed after Lambda's retries; its S3 event waits in the import failures queue (requestPayload of the message). Read responsePayload for the error, fix the cause, then invoke the import function with the requestPayload: the import resumes from its checkpoint.",
+      metric: props.importFailures.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(1), statistic: 'Maximum' }),
+      threshold: 0,
+      comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
+      evaluationPeriods: 1,
+    });
     alarm('DeadLettersAlarm', {
       alarmDescription: 'Workflow starts failed repeatedly and wait in the dead-letter queue. Read the messages, fix the cause, then redrive them to the start queue.',
       metric: props.deadLetterQueue.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(1), statistic: 'Maximum' }),

@@ -283,6 +283,22 @@ describe('observability', () => {
     template.hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: Match.anyValue() });
   });
 
+  it('keeps an import that failed after Lambda\'s retries in an alarmed queue, not lost', () => {
+    const queueArn = { 'Fn::GetAtt': [logicalId(stack.imports.importFailures, stack), 'Arn'] };
+    for (const fn of stack.functions.withTrigger('drop-bucket')) {
+      template.hasResourceProperties('AWS::Lambda::EventInvokeConfig', {
+        FunctionName: { Ref: logicalId(fn.fn, stack) },
+        MaximumRetryAttempts: 2,
+        DestinationConfig: { OnFailure: { Destination: queueArn } },
+      });
+    }
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      MetricName: 'ApproximateNumberOfMessagesVisible',
+      Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [logicalId(stack.imports.importFailures, stack), 'QueueName'] } }],
+      Threshold: 0,
+    });
+  });
+
   it('alarms on errors of every function but the workflow steps, whose errors are their Retry policy at work', () => {
     const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm')).filter((a) => a.Properties.MetricName === 'Errors');
     const targets = alarms.map((a) => (a.Properties.Dimensions as { Value: { Ref: string } }[])[0]!.Value.Ref).sort();
