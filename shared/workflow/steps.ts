@@ -169,7 +169,8 @@ async function callStep(e: StepEvent, channel: 'voice' | 'call'): Promise<StepRe
   if (state === 'answered') {
     // The attempt's outcome and its timeline entry in one request.
     await communications.settleWithEvent(e.caseId, last, { status: 'sent', reason: 'answered' }, { type: 'call_answered', message: `${what} answered (attempt ${last.attempt})`, data: { key: last.key } });
-    await markStepDone(e);
+    // The first attempt's claim moved the progress past this node: only the run's end is left to write.
+    if (e.step.last) await markStepDone(e);
     return { status: 'answered' };
   }
   const failed = { status: 'failed' as const, reason: state === 'unanswered' ? 'not answered' : 'call failed' };
