@@ -1,4 +1,5 @@
 import { DeleteCommand, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import type { Case } from '../schemas/case';
 import { todayIso } from '../adapters/clock';
 import { config } from '../adapters/config';
 import { batchPut, mapLimit } from '../adapters/dynamo/batch';
@@ -20,6 +21,8 @@ const dueKey = (date: string, caseId: string, attempt: number) => ({ pk: `ENRICH
 const SWEEP_KEY = { pk: 'SWEEP#enrichment', sk: 'SWEEP' };
 /** Lookups in flight at once during a sweep. */
 const SWEEP_CONCURRENCY = 16;
+/** Due attempts whose cases are read together (one BatchGetItem). */
+const SWEEP_CHUNK = 100;
 
 export async function registerEnrichment(ctx: CaseContext): Promise<void> {
   const { intervalDays, attempts } = ctx.client.settings.enrichment;
@@ -60,9 +63,17 @@ export async function sweepEnrichment(maxDays = 31): Promise<SweepReport> {
       const page = await dynamo().send(new QueryCommand({ TableName: table, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': `ENRICH#${day}` }, ExclusiveStartKey: start }));
       // Lookups of different cases do not depend on each other: several in flight (a day can
       // hold thousands), each still taking its item before the paid lookup.
-      const items = (page.Items ?? []) as { pk: string; sk: string; caseId: string; attempt: number; of: number }[];
+      const items = (page.Items ?? []) as DueAttempt[];
       report.due += items.length;
-      await mapLimit(items, SWEEP_CONCURRENCY, (item) => enrichOne(item, report));
+      // The cases of each chunk in one batched read rather than one read each, just before the
+      // chunk's items are taken: a case that changed in between is caught by the phase change's
+      // version check, and the chunk is small enough that a paid lookup for a case that closed
+      // a moment ago stays rare.
+      for (let i = 0; i < items.length; i += SWEEP_CHUNK) {
+        const chunk = items.slice(i, i + SWEEP_CHUNK);
+        const stored = await cases.findMany(chunk.map((d) => d.caseId));
+        await mapLimit(chunk, SWEEP_CONCURRENCY, (item) => enrichOne(item, stored.get(item.caseId), report));
+      }
       start = page.LastEvaluatedKey;
     } while (start);
     await dynamo().send(new PutCommand({ TableName: table, Item: { ...SWEEP_KEY, type: 'sweep', lastDate: day } }));
@@ -70,11 +81,18 @@ export async function sweepEnrichment(maxDays = 31): Promise<SweepReport> {
   return report;
 }
 
-async function enrichOne(item: { pk: string; sk: string; caseId: string; attempt: number; of: number }, report: SweepReport): Promise<void> {
+interface DueAttempt {
+  pk: string;
+  sk: string;
+  caseId: string;
+  attempt: number;
+  of: number;
+}
+
+async function enrichOne(item: DueAttempt, stored: Case | undefined, report: SweepReport): Promise<void> {
   const taken = await writeIf(new DeleteCommand({ TableName: config().TABLE_NAME, Key: { pk: item.pk, sk: item.sk }, ConditionExpression: 'attribute_exists(pk)' }));
   if (!taken) return; // another sweep took it
-  const stored = await cases.find(item.caseId);
-  // Read once: the phase change below starts from this context (its write still checks the version).
+  // The phase change below starts from this context (its write still checks the version).
   const ctx = stored && (await loadCaseContext(stored.caseId, stored));
   // Enrichment only helps while we are trying to reach the debtor.
   if (!ctx || (ctx.c.phase !== 'outreach' && ctx.c.phase !== 'retry')) {

@@ -4,7 +4,7 @@ import { NotFoundError } from '../../errors';
 import { nowIso } from '../clock';
 import { config } from '../config';
 import type { Case, Communication, TimelineEvent } from '../../schemas/case';
-import { batchPut } from './batch';
+import { batchGet, batchPut } from './batch';
 import { dynamo, writeIf } from './client';
 import { decodeCursor, encodeCursor, startKey, type Page } from './cursor';
 import { GSI1, GSI2, caseChildKeys, keys, stripKeys } from './keys';
@@ -28,6 +28,17 @@ export const cases = {
   async find(id: string): Promise<Case | undefined> {
     const found = await versionedStore.find<Case>(keys.case(id));
     return found?.caseId === id ? found : undefined;
+  },
+
+  /** Several cases at once (consistent reads, batched); an id with no case is absent from the map. */
+  async findMany(ids: readonly string[]): Promise<Map<string, Case>> {
+    const found = await batchGet(ids.map((id) => keys.case(id)));
+    const out = new Map<string, Case>();
+    for (const id of ids) {
+      const item = found.get(keys.case(id).pk);
+      if (item?.caseId === id) out.set(id, stripKeys<Case>(item));
+    }
+    return out;
   },
 
   create: (c: Case) => versionedStore.create('case', c, caseItemKeys(c)),
