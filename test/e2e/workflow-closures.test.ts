@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { startTestStack } from '../support/local-stack';
-import { advanceDays, comms, events, sesMail, setUpClient, uploadCases } from '../support/workflows';
+import { advanceDays, comms, events, sesMail, setUpClient, uploadCases, type Debtor } from '../support/workflows';
 
 /** How cases and runs end: settlements (their email only when the client asks), closing by hand, a plan that breaks early, a plan longer than one execution may live. */
 let stack: Awaited<ReturnType<typeof startTestStack>>;
@@ -12,6 +12,23 @@ afterAll(async () => {
 });
 
 const balance = async (caseId: string) => (await stack.api.get(`/cases/${caseId}`)).body;
+/**
+ * A debtor of a new client (no breathing space), a day after import, on a plan of `count`
+ * instalments due every `everyDays` days that covers what it owes.
+ */
+async function caseOnPlan(company: string, debtor: Debtor, count: number, everyDays: number) {
+  const { api } = stack;
+  const { clientId } = await setUpClient(api, { companyInfo: { name: company } });
+  const c = (await uploadCases(api, stack.urls.s3, clientId, [{ ...debtor, portfolio: 'no-breathing' }]))[debtor.ref];
+  await advanceDays(api, 1);
+  const today = new Date(stack.clock.now()).toISOString().slice(0, 10);
+  const due = (k: number) => new Date(Date.parse(`${today}T00:00:00Z`) + everyDays * (k + 1) * 86_400_000).toISOString().slice(0, 10);
+  const owed = (await balance(c.caseId)).balance.outstandingMinor as number;
+  const part = Math.floor(owed / count);
+  const installments = Array.from({ length: count }, (_, k) => ({ dueDate: due(k), amountMinor: k < count - 1 ? part : owed - (count - 1) * part }));
+  expect((await api.post(`/cases/${c.caseId}/payment-plan`, { installments })).status).toBe(201);
+  return { c, installments };
+}
 const mailTo = async (address: string) => (await sesMail(stack.urls.ses)).filter((m) => m.destination.to.includes(address));
 
 it('a settlement closes the case as settled once it is paid; the closure email goes out only when the client asks for it', async () => {
@@ -89,15 +106,7 @@ it('an operator closes cases by hand: withdrawn keeps what was owed, written off
 
 it('a plan broken before its last instalment stops its own execution: none of its later reminders is even tried', async () => {
   const { api } = stack;
-  const { clientId } = await setUpClient(api, { companyInfo: { name: 'Breaks Energy' } });
-  const c = (await uploadCases(api, stack.urls.s3, clientId, [{ ref: 'K1', name: 'Kim Breaks', email: 'kim@example.com', amount: '300.00', portfolio: 'no-breathing' }])).K1;
-  await advanceDays(api, 1);
-  const today = new Date(stack.clock.now()).toISOString().slice(0, 10);
-  const due = (k: number) => new Date(Date.parse(`${today}T00:00:00Z`) + 10 * (k + 1) * 86_400_000).toISOString().slice(0, 10);
-  const out = (await balance(c.caseId)).balance.outstandingMinor as number;
-  const part = Math.floor(out / 4);
-  const installments = [0, 1, 2, 3].map((k) => ({ dueDate: due(k), amountMinor: k < 3 ? part : out - 3 * part }));
-  expect((await api.post(`/cases/${c.caseId}/payment-plan`, { installments })).status).toBe(201);
+  const { c } = await caseOnPlan('Breaks Energy', { ref: 'K1', name: 'Kim Breaks', email: 'kim@example.com', amount: '300.00' }, 4, 10);
 
   // Nothing paid: instalment 1 late, instalment 2 missed too: broken (the default threshold is 2) on day 21.
   await advanceDays(api, 60);
@@ -113,15 +122,7 @@ it('a plan broken before its last instalment stops its own execution: none of it
 
 it('a 14-month payment plan continues as a new execution before the year is out, and every reminder goes out once', async () => {
   const { api } = stack;
-  const { clientId } = await setUpClient(api, { companyInfo: { name: 'Long Plan Energy' } });
-  const c = (await uploadCases(api, stack.urls.s3, clientId, [{ ref: 'L1', name: 'Lee Long', email: 'lee@example.com', amount: '1400.00', portfolio: 'no-breathing' }])).L1;
-  await advanceDays(api, 1);
-  const today = new Date(stack.clock.now()).toISOString().slice(0, 10);
-  const due = (k: number) => new Date(Date.parse(`${today}T00:00:00Z`) + 30 * (k + 1) * 86_400_000).toISOString().slice(0, 10);
-  const outstanding = (await balance(c.caseId)).balance.outstandingMinor as number;
-  const part = Math.floor(outstanding / 14);
-  const installments = Array.from({ length: 14 }, (_, k) => ({ dueDate: due(k), amountMinor: k < 13 ? part : outstanding - 13 * part }));
-  expect((await api.post(`/cases/${c.caseId}/payment-plan`, { installments })).status).toBe(201);
+  const { c, installments } = await caseOnPlan('Long Plan Energy', { ref: 'L1', name: 'Lee Long', email: 'lee@example.com', amount: '1400.00' }, 14, 30);
 
   // Each instalment paid on its due date; the last payment is whatever is outstanding then.
   let day = 0;
