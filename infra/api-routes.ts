@@ -23,6 +23,7 @@ export const API_ROUTES = [
   { route: 'POST /cases/{caseId}/release', fn: 'api-case-actions' },
   { route: 'POST /cases/{caseId}/settle', fn: 'api-case-actions' },
   { route: 'POST /cases/{caseId}/close', fn: 'api-case-actions' },
+  { route: 'POST /cases/{caseId}/contact-preferences', fn: 'api-case-actions' },
 ] as const satisfies readonly { route: string; fn: string }[];
 
 export type ApiFunctionName = (typeof API_ROUTES)[number]['fn'];

@@ -3,7 +3,7 @@ import { nowIso } from '../../shared/adapters/clock';
 import { apiHandler, created, ok } from '../../shared/http/api-handler';
 import { parseOrThrow } from '../../shared/http/validate';
 import { MANUAL_CLOSE_REASONS } from '../../shared/domain/transition';
-import { HOLD_REASONS, installmentSchema } from '../../shared/schemas/case';
+import { contactAllowedSchema, HOLD_REASONS, installmentSchema } from '../../shared/schemas/case';
 import { isoInstantSchema, positiveAmountMinorSchema } from '../../shared/schemas/common';
 import { changePhaseOrThrow } from '../../shared/workflow/phase-change';
 import { caseView } from '../api-cases/read-routes';
@@ -20,10 +20,15 @@ const holdBody = z.object({ reason: z.enum(HOLD_REASONS), note: z.string().trim(
 const releaseBody = z.object({ resumeTo: z.enum(['outreach', 'payment_plan']).optional() }).strict();
 const settleBody = z.object({ amountMinor: positiveAmountMinorSchema }).strict();
 const closeBody = z.object({ reason: z.enum(MANUAL_CLOSE_REASONS), note: z.string().trim().max(1_000).optional() }).strict();
+const contactBody = contactAllowedSchema
+  .extend({ note: z.string().trim().max(1_000).optional() })
+  .strict()
+  .refine((b) => Object.keys(b).some((k) => k !== 'note'), { message: 'name at least one channel: email, sms, phone or post (true allows it, false stops it)' });
 
 /**
- * Case actions: payments, payment plans, holds, releases, settlements and closing by hand (the
- * client withdrew the case, or the agency writes it off). Each is one event of
+ * Case actions: payments, payment plans, holds, releases, settlements, closing by hand (the
+ * client withdrew the case, or the agency writes it off) and the debtor's contact preferences
+ * (an opt-out such as a STOP reply, honoured by every later send). Each is one event of
  * the phase machine (shared/domain/transition.ts); a phase that forbids it answers 409.
  * Payments are allocated costs first, then interest, then principal. An unknown case is a 404
  * from the phase change's own read of it.
@@ -62,6 +67,12 @@ export const handler = apiHandler({
   'POST /cases/{caseId}/close': async ({ params, body }) => {
     const b = parseOrThrow(closeBody, body ?? {}, 'body');
     const { result } = await changePhaseOrThrow(params.caseId!, { type: 'close', reason: b.reason, note: b.note });
+    return ok(caseView(result.case));
+  },
+
+  'POST /cases/{caseId}/contact-preferences': async ({ params, body }) => {
+    const { note, ...allowed } = parseOrThrow(contactBody, body ?? {}, 'body');
+    const { result } = await changePhaseOrThrow(params.caseId!, { type: 'contact_preferences', allowed, note });
     return ok(caseView(result.case));
   },
 });

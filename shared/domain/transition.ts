@@ -1,5 +1,5 @@
 import { ConflictError, ValidationError } from '../errors';
-import type { Case, ClosedReason, Installment, Phase, TimelineEvent, WorkflowRun } from '../schemas/case';
+import { CONTACT_CHANNELS, type Case, type ClosedReason, type ContactChannel, type Installment, type Phase, type TimelineEvent, type WorkflowRun } from '../schemas/case';
 import type { Client } from '../schemas/client';
 import type { Address } from '../schemas/common';
 import type { PlanEvent, PlanNode, WorkflowKind } from '../schemas/workflow';
@@ -91,6 +91,8 @@ export type CaseEvent =
   | { type: 'payment'; amountMinor: number; receivedAt: string; method?: string; reference?: string }
   | { type: 'settle'; amountMinor: number }
   | { type: 'enriched'; contacts: ContactData; source?: string }
+  /** The debtor refused (false) or allowed again (true) a channel of contact, e.g. replied STOP to an SMS. */
+  | { type: 'contact_preferences'; allowed: Partial<Record<ContactChannel, boolean>>; note?: string }
   | { type: 'close'; reason: ClosedReason; note?: string };
 
 export type CaseEventType = CaseEvent['type'];
@@ -149,8 +151,11 @@ export const ALLOWED_PHASES: Record<CaseEventType, readonly Phase[]> = {
   payment: OPEN_PHASES,
   settle: OPEN_PHASES,
   enriched: OPEN_PHASES,
+  contact_preferences: OPEN_PHASES,
   close: OPEN_PHASES,
 };
+
+const CONTACT_WORD: Record<ContactChannel, string> = { email: 'email', sms: 'SMS', phone: 'phone', post: 'post' };
 
 /** Closed reasons an operator may give; paid_in_full and settled come from the money alone. */
 export const MANUAL_CLOSE_REASONS = ['withdrawn', 'written_off'] as const;
@@ -630,6 +635,16 @@ function apply(d: Draft, e: CaseEvent): TransitionResult {
         if (d.c.phase !== 'retry') d.phase('retry', `new ${changed.join(', ')} found`);
         d.start('retry', 'fresh');
       }
+      return d.result();
+    }
+
+    case 'contact_preferences': {
+      const changed = CONTACT_CHANNELS.filter((ch) => e.allowed[ch] !== undefined && e.allowed[ch] !== (d.c.contactAllowed[ch] ?? true));
+      if (changed.length === 0) return d.result(); // as it was: nothing to record
+      d.c.contactAllowed = { ...d.c.contactAllowed, ...Object.fromEntries(changed.map((ch) => [ch, e.allowed[ch]])) };
+      const said = (allowed: boolean) => changed.filter((ch) => e.allowed[ch] === allowed).map((ch) => CONTACT_WORD[ch]);
+      const parts = [said(false).length ? `no more contact by ${said(false).join(', ')}` : '', said(true).length ? `contact by ${said(true).join(', ')} allowed again` : ''].filter(Boolean);
+      d.timeline('contact_preferences_changed', `${parts.join('; ')}${e.note ? `: ${e.note}` : ''}`, { changed: Object.fromEntries(changed.map((ch) => [ch, e.allowed[ch]])) });
       return d.result();
     }
 

@@ -37,6 +37,12 @@ export const installmentSchema = z.object({
 });
 export type Installment = z.infer<typeof installmentSchema>;
 
+/** Channels of contact, as a debtor allows or refuses them (voice calls and call-centre calls are both `phone`). */
+export const CONTACT_CHANNELS = ['email', 'sms', 'phone', 'post'] as const;
+export type ContactChannel = (typeof CONTACT_CHANNELS)[number];
+/** Per channel: false when the debtor may not be contacted that way (an opt-out); absent or true: allowed. */
+export const contactAllowedSchema = z.object({ email: z.boolean(), sms: z.boolean(), phone: z.boolean(), post: z.boolean() }).partial();
+
 /** The money on a case. Interest accrues daily on the outstanding principal from `interestFrom`. */
 export const ledgerSchema = z.object({
   currency: currencySchema,
@@ -133,7 +139,7 @@ export const caseSchema = z.object({
   paymentPlan: paymentPlanSchema.optional(),
   hold: holdSchema.optional(),
   /** Channels the debtor may be contacted on; contact allowed unless set to false. */
-  contactAllowed: z.object({ email: z.boolean(), sms: z.boolean(), phone: z.boolean(), post: z.boolean() }).partial().default({}),
+  contactAllowed: contactAllowedSchema.default({}),
   /** The import and data row that created the case (its id derives from the client and its first invoice number). */
   origin: z.object({ importId: z.string(), row: z.number().int().min(1) }).optional(),
   /**

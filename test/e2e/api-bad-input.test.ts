@@ -57,6 +57,7 @@ describe('no route answers 5xx to bad input', () => {
     'POST /cases/{caseId}/release': {},
     'POST /cases/{caseId}/settle': { amountMinor: 100 },
     'POST /cases/{caseId}/close': { reason: 'withdrawn' },
+    'POST /cases/{caseId}/contact-preferences': { sms: false },
     'POST /clients/{clientId}/imports': {},
     'PATCH /clients/{clientId}': { companyInfo: { name: 'X' } },
   };

@@ -161,6 +161,8 @@ function eventFor(type: CaseEventType, c: Case): CaseEvent {
       return { type, contacts: { email: 'dana.new@example.com' }, source: 'skip-trace' };
     case 'close':
       return { type, reason: 'withdrawn' };
+    case 'contact_preferences':
+      return { type, allowed: { sms: false }, note: 'replied STOP' };
   }
 }
 
@@ -201,6 +203,7 @@ const TABLE: Record<Phase, Record<CaseEventType, Expected>> = {
     settle: { phase: 'breathing_space', actions: ['t:settlement_agreed'] },
     enriched: { phase: 'breathing_space', actions: ['t:contacts_enriched'] },
     close: { phase: 'closed', actions: ['stop:case1-breathingSpace-1', 't:phase_changed', 't:case_closed'] },
+    contact_preferences: { phase: 'breathing_space', actions: ['t:contact_preferences_changed'] },
   },
   outreach: {
     opened: R,
@@ -218,6 +221,7 @@ const TABLE: Record<Phase, Record<CaseEventType, Expected>> = {
     settle: { phase: 'outreach', actions: ['t:settlement_agreed'] },
     enriched: { phase: 'retry', actions: ['t:contacts_enriched', 'stop:case1-mainOutreach-2', 't:phase_changed', 'start:case1-retry-3'] },
     close: { phase: 'closed', actions: ['stop:case1-mainOutreach-2', 't:phase_changed', 't:case_closed'] },
+    contact_preferences: { phase: 'outreach', actions: ['t:contact_preferences_changed'] },
   },
   payment_plan: {
     opened: R,
@@ -235,6 +239,7 @@ const TABLE: Record<Phase, Record<CaseEventType, Expected>> = {
     settle: { phase: 'payment_plan', actions: ['t:settlement_agreed'] },
     enriched: { phase: 'payment_plan', actions: ['t:contacts_enriched'] },
     close: { phase: 'closed', actions: ['stop:case1-paymentPlan-3', 't:phase_changed', 't:case_closed'] },
+    contact_preferences: { phase: 'payment_plan', actions: ['t:contact_preferences_changed'] },
   },
   on_hold: {
     opened: R,
@@ -252,6 +257,7 @@ const TABLE: Record<Phase, Record<CaseEventType, Expected>> = {
     settle: { phase: 'on_hold', actions: ['t:settlement_agreed'] },
     enriched: { phase: 'on_hold', actions: ['t:contacts_enriched'] },
     close: { phase: 'closed', actions: ['stop:case1-onHold-3', 't:phase_changed', 't:case_closed'] },
+    contact_preferences: { phase: 'on_hold', actions: ['t:contact_preferences_changed'] },
   },
   retry: {
     opened: R,
@@ -269,6 +275,7 @@ const TABLE: Record<Phase, Record<CaseEventType, Expected>> = {
     settle: { phase: 'retry', actions: ['t:settlement_agreed'] },
     enriched: { phase: 'retry', actions: ['t:contacts_enriched', 'stop:case1-retry-3', 'start:case1-retry-4'] },
     close: { phase: 'closed', actions: ['stop:case1-retry-3', 't:phase_changed', 't:case_closed'] },
+    contact_preferences: { phase: 'retry', actions: ['t:contact_preferences_changed'] },
   },
   closed: Object.fromEntries(EVENT_TYPES.map((t) => [t, R])) as Record<CaseEventType, Expected>,
 };
@@ -516,6 +523,22 @@ describe('payments and closure', () => {
     expect(() => transition(c, { type: 'payment', amountMinor: 100, receivedAt: 'yesterday' }, ctx)).toThrow(/receivedAt must be an ISO 8601 instant/);
     expect(() => transition(c, { type: 'close', reason: 'paid_in_full' }, ctx)).toThrow(/by itself when paid; close it by hand as one of: withdrawn, written_off/);
     expect(() => transition(c, { type: 'settle', amountMinor: 10_000_000 }, ctx)).toThrow(/less than the total owed/);
+  });
+});
+
+describe('contact preferences', () => {
+  it('records an opt-out and an opt-in again, and nothing when they are as they were', () => {
+    const c = fixtures.outreach();
+    const out = transition(c, { type: 'contact_preferences', allowed: { sms: false, phone: false }, note: 'replied STOP' }, ctx);
+    expect(out.case.contactAllowed).toEqual({ sms: false, phone: false });
+    expect(out.actions.map(sig)).toEqual(['t:contact_preferences_changed']);
+    expect(out.actions[0]).toMatchObject({ entry: { message: 'no more contact by SMS, phone: replied STOP' } });
+    const again = transition(out.case, { type: 'contact_preferences', allowed: { sms: true, email: true } }, ctx);
+    expect(again.case.contactAllowed).toEqual({ sms: true, phone: false });
+    expect(again.actions[0]).toMatchObject({ entry: { message: 'contact by SMS allowed again' } });
+    const same = transition(again.case, { type: 'contact_preferences', allowed: { phone: false } }, ctx);
+    expect(same.actions).toEqual([]);
+    expect(same.case).toEqual(again.case);
   });
 });
 
