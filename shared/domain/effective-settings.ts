@@ -44,6 +44,7 @@ export function resolveEffectiveSettings(
     paymentPlanReminderDays: o.paymentPlanReminderDays ?? base.paymentPlanReminderDays,
     maxPhoneCallRetries: o.maxPhoneCallRetries ?? base.maxPhoneCallRetries,
     brokenPlanAfterMissedInstallments: o.brokenPlanAfterMissedInstallments ?? base.brokenPlanAfterMissedInstallments,
+    contactHours: o.contactHours ?? base.contactHours,
     workflows: { ...client.workflows, ...stripUndefined(portfolio?.workflows ?? {}) },
   };
 }

@@ -208,24 +208,20 @@ export function planSchedule(args: {
   nodes: readonly PlanNode[];
   now: string;
   resumed?: boolean;
-  sendHourUtc?: number;
 }): PlanStep[] {
-  const { plan, reminderDays, nodes, now, sendHourUtc } = args;
+  const { plan, reminderDays, nodes, now } = args;
   const nowMs = Date.parse(now);
-  const atHour = (day: string): number => {
-    const ms = Date.parse(`${day}T00:00:00.000Z`);
-    return sendHourUtc === undefined ? ms : ms + sendHourUtc * 3_600_000;
-  };
+  const startOfDay = (day: string): number => Date.parse(`${day}T00:00:00.000Z`);
   const raw: Omit<PlanStep, 'index'>[] = [];
   // There is no built-in "agreed" message: only the client's own agreed nodes fire.
   if (!args.resumed) for (const node of planNodesFor(nodes, 'agreed')) raw.push({ at: now, kind: 'agreed', node });
   plan.installments.forEach((inst, i) => {
     if (inst.checkedAt) return;
-    const remindMs = atHour(addDays(inst.dueDate, -reminderDays));
+    const remindMs = startOfDay(addDays(inst.dueDate, -reminderDays));
     if (remindMs >= nowMs && inst.paidMinor < inst.amountMinor) {
       for (const node of planNodesFor(nodes, 'reminder')) raw.push({ at: new Date(remindMs).toISOString(), kind: 'reminder', installmentIndex: i, node });
     }
-    const checkMs = Math.max(nowMs, atHour(addDays(inst.dueDate, 1)));
+    const checkMs = Math.max(nowMs, startOfDay(addDays(inst.dueDate, 1)));
     raw.push({ at: new Date(checkMs).toISOString(), kind: 'due_check', installmentIndex: i });
   });
   const order: Record<PlanStepKind, number> = { agreed: 0, reminder: 1, due_check: 2 };

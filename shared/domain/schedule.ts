@@ -29,38 +29,25 @@ export function orderNodes<N extends { afterDays: number }>(nodes: readonly N[])
 /**
  * The steps of a timed workflow from `fromIndex` on. Each node fires `afterDays` after
  * `startedAt`, later by `shiftMs` (the total time the workflow was paused by holds and plans).
- * With `sendHourUtc`, a step moves to the first HH:00 UTC at or after that moment, so nothing
- * goes out at night (a day-0 node of a workflow started in the afternoon goes the next morning).
+ * The debtor's contact hours move them later still (contact-hours.ts, applied by the starter).
  */
 export function timedSchedule<N extends { afterDays: number }>(args: {
   startedAt: string;
   nodes: readonly N[];
   fromIndex?: number;
   shiftMs?: number;
-  sendHourUtc?: number;
 }): ScheduledStep<N>[] {
   const start = Date.parse(args.startedAt);
   if (Number.isNaN(start)) throw new RangeError(`startedAt is not an ISO instant: "${args.startedAt}"`);
-  const { sendHourUtc } = args;
-  if (sendHourUtc !== undefined && (!Number.isInteger(sendHourUtc) || sendHourUtc < 0 || sendHourUtc > 23)) {
-    throw new RangeError(`sendHourUtc must be a whole hour 0-23, got ${sendHourUtc}`);
-  }
   const fromIndex = Math.max(0, args.fromIndex ?? 0);
   const shiftMs = args.shiftMs ?? 0;
   return orderNodes(args.nodes)
     .map((node, index) => ({ node, index }))
     .filter((s) => s.index >= fromIndex)
     .map(({ node, index }) => {
-      let at = start + node.afterDays * DAY_MS + shiftMs;
-      if (sendHourUtc !== undefined) at = nextHourAtOrAfter(at, sendHourUtc);
+      const at = start + node.afterDays * DAY_MS + shiftMs;
       return { at: new Date(at).toISOString(), index, node };
     });
-}
-
-function nextHourAtOrAfter(ms: number, hourUtc: number): number {
-  const d = new Date(ms);
-  const candidate = Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate(), hourUtc);
-  return candidate >= ms ? candidate : candidate + DAY_MS;
 }
 
 /**
@@ -71,7 +58,7 @@ function nextHourAtOrAfter(ms: number, hourUtc: number): number {
 export function resumeSchedule<N extends { afterDays: number }>(
   progress: WorkflowProgress,
   nodes: readonly N[],
-  opts: { now?: string; sendHourUtc?: number } = {},
+  opts: { now?: string } = {},
 ): ScheduledStep<N>[] {
   const openPause = progress.pausedAt && opts.now ? Math.max(0, Date.parse(opts.now) - Date.parse(progress.pausedAt)) : 0;
   return timedSchedule({
@@ -79,7 +66,6 @@ export function resumeSchedule<N extends { afterDays: number }>(
     nodes,
     fromIndex: progress.nextNode,
     shiftMs: (progress.shiftMs ?? 0) + openPause,
-    sendHourUtc: opts.sendHourUtc,
   });
 }
 

@@ -32,6 +32,11 @@ export function isRealIsoDate(value: string): boolean {
 /** An instant in ISO 8601 UTC, e.g. 2026-01-31T09:00:00.000Z. */
 export const isoInstantSchema = z.iso.datetime({ message: 'must be an ISO 8601 UTC instant, e.g. 2026-01-31T09:00:00Z' });
 
+const KNOWN_ZONES = new Set(Intl.supportedValuesOf('timeZone'));
+/** True for an IANA time zone name the runtime knows, e.g. Europe/London. */
+export const isTimeZone = (zone: string): boolean => KNOWN_ZONES.has(zone);
+export const timeZoneSchema = z.string().refine(isTimeZone, { message: 'is not an IANA time zone, e.g. Europe/London' });
+
 export const countrySchema = z
   .string()
   .regex(/^[A-Z]{2}$/, 'must be an ISO 3166-1 alpha-2 country code in capitals, e.g. GB');

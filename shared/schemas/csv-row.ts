@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { MoneyParseError, parseDecimalToMinor } from '../domain/money';
-import { countrySchema, currencySchema, isRealIsoDate } from './common';
+import { countrySchema, currencySchema, isRealIsoDate, isTimeZone } from './common';
 
 /** The columns of the case CSV (see CONTRACT.md), in the order the error report lists them. */
 export const CSV_COLUMNS = [
@@ -29,8 +29,6 @@ export const REQUIRED_COLUMNS = ['debtor_name', 'invoice_number', 'due_date', 'a
 
 /** A row as read from the file: canonical column name -> raw text (absent columns are undefined). */
 export type RawCsvRow = Partial<Record<CsvColumn, string>>;
-
-const KNOWN_ZONES = new Set(Intl.supportedValuesOf('timeZone'));
 
 /** Empty cells mean "not given". */
 const optionalText = (max: number) =>
@@ -82,7 +80,7 @@ export function csvRowSchema(defaultCurrency: string) {
       debtor_country: optionalText(2)
         .transform((s) => s?.toUpperCase())
         .pipe(countrySchema.optional()),
-      debtor_timezone: optionalText(64).refine((z) => z === undefined || KNOWN_ZONES.has(z), { message: 'is not an IANA time zone, e.g. Europe/London' }),
+      debtor_timezone: optionalText(64).refine((z) => z === undefined || isTimeZone(z), { message: 'is not an IANA time zone, e.g. Europe/London' }),
       invoice_number: requiredText(100),
       invoice_date: optionalText(10).pipe(csvDate.optional()),
       due_date: requiredText(40).pipe(csvDate),

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { templateNameSchema } from './business-entity';
+import { timeZoneSchema } from './common';
 
 /** The channel nodes every workflow kind may use. */
 export const NODE_TYPES = ['email', 'sms', 'voice', 'call', 'letter', 'ticket'] as const;
@@ -57,6 +58,20 @@ export const workflowsSchema = z.object({
 export type Workflows = z.infer<typeof workflowsSchema>;
 
 /** Workflow settings: global per client, overridable per portfolio. */
+/**
+ * When workflow steps may reach a debtor, in the debtor's own local time: from `from`:00 to
+ * `to`:00. A step due outside waits for the next opening (a day-0 email of a case imported at
+ * night goes the next morning). `timeZone` is the zone of debtors whose own is unknown.
+ */
+export const contactHoursSchema = z
+  .object({
+    from: z.number().int().min(0).max(23).default(8),
+    to: z.number().int().min(1).max(24).default(20),
+    timeZone: timeZoneSchema.optional(),
+  })
+  .refine((h) => h.from < h.to, { message: 'must be later than from (hours of one day, e.g. from 8 to 20)', path: ['to'] });
+export type ContactHours = z.infer<typeof contactHoursSchema>;
+
 export const workflowSettingsSchema = z.object({
   breathingSpace: z
     .object({
@@ -68,6 +83,7 @@ export const workflowSettingsSchema = z.object({
   maxPhoneCallRetries: z.number().int().min(0).max(10).default(2),
   /** Missed instalments after which a plan counts as broken and the case returns to outreach. */
   brokenPlanAfterMissedInstallments: z.number().int().min(1).max(12).default(2),
+  contactHours: contactHoursSchema.prefault({}),
 });
 export type WorkflowSettings = z.infer<typeof workflowSettingsSchema>;
 
@@ -79,5 +95,7 @@ export const workflowOverridesSchema = z.object({
   paymentPlanReminderDays: z.number().int().min(0).max(60).optional(),
   maxPhoneCallRetries: z.number().int().min(0).max(10).optional(),
   brokenPlanAfterMissedInstallments: z.number().int().min(1).max(12).optional(),
+  /** Replaces the client's contact hours as a whole. */
+  contactHours: contactHoursSchema.optional(),
 });
 export type WorkflowOverrides = z.infer<typeof workflowOverridesSchema>;

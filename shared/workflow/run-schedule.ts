@@ -8,6 +8,7 @@ import { stepFunctionFolder } from '../domain/step-functions';
 import { stepFunctionArn } from '../adapters/workflow-functions';
 import { WORKFLOW_KINDS, type WorkflowKind } from '../schemas/workflow';
 import { loadCaseContext } from './case-context';
+import { contactWindow } from './contact-window';
 import { registerEnrichment } from './enrichment';
 
 export const runEventSchema = z.object({
@@ -60,6 +61,7 @@ export async function scheduleRun(event: unknown): Promise<StepItem[] | null> {
   const now = nowIso();
   const ctx = await loadCaseContext(e.caseId);
   const { c, settings } = ctx;
+  const inHours = contactWindow(ctx);
   if (c.workflow?.executionName !== e.execution || c.phase === 'closed') {
     logger.info('stale run: nothing to schedule', { caseId: e.caseId, execution: e.execution, current: c.workflow?.executionName });
     return null;
@@ -68,7 +70,7 @@ export async function scheduleRun(event: unknown): Promise<StepItem[] | null> {
 
   if (kind === 'paymentPlan') {
     const plan = c.paymentPlan;
-    if (!plan || plan.status !== 'active') return finish([], now, now);
+    if (!plan || plan.status !== 'active') return finish([], now, inHours, now);
     const raw = planSchedule({ plan, reminderDays: settings.paymentPlanReminderDays, nodes: settings.workflows.paymentPlan, now, resumed: c.workflow.resumed });
     const items: Draft[] = raw.map((s) => ({
       at: s.at,
@@ -77,7 +79,7 @@ export async function scheduleRun(event: unknown): Promise<StepItem[] | null> {
       planStep: s.kind,
       ...(s.installmentIndex !== undefined ? { installmentIndex: s.installmentIndex } : {}),
     }));
-    return finish(items, now);
+    return finish(items, now, inHours);
   }
 
   const nodes = settings.workflows[kind];
@@ -100,12 +102,17 @@ export async function scheduleRun(event: unknown): Promise<StepItem[] | null> {
     const days = c.breathingSpaceDays ?? settings.breathingSpace.days;
     const endsAt = breathingSpaceEndsAt(progress ?? { startedAt: c.workflow.startedAt, nextNode: 0 }, days);
     // Only nodes inside the breathing space belong to it; its end is a step of its own after them.
-    return finish(items.filter((s) => s.at < endsAt), now, endsAt < now ? now : endsAt);
+    return finish(items.filter((s) => s.at < endsAt), now, inHours, endsAt < now ? now : endsAt);
   }
-  return finish(items, now);
+  return finish(items, now, inHours);
 }
 
-/** The walk of one execution (see walkSteps), each step naming the function that runs it. */
-function finish(items: Draft[], now: string, endAt?: string): StepItem[] {
-  return walkSteps(items, now, endAt).map((d) => ({ ...d, fn: stepFunctionArn(stepFunctionFolder(d.node.type)) }));
+/**
+ * The walk of one execution (see walkSteps), each step moved into the debtor's contact hours
+ * and naming the function that runs it. The run's own end (`endAt`) is not a message: it keeps
+ * its time.
+ */
+function finish(items: Draft[], now: string, inHours: (at: string) => string, endAt?: string): StepItem[] {
+  const timed = items.map((s) => ({ ...s, at: inHours(s.at) }));
+  return walkSteps(timed, now, endAt).map((d) => ({ ...d, fn: stepFunctionArn(stepFunctionFolder(d.node.type)) }));
 }

@@ -11,6 +11,8 @@ import type { CaseEvent } from '../domain/transition';
 import { changePhaseSteps, type PhaseChange } from './phase-change';
 import { carryDueSteps } from './carry';
 import { claimStep, type StepRef } from './claim-step';
+import { contactWindow } from './contact-window';
+import { nowIso } from '../adapters/clock';
 import { endEvent } from './run-end';
 import { stopExecution } from '../adapters/step-functions';
 
@@ -177,6 +179,13 @@ async function callStep(e: StepEvent, channel: 'voice' | 'call'): Promise<StepRe
   const how = state === 'unanswered' ? 'not answered' : 'failed';
   const ctx = await loadCaseContext(e.caseId);
   const maxAttempts = 1 + ctx.settings.maxPhoneCallRetries;
+  const now = nowIso();
+  if (last.attempt < maxAttempts && contactWindow(ctx)(now) !== now) {
+    // The contact hours ended between attempts; a Retry cannot wait until morning, and nobody is called at night.
+    await communications.settleWithEvent(e.caseId, last, failed, { type: 'call_gave_up', message: `call attempt ${last.attempt} of ${maxAttempts} ${how}; the debtor's contact hours are over, so no more calls for this node`, data: { key: last.key } });
+    await markStepDone(e, ctx);
+    return { status: 'gave_up', reason: 'contact hours over' };
+  }
   if (last.attempt < maxAttempts) {
     await communications.settleWithEvent(e.caseId, last, failed, { type: 'call_unanswered', message: `call attempt ${last.attempt} of ${maxAttempts} ${how}; calling again`, data: { key: last.key } });
     return await place(last.attempt + 1, ctx); // the case read just above is still current: only communications changed since

@@ -31,7 +31,7 @@ beforeAll(async () => {
     refs.map((ref, i) => ({ ref, name: `Rae Race ${i}`, email: `rae${i}@example.com`, phone: PHONES[ref], amount: '60.00', portfolio: 'no-breathing' })),
   );
   for (const ref of refs) caseIds[ref] = cases[ref].caseId;
-  await advanceDays(stack.api, 0.5); // the day-0 emails of outreach have gone out
+  await advanceDays(stack.api, 0.25); // the day-0 emails of outreach have gone out; 15:00, inside the contact hours
 });
 afterAll(async () => {
   await stack?.stop();

@@ -168,12 +168,12 @@ describe('planSchedule', () => {
       { type: 'email', on: 'reminder', template: 'mail-reminder' },
       { type: 'letter', on: 'late', template: 'late-letter' },
     ];
-    const steps = planSchedule({ plan: plan(), reminderDays: 2, nodes, now: NOW, sendHourUtc: 9 });
+    const steps = planSchedule({ plan: plan(), reminderDays: 2, nodes, now: NOW });
     expect(steps.slice(0, 4).map((s) => [s.kind, s.at, s.node?.template])).toEqual([
       ['agreed', NOW, 'plan-confirmation'],
-      ['reminder', '2026-03-13T09:00:00.000Z', 'sms-reminder'],
-      ['reminder', '2026-03-13T09:00:00.000Z', 'mail-reminder'],
-      ['due_check', '2026-03-16T09:00:00.000Z', undefined],
+      ['reminder', '2026-03-13T00:00:00.000Z', 'sms-reminder'],
+      ['reminder', '2026-03-13T00:00:00.000Z', 'mail-reminder'],
+      ['due_check', '2026-03-16T00:00:00.000Z', undefined],
     ]);
     expect(planNodesFor(nodes, 'late').map((n) => n.template)).toEqual(['late-letter']);
     // resumed: no second "agreed"

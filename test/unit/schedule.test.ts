@@ -36,23 +36,13 @@ describe('timedSchedule', () => {
     ]);
   });
 
-  it('moves steps to the first send hour at or after their moment', () => {
-    const steps = timedSchedule({ startedAt: START, nodes: [n(0, 'a'), n(1, 'b')], sendHourUtc: 9 });
-    expect(steps.map((s) => s.at)).toEqual(['2026-01-11T09:00:00.000Z', '2026-01-12T09:00:00.000Z']);
-    const early = timedSchedule({ startedAt: '2026-01-10T06:00:00.000Z', nodes: [n(0, 'a')], sendHourUtc: 9 });
-    expect(early[0]!.at).toBe('2026-01-10T09:00:00.000Z');
-    const exact = timedSchedule({ startedAt: '2026-01-10T09:00:00.000Z', nodes: [n(0, 'a')], sendHourUtc: 9 });
-    expect(exact[0]!.at).toBe('2026-01-10T09:00:00.000Z');
-  });
-
   it('is empty past the last node and for an empty workflow', () => {
     expect(timedSchedule({ startedAt: START, nodes: [n(0, 'a')], fromIndex: 1 })).toEqual([]);
     expect(timedSchedule({ startedAt: START, nodes: [] })).toEqual([]);
   });
 
-  it('refuses a bad start instant and a bad send hour', () => {
+  it('refuses a bad start instant', () => {
     expect(() => timedSchedule({ startedAt: 'yesterday', nodes: [] })).toThrow(/ISO instant/);
-    expect(() => timedSchedule({ startedAt: START, nodes: [], sendHourUtc: 24 })).toThrow(/0-23/);
   });
 });
 

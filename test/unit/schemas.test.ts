@@ -14,12 +14,19 @@ describe('client schema', () => {
     expect(c.settings).toEqual({
       enrichment: { intervalDays: 30, attempts: 2 },
       import: { newCasePerInvoice: false, matchOnClientCaseNumber: false, columnMap: {} },
-      workflow: { breathingSpace: { enabled: true, days: 14 }, paymentPlanReminderDays: 3, maxPhoneCallRetries: 2, brokenPlanAfterMissedInstallments: 2 },
+      workflow: { breathingSpace: { enabled: true, days: 14 }, paymentPlanReminderDays: 3, maxPhoneCallRetries: 2, brokenPlanAfterMissedInstallments: 2, contactHours: { from: 8, to: 20 } },
       debtorCommunication: { emailOnClosePaidInFull: true, emailOnCloseSettlement: false },
     });
     expect(c.finances).toEqual({ currency: 'EUR', costs: [], interest: { annualRatePercent: 0 }, commission: { percent: 0 } });
     expect(c.workflows).toEqual({ breathingSpace: [], mainOutreach: [], paymentPlan: [], onHold: [], retry: [] });
     expect(c.portfolios).toEqual([]);
+  });
+
+  it('refuses contact hours that end before they start, or in an unknown zone, naming the field', () => {
+    const bad = (contactHours: unknown) => clientInputSchema.safeParse({ companyInfo: { name: 'A' }, settings: { workflow: { contactHours } } });
+    expect(bad({ from: 20, to: 8 }).error?.issues[0]).toMatchObject({ path: ['settings', 'workflow', 'contactHours', 'to'] });
+    expect(bad({ timeZone: 'Mars/Olympus' }).error?.issues[0]).toMatchObject({ path: ['settings', 'workflow', 'contactHours', 'timeZone'] });
+    expect(bad({ from: 9, to: 17, timeZone: 'America/Chicago' }).success).toBe(true);
   });
 
   it('keeps the defaults of sibling fields when one nested field is given', () => {
