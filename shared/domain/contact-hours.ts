@@ -10,14 +10,25 @@ const MINUTE_MS = 60_000;
 const HOUR_MS = 60 * MINUTE_MS;
 const DAY_MS = 24 * HOUR_MS;
 
+const countryZones = new Map<string, string | undefined>();
+
 /** The zone of a country when the whole country keeps one clock (GB, NL, DE...); undefined when it spans several (US, AU...) or is unknown. */
 export function zoneForCountry(country: string | undefined): string | undefined {
   if (!country) return undefined;
-  const zones = getCountry(country.toUpperCase())?.timezones ?? [];
-  const clocks = new Set(zones.map((z) => {
-    const t = getTimezone(z);
-    return t ? `${t.utcOffset}/${t.dstOffset}` : z;
-  }));
+  const code = country.toUpperCase();
+  if (!countryZones.has(code)) countryZones.set(code, oneClockZone(code));
+  return countryZones.get(code);
+}
+
+function oneClockZone(country: string): string | undefined {
+  const zones = getCountry(country)?.timezones ?? [];
+  // Zones of one country that keep the same offsets (Berlin and Busingen) are one clock.
+  const clocks = new Set(
+    zones.map((z) => {
+      const t = getTimezone(z);
+      return t ? `${t.utcOffset}/${t.dstOffset}` : z;
+    }),
+  );
   return clocks.size === 1 ? zones[0] : undefined;
 }
 
@@ -27,10 +38,10 @@ export function zoneForCountry(country: string | undefined): string | undefined 
  * client's own country's, else UTC.
  */
 export function debtorTimeZone(
-  debtor: { timezone?: string; address?: { country?: string } },
+  debtor: { timezone?: string; country?: string; address?: { country?: string } },
   client: { contactHours: Pick<ContactHours, 'timeZone'>; country?: string },
 ): string {
-  return debtor.timezone ?? zoneForCountry(debtor.address?.country) ?? client.contactHours.timeZone ?? zoneForCountry(client.country) ?? 'UTC';
+  return debtor.timezone ?? zoneForCountry(debtor.country ?? debtor.address?.country) ?? client.contactHours.timeZone ?? zoneForCountry(client.country) ?? 'UTC';
 }
 
 const formats = new Map<string, Intl.DateTimeFormat>();

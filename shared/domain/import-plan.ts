@@ -9,6 +9,7 @@ import { applyCharges, crystalliseInterest, dayOf, openLedger } from './ledger';
 import { formatMoney, percentOf } from './money';
 import { matchKeys, type RowKeys } from './matching';
 import { executionName } from './workflow-names';
+import { zoneForCountry } from './contact-hours';
 
 /**
  * Planning one chunk of an import: pure. Given the chunk's valid rows and what the table
@@ -317,7 +318,8 @@ function buildCase(d: Draft, client: PlanInput['client'], importId: string, at: 
       phone: debtor.phone,
       address: stripUndefined(debtor.address),
       country: debtor.country,
-      timezone: debtor.timezone,
+      // As the contract says: derived from the country when the file gives none (and the country keeps one clock).
+      timezone: debtor.timezone ?? zoneForCountry(debtor.country ?? debtor.address.country),
     },
     invoices: d.invoices,
     ledger,

@@ -31,7 +31,10 @@ it('steps reach each debtor only in their own contact hours (08:00-20:00 local),
   await putCsv(s3, `${clientId}/evening.csv`, csv);
   s3.destroy();
   expect((await waitForImport(api, clientId, { key: `${clientId}/evening.csv` })).status).toBe('completed');
-  const ids = Object.fromEntries((await allCases(api, clientId)).map((c) => [c.clientCaseNumber, c.caseId]));
+  const imported = await allCases(api, clientId);
+  const ids = Object.fromEntries(imported.map((c) => [c.clientCaseNumber, c.caseId]));
+  // The file's zone, else the country's (GB keeps one clock).
+  expect(Object.fromEntries(imported.map((c) => [c.clientCaseNumber, c.debtor.timezone]))).toEqual({ UK1: 'Europe/London', NY1: 'America/New_York' });
 
   // New York (16:00 there) gets its day-0 email now; London (21:00) at 08:00 tomorrow.
   await advanceDays(api, 0.01);
