@@ -39,7 +39,10 @@ it('an SMS provider failing on two task attempts, then succeeding, sends exactly
   // Day 3 is the SMS node of C2 and C3; C2's next 6 SNS requests fail (two task attempts of three SDK tries each).
   await advanceDays(api, 2);
   expect((await api.post('/local/outbox/faults', { service: 'sns', count: 6, to: '+447700900002' })).status).toBe(200);
-  await advanceDays(api, 0.5);
+  await advanceDays(api, 0.5); // day 3, 09:00: the SMS; Step Functions retries a refused one 30 s, then 2 minutes later
+  const refused = (await comms(api, cases.C2.caseId)).filter((c) => c.channel === 'sms');
+  expect(refused.map((c) => c.status)).toEqual(['failed']);
+  await advanceDays(api, 0.01);
   const failures: Record<string, number> = {};
   for (const [ref, phone] of [['C2', '+447700900002'], ['C3', '+447700900003']] as const) {
     const sms = (await comms(api, cases[ref].caseId)).filter((c) => c.channel === 'sms');
@@ -70,6 +73,9 @@ it('call retries are capped at 1 + maxPhoneCallRetries attempts; the walk then g
     [2, 'failed', 'not answered'],
     [3, 'failed', 'call failed'],
   ]);
+  // Each outcome is read when the Task's Retry comes back, 15 minutes on: so are the next attempts placed.
+  const placed = calls.map((c) => Date.parse(c.at));
+  expect([placed[1]! - placed[0]!, placed[2]! - placed[1]!]).toEqual([15 * 60_000, 15 * 60_000]);
   expect((await api.get('/local/outbox?service=connect&to=%2B447700900002')).body.items).toHaveLength(3);
   expect((await events(api, cases.C2.caseId)).some((e) => e.type === 'call_gave_up')).toBe(true);
   // C3's call was answered at the first attempt.

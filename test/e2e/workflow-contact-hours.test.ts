@@ -1,9 +1,6 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { allCases, dropClient, putCsv, waitForImport } from '../support/imports';
 import { startTestStack } from '../support/local-stack';
-import { nowIso } from '../../shared/adapters/clock';
-import { clearCaseContextCache, loadCaseContext } from '../../shared/workflow/case-context';
-import { CallOutcomePendingError, runCallStep } from '../../shared/workflow/steps';
 import { advanceDays, comms, setUpClient } from '../support/workflows';
 
 let stack: Awaited<ReturnType<typeof startTestStack>>;
@@ -64,25 +61,19 @@ it('a call unanswered near the end of the contact hours is not tried again at ni
   const { api } = stack;
   const { clientId } = await setUpClient(api, { companyInfo: { name: 'Late Call Energy' } });
   expect((await api.post('/local/outbox/calls', { phone: '+447700900202', outcomes: ['unanswered', 'unanswered', 'unanswered'] })).status).toBe(200);
+  // Imported at 19:50 London: the outreach's day-7 call is placed at 19:50; its Retry comes back
+  // to read the outcome 15 minutes later, when the next attempt would fall after 20:00.
+  expect((await api.post('/local/clock/advance', { to: '2026-01-10T19:50:00.000Z' })).status).toBe(200);
   const csv = ['client_case_number,debtor_name,debtor_phone,debtor_country,invoice_number,due_date,amount,portfolio', 'LC1,Lou Late,+447700900202,GB,INV-LC1,2025-12-01,100.00,no-breathing'].join('\n');
   const s3 = dropClient(stack.urls.s3);
   await putCsv(s3, `${clientId}/late.csv`, csv);
   s3.destroy();
   await waitForImport(api, clientId, { key: `${clientId}/late.csv` });
   const [c] = await allCases(api, clientId);
-
-  // The outreach's call step (firing order 2) run at 19:50 London: attempt 1 is placed.
-  // (Locally Step Functions retries at once; on AWS the Retry comes back 15 minutes later, as here.)
-  expect((await api.post('/local/clock/advance', { to: '2026-01-10T19:50:00.000Z' })).status).toBe(200);
-  clearCaseContextCache();
-  const ctx = await loadCaseContext(c.caseId);
-  const event = { caseId: c.caseId, kind: 'mainOutreach', seq: ctx.c.workflow!.seq, execution: ctx.c.workflow!.executionName, step: { at: nowIso(), index: 2, node: { type: 'call', template: 'first-notice' } } };
-  await expect(runCallStep(event, 'call')).rejects.toBeInstanceOf(CallOutcomePendingError);
-  expect((await api.post('/local/clock/advance', { to: '2026-01-10T20:05:00.000Z' })).status).toBe(200);
-  expect(await runCallStep(event, 'call')).toEqual({ status: 'gave_up', reason: 'contact hours over' });
+  await advanceDays(api, 7.1);
 
   const calls = (await comms(api, c.caseId)).filter((x) => x.channel === 'call');
-  expect(calls.map((x) => `${x.attempt}:${x.status}:${x.reason}`)).toEqual(['1:failed:not answered']);
+  expect(calls.map((x) => `${x.attempt}:${x.at}:${x.status}:${x.reason}`)).toEqual(['1:2026-01-17T19:50:00.000Z:failed:not answered']);
   const tl = (await api.get(`/cases/${c.caseId}/timeline?limit=100`)).body.items.map((e: { message: string }) => e.message);
   expect(tl).toContain("call attempt 1 of 3 not answered; the debtor's contact hours are over, so no more calls for this node");
 });

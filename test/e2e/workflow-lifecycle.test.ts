@@ -63,7 +63,7 @@ it('upload -> breathing space -> charges after 14 days -> outreach nodes at thei
   expect(released.body.phase).toBe('outreach');
   await advanceDays(api, 2);
   expect(sent(await comms(api, c1.caseId))).toHaveLength(3);
-  await advanceDays(api, 1);
+  await advanceDays(api, 1.02); // day 41: the call, and 15 minutes on, its outcome
   expect(sent(await comms(api, c1.caseId))).toEqual(['email:mainOutreach:0', 'sms:mainOutreach:1', 'ticket:onHold:0', 'call:mainOutreach:2']);
   expect((await comms(api, c1.caseId)).find((x) => x.channel === 'call').reason).toBe('answered');
 

@@ -24,8 +24,9 @@ it('the real SFN client starts, describes, lists and stops executions on the loc
   expect(started.executionArn).toBe('arn:aws:states:eu-west-1:000000000000:execution:recoup-main-outreach:nope-mainOutreach-1');
   expect(started.startDate?.toISOString()).toBe(stack.clock.now().toISOString());
   await expect(sfn.send(new StartExecutionCommand({ stateMachineArn: arn, name: 'nope-mainOutreach-1', input: '{}' }))).rejects.toBeInstanceOf(ExecutionAlreadyExists);
-  await stack.clock.idle();
-  // The case does not exist: the email step fails, then recording the failure fails too, and the execution with it.
+  // The case does not exist: the email step fails (Step Functions retries it 30 s, 2 and 8 minutes
+  // later, on the virtual clock), then recording the failure fails too, and the execution with it.
+  await stack.clock.advanceDays(1 / 24);
   const d = await sfn.send(new DescribeExecutionCommand({ executionArn: started.executionArn }));
   expect(d.status).toBe('FAILED');
   expect(d.cause).toMatch(/no case with id "nope"/);

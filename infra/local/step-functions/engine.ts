@@ -4,6 +4,7 @@ import { StateMachine } from 'aws-local-stepfunctions';
 import aslValidator from 'asl-validator';
 import { localLambdaContext } from '../lambda-context';
 import type { VirtualClock } from '../virtual-clock';
+import { retryDelay, type Retrier } from './retry-delay';
 import {
   LOCAL_ACCOUNT,
   LOCAL_REGION,
@@ -67,6 +68,8 @@ interface Machine {
    */
   tasks: Map<string, { folder: string } | { invokeByArn: Map<string, string> } | { wait: AslState }>;
   retryOverrides: Record<string, number>;
+  /** Task state name -> its Retry rules, whose intervals run on the virtual clock. */
+  retriers: Map<string, Retrier[]>;
   createdAt: Date;
 }
 
@@ -74,6 +77,8 @@ interface LiveExecution {
   record: ExecutionRecord;
   stopped: boolean;
   done: Promise<void>;
+  /** A Task entry that failed and will be retried (state name + input): the retries each rule made, and the wait before the next try. */
+  retries: Map<string, { tries: number[]; waitMs?: number }>;
 }
 
 const LAMBDA_INVOKE = 'arn:aws:states:::lambda:invoke';
@@ -96,7 +101,9 @@ export interface LocalStepFunctionsOptions {
  * Wait timing is not used (its setTimeout overflows past ~24.8 days): each Wait state is run
  * as a local task that parks in `clock.park()` until the state's Timestamp(Path) or
  * Seconds(Path) is due, with the Wait's InputPath/OutputPath/Next intact. Retry intervals
- * collapse to zero locally (virtual time does not move during a retry).
+ * run on the virtual clock too: the library retries at once, and the Task waits out the
+ * interval Step Functions would (see retryDelay) before it calls the handler again, so a call
+ * retried in 15 minutes is placed 15 virtual minutes later.
  */
 export class LocalStepFunctions {
   private readonly machines = new Map<string, Machine>();
@@ -117,8 +124,10 @@ export class LocalStepFunctions {
     const local = structuredClone(d.definition);
     const tasks: Machine['tasks'] = new Map();
     const retryOverrides: Record<string, number> = {};
+    const retriers = new Map<string, Retrier[]>();
     for (const [name, state] of allStates(local)) {
       if (state.Retry) retryOverrides[name] = 0;
+      if (state.Retry && state.Type === 'Task') retriers.set(name, state.Retry as Retrier[]);
       if (state.Type === 'Task' && state.Resource?.startsWith(LAMBDA_INVOKE)) {
         // The optimized Lambda integration: the function is named by ARN in the Parameters
         // (usually from the input); the ARNs the definition mentions are the ones it may call.
@@ -143,6 +152,7 @@ export class LocalStepFunctions {
       machine: new StateMachine(local as never, { validationOptions: { noValidate: true } }),
       tasks,
       retryOverrides,
+      retriers,
       createdAt: this.opts.clock.now(),
     });
   }
@@ -175,7 +185,7 @@ export class LocalStepFunctions {
       throw new SfnApiError('ExecutionAlreadyExists', `execution ${name} already exists`);
     }
     const record: ExecutionRecord = { executionArn, stateMachineArn: m.arn, name, status: 'RUNNING', startDate: this.opts.clock.now(), input: inputText, transitions: 0, taskInvocations: 0 };
-    const live: LiveExecution = { record, stopped: false, done: Promise.resolve() };
+    const live: LiveExecution = { record, stopped: false, done: Promise.resolve(), retries: new Map() };
     this.executions.set(executionArn, live);
     live.done = this.opts.clock.track(() => this.run(m, live, input));
     return { executionArn, startDate: record.startDate };
@@ -224,12 +234,14 @@ export class LocalStepFunctions {
     const { record } = live;
     const taskResourceLocalHandlers: Record<string, (input: unknown) => Promise<unknown>> = {};
     for (const [stateName, task] of m.tasks) {
-      taskResourceLocalHandlers[stateName] =
+      const call: (input: unknown) => Promise<unknown> =
         'folder' in task
           ? (i) => this.invoke(live, task.folder, stateName, i)
           : 'invokeByArn' in task
             ? (i) => this.invokeByArn(live, task.invokeByArn, stateName, i)
             : (i) => this.wait(live, task.wait, stateName, i);
+      const rules = m.retriers.get(stateName);
+      taskResourceLocalHandlers[stateName] = rules ? (i) => this.withRetryIntervals(live, stateName, rules, call, i) : call;
     }
     const execution = m.machine.run(input as never, {
       overrides: { taskResourceLocalHandlers: taskResourceLocalHandlers as never, retryIntervalOverrides: m.retryOverrides },
@@ -252,6 +264,30 @@ export class LocalStepFunctions {
       }
     }
     await counting;
+  }
+
+  /** A Task with Retry rules: a retry first waits out its interval on the virtual clock. */
+  private async withRetryIntervals(live: LiveExecution, stateName: string, rules: Retrier[], call: (input: unknown) => Promise<unknown>, input: unknown): Promise<unknown> {
+    // Every try of one Task entry gets the same input.
+    const key = `${stateName}\u0000${JSON.stringify(input)}`;
+    const retry = live.retries.get(key);
+    if (retry?.waitMs) {
+      await this.opts.clock.park(new Date(this.opts.clock.now().getTime() + retry.waitMs));
+      retry.waitMs = undefined;
+    }
+    try {
+      const out = await call(input);
+      live.retries.delete(key);
+      return out;
+    } catch (e) {
+      const tries = retry?.tries ?? [];
+      const next = live.stopped ? undefined : retryDelay(rules, (e as Error).name, tries);
+      if (next) {
+        tries[next.rule] = (tries[next.rule] ?? 0) + 1;
+        live.retries.set(key, { tries, waitMs: next.ms });
+      } else live.retries.delete(key);
+      throw e;
+    }
   }
 
   private async invoke(live: LiveExecution, folder: string, stateName: string, input: unknown): Promise<unknown> {
