@@ -1,4 +1,4 @@
-import { getCountry, getTimezone } from 'countries-and-timezones';
+import { getCountry, getTimezone, getTimezonesForCountry } from 'countries-and-timezones';
 import type { ContactHours } from '../schemas/workflow';
 
 /**
@@ -29,7 +29,13 @@ function oneClockZone(country: string): string | undefined {
       return t ? `${t.utcOffset}/${t.dstOffset}` : z;
     }),
   );
-  return clocks.size === 1 ? zones[0] : undefined;
+  if (clocks.size !== 1) return undefined;
+  // The country's own name for it where the database files it under a neighbour's (NL keeps
+  // Europe/Amsterdam, an alias of Europe/Brussels): what an operator expects to read on a case.
+  const zone = zones[0]!;
+  if (getTimezone(zone)?.countries[0] === country) return zone;
+  const own = getTimezonesForCountry(country, { deprecated: true })?.find((t) => t.aliasOf === zone && t.countries.length === 1 && t.name.includes('/'));
+  return own?.name ?? zone;
 }
 
 /**

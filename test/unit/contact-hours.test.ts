@@ -37,7 +37,8 @@ describe('nextContactTime', () => {
 describe('the zone of a debtor', () => {
   it('is that of a country keeping one clock, none for a country spanning several', () => {
     expect(zoneForCountry('GB')).toBe('Europe/London');
-    expect(zoneForCountry('nl')).toBeDefined();
+    expect(zoneForCountry('nl')).toBe('Europe/Amsterdam'); // filed under Europe/Brussels, named as the Dutch know it
+    expect(zoneForCountry('DE')).toBe('Europe/Berlin'); // Busingen keeps Zurich's clock, which is Berlin's
     expect(zoneForCountry('US')).toBeUndefined();
     expect(zoneForCountry('AU')).toBeUndefined();
     expect(zoneForCountry(undefined)).toBeUndefined();
