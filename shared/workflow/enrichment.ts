@@ -1,5 +1,4 @@
 import { DeleteCommand, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import type { Case } from '../schemas/case';
 import { todayIso } from '../adapters/clock';
 import { config } from '../adapters/config';
 import { batchPut, mapLimit } from '../adapters/dynamo/batch';
@@ -8,6 +7,7 @@ import { cases, timeline } from '../adapters/dynamo/case-repository';
 import { skipTrace } from '../adapters/channels/skip-trace';
 import { logger } from '../adapters/logger';
 import { addDays } from '../domain/dates';
+import type { Case } from '../schemas/case';
 import { loadCaseContext, type CaseContext } from './case-context';
 import { changePhase } from './phase-change';
 

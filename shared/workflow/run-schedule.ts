@@ -61,11 +61,11 @@ export async function scheduleRun(event: unknown): Promise<StepItem[] | null> {
   const now = nowIso();
   const ctx = await loadCaseContext(e.caseId);
   const { c, settings } = ctx;
-  const inHours = contactWindow(ctx);
   if (c.workflow?.executionName !== e.execution || c.phase === 'closed') {
     logger.info('stale run: nothing to schedule', { caseId: e.caseId, execution: e.execution, current: c.workflow?.executionName });
     return null;
   }
+  const inHours = contactWindow(ctx);
   const kind: WorkflowKind = e.kind;
 
   if (kind === 'paymentPlan') {

@@ -1,8 +1,10 @@
 import { z } from 'zod';
+import { nowIso } from '../adapters/clock';
 import { communications, timeline } from '../adapters/dynamo/case-repository';
 import { callState } from '../adapters/channels/connect';
 import { ProviderError } from '../adapters/channels/errors';
 import { metrics } from '../adapters/metrics';
+import { stopExecution } from '../adapters/step-functions';
 import { ValidationError } from '../errors';
 import { WORKFLOW_KINDS, NODE_TYPES, type NodeType, type WorkflowKind } from '../schemas/workflow';
 import { loadCaseContext, type CaseContext } from './case-context';
@@ -12,9 +14,7 @@ import { changePhaseSteps, type PhaseChange } from './phase-change';
 import { carryDueSteps } from './carry';
 import { claimStep, type StepRef } from './claim-step';
 import { contactWindow } from './contact-window';
-import { nowIso } from '../adapters/clock';
 import { endEvent } from './run-end';
-import { stopExecution } from '../adapters/step-functions';
 
 /** The input of every step task: what the Map's ItemSelector passes (see state-machines/). */
 export const stepEventSchema = z.object({
