@@ -30,13 +30,16 @@ const contactBody = contactAllowedSchema
  * client withdrew the case, or the agency writes it off) and the debtor's contact preferences
  * (an opt-out such as a STOP reply, honoured by every later send). Each is one event of
  * the phase machine (shared/domain/transition.ts); a phase that forbids it answers 409.
- * Payments are allocated costs first, then interest, then principal. An unknown case is a 404
+ * Payments are allocated costs first, then interest, then principal; a payment's `reference`
+ * identifies it, so the same payment posted twice is recorded once. An unknown case is a 404
  * from the phase change's own read of it.
  */
 export const handler = apiHandler({
   'POST /cases/{caseId}/payments': async ({ params, body }) => {
     const b = parseOrThrow(paymentBody, body ?? {}, 'body');
     const { result } = await changePhaseOrThrow(params.caseId!, { type: 'payment', amountMinor: b.amountMinor, receivedAt: b.receivedAt ?? nowIso(), method: b.method, reference: b.reference });
+    // The same reference again (a retry of the client's system): answered, not recorded twice.
+    if (result.duplicateOf) return ok({ caseId: params.caseId, duplicate: true, payment: result.duplicateOf, case: caseView(result.case) });
     return created({ caseId: params.caseId, allocation: result.allocation, case: caseView(result.case) });
   },
 

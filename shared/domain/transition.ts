@@ -123,6 +123,8 @@ export interface TransitionResult {
   outcome?: DueCheckOutcome;
   /** For a payment: how it was split. */
   allocation?: PaymentAllocation;
+  /** For a payment whose reference was recorded before: that payment; nothing changed now. */
+  duplicateOf?: { reference: string; amountMinor: number; receivedAt: string; recordedAt: string };
 }
 
 export interface TransitionRefusal {
@@ -179,9 +181,31 @@ export function transition(c: Case, event: CaseEvent, ctx: TransitionContext): T
   return r;
 }
 
-/** Applies an event; returns a refusal instead of throwing one. Still throws ValidationError for bad event data. */
+/**
+ * The payment already recorded under this payment's reference, when it is the same payment
+ * (amount); a reference reused for another amount is refused: references identify payments.
+ */
+function repeatedPayment(c: Case, e: Extract<CaseEvent, { type: 'payment' }>): TransitionResult['duplicateOf'] {
+  const prior = e.reference ? c.ledger.paymentReferences?.[e.reference] : undefined;
+  if (!prior || !e.reference) return undefined;
+  if (prior.amountMinor !== e.amountMinor) {
+    throw new ConflictError(
+      `payment reference ${e.reference} was recorded on ${prior.recordedAt.slice(0, 10)} for ${formatMoney(prior.amountMinor, c.ledger.currency)}; a different payment needs a reference of its own`,
+      'duplicate_reference',
+    );
+  }
+  return { reference: e.reference, ...prior };
+}
+
+/**
+ * Applies an event; returns a refusal instead of throwing one. Still throws ValidationError for
+ * bad event data, and ConflictError for a payment reference reused for another amount.
+ */
 export function tryTransition(c: Case, event: CaseEvent, ctx: TransitionContext): TransitionResult | TransitionRefusal {
   const allowedIn = ALLOWED_PHASES[event.type];
+  // A payment sent again (a client's retry) is answered as recorded, even once it closed the case.
+  const repeated = event.type === 'payment' ? repeatedPayment(c, event) : undefined;
+  if (repeated) return { case: { ...c }, actions: [], duplicateOf: repeated }; // a result (a copy, as every result is), changing nothing
   if (c.phase === 'closed') {
     return {
       ok: false,
@@ -579,7 +603,9 @@ function apply(d: Draft, e: CaseEvent): TransitionResult {
         ]);
       }
       const { ledger, allocation } = applyPayment(d.c.ledger, e.amountMinor, e.receivedAt);
-      d.c.ledger = ledger;
+      d.c.ledger = e.reference
+        ? { ...ledger, paymentReferences: { ...ledger.paymentReferences, [e.reference]: { amountMinor: e.amountMinor, receivedAt: e.receivedAt, recordedAt: d.ctx.now } } }
+        : ledger;
       let planNote = '';
       const plan = d.c.paymentPlan;
       let planDone = false;

@@ -62,6 +62,8 @@ export const ledgerSchema = z.object({
   paidCostsMinor: amountMinorSchema.optional(),
   paidInterestMinor: amountMinorSchema.optional(),
   paidPrincipalMinor: amountMinorSchema.optional(),
+  /** Payments recorded with a reference, by reference: the same reference is never recorded twice. */
+  paymentReferences: z.record(z.string(), z.object({ amountMinor: amountMinorSchema, receivedAt: isoInstantSchema, recordedAt: isoInstantSchema })).optional(),
   /** Set while interest is frozen (an active payment plan, and for good once the case closed); no interest accrues from this date until resumed. */
   interestSuspendedFrom: isoDateSchema.optional(),
   /** What was left unpaid when the case closed as settled or written off. */

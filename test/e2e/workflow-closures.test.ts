@@ -74,6 +74,28 @@ it('a settlement closes the case as settled once it is paid; the closure email g
   expect(closedEntry.message).toMatch(/^case closed: settled; €\d+\.\d\d written off$/);
 });
 
+it('a payment posted twice with its reference (a client system retrying) is recorded once, even the one that closed the case', async () => {
+  const { api } = stack;
+  const { clientId } = await setUpClient(api, { companyInfo: { name: 'Retry Pay Energy' } });
+  const { R1 } = await uploadCases(api, stack.urls.s3, clientId, [{ ref: 'R1', name: 'Ray Retry', email: 'ray@example.com', amount: '100.00', portfolio: 'no-breathing' }]);
+  const pay = (amountMinor: number, reference: string) => api.post(`/cases/${R1.caseId}/payments`, { amountMinor, reference, method: 'bank' });
+  expect((await pay(4000, 'TX-1')).status).toBe(201);
+  const again = await pay(4000, 'TX-1');
+  expect(again.status).toBe(200);
+  expect(again.body).toMatchObject({ duplicate: true, payment: { reference: 'TX-1', amountMinor: 4000 }, case: { balance: { paidMinor: 4000 } } });
+  const reused = await pay(1000, 'TX-1');
+  expect(reused.status).toBe(409);
+  expect(reused.body.error.code).toBe('duplicate_reference');
+
+  const rest = (await balance(R1.caseId)).balance.outstandingMinor as number;
+  expect((await pay(rest, 'TX-2')).body.case.phase).toBe('closed');
+  const late = await pay(rest, 'TX-2');
+  expect(late.status).toBe(200);
+  expect(late.body.duplicate).toBe(true);
+  expect((await balance(R1.caseId)).balance).toMatchObject({ paidMinor: 4000 + rest, creditMinor: 0 });
+  expect((await events(api, R1.caseId)).filter((e) => e.type === 'payment_received')).toHaveLength(2);
+});
+
 it('an operator closes cases by hand: withdrawn keeps what was owed, written off clears it; neither accrues interest nor sends anything again', async () => {
   const { api } = stack;
   const { clientId } = await setUpClient(api, { companyInfo: { name: 'Closes Energy' } });

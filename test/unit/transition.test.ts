@@ -454,6 +454,24 @@ describe('hold and release', () => {
 });
 
 describe('payments and closure', () => {
+  it('records a payment with a reference once: the same payment again changes nothing, even after it closed the case', () => {
+    const c = fixtures.outreach();
+    const owed = balanceAsOf(c.ledger, NOW).outstandingMinor;
+    const part = transition(c, { type: 'payment', amountMinor: 1_000, receivedAt: NOW, reference: 'BANK-1' }, ctx);
+    const again = transition(part.case, { type: 'payment', amountMinor: 1_000, receivedAt: NOW, reference: 'BANK-1' }, ctx);
+    expect(again.duplicateOf).toMatchObject({ reference: 'BANK-1', amountMinor: 1_000, recordedAt: NOW });
+    expect(again.case).toEqual(part.case);
+    expect(again.actions).toEqual([]);
+    const rest = transition(part.case, { type: 'payment', amountMinor: owed - 1_000, receivedAt: NOW, reference: 'BANK-2' }, ctx);
+    expect(rest.case.phase).toBe('closed');
+    expect(transition(rest.case, { type: 'payment', amountMinor: owed - 1_000, receivedAt: NOW, reference: 'BANK-2' }, ctx).duplicateOf?.reference).toBe('BANK-2');
+    // A reference reused for another amount is another payment under a taken name: refused.
+    expect(() => transition(part.case, { type: 'payment', amountMinor: 999, receivedAt: NOW, reference: 'BANK-1' }, ctx)).toThrow(/BANK-1 was recorded on .* for €10.00/);
+    // Without a reference, nothing tells two payments apart: both are recorded.
+    const plain = transition(part.case, { type: 'payment', amountMinor: 1_000, receivedAt: NOW }, ctx);
+    expect(plain.case.ledger.paidMinor).toBe(2_000);
+  });
+
   it('closes paid in full when a payment clears the balance, with the built-in closure email', () => {
     const c = fixtures.outreach();
     const owed = balanceAsOf(c.ledger, NOW).outstandingMinor;
