@@ -493,6 +493,9 @@ function apply(d: Draft, e: CaseEvent): TransitionResult {
     }
 
     case 'plan_agreed': {
+      // The plan in force agreed again (a retried request): nothing to replace.
+      const active = d.c.paymentPlan?.status === 'active' ? d.c.paymentPlan : undefined;
+      if (active && sameInstalments(active.installments, e.installments)) return d.result();
       const inBreathingSpace = d.c.phase === 'breathing_space';
       // Agreeing a plan ends the breathing space: charges apply now, and the plan covers them.
       if (inBreathingSpace) d.applyCharges();
@@ -634,6 +637,7 @@ function apply(d: Draft, e: CaseEvent): TransitionResult {
     }
 
     case 'settle': {
+      if (d.c.ledger.settlementAmountMinor === e.amountMinor) return d.result(); // agreed already (a retried request)
       d.c.ledger = agreeSettlement(d.c.ledger, e.amountMinor, d.today);
       const b = d.balance();
       d.timeline('settlement_agreed', `settlement of ${d.money(e.amountMinor)} agreed; ${d.money(b.settlementOutstandingMinor ?? 0)} left to pay`, {
@@ -684,6 +688,10 @@ function apply(d: Draft, e: CaseEvent): TransitionResult {
       return d.result();
     }
   }
+}
+
+function sameInstalments(a: readonly { dueDate: string; amountMinor: number }[], b: readonly { dueDate: string; amountMinor: number }[]): boolean {
+  return a.length === b.length && a.every((x, i) => x.dueDate === b[i]!.dueDate && x.amountMinor === b[i]!.amountMinor);
 }
 
 function endBreathingSpace(d: Draft, why: string): TransitionResult {

@@ -571,6 +571,19 @@ describe('payment plans', () => {
     expect(r.case.workflow?.resumed).toBeUndefined();
   });
 
+  it('agreeing the plan in force again, or the same settlement again, changes nothing (a retried request)', () => {
+    const c = fixtures.outreach();
+    const plan = transition(c, { type: 'plan_agreed', installments: planFor(c) }, ctx).case;
+    const again = transition(plan, { type: 'plan_agreed', installments: planFor(c) }, ctx);
+    expect(again.case).toEqual(plan);
+    expect(again.actions).toEqual([]);
+    const other = planFor(c).map((i, k) => (k === 0 ? { ...i, dueDate: '2026-04-02' } : i));
+    expect(transition(plan, { type: 'plan_agreed', installments: other }, ctx).actions.map(sig)).toContain('t:plan_agreed');
+    const settled = transition(c, { type: 'settle', amountMinor: 50_000 }, ctx).case;
+    expect(transition(settled, { type: 'settle', amountMinor: 50_000 }, ctx).actions).toEqual([]);
+    expect(transition(settled, { type: 'settle', amountMinor: 40_000 }, ctx).case.ledger.settlementAmountMinor).toBe(40_000);
+  });
+
   it('refuses a plan that does not cover the outstanding, naming the fields', () => {
     const c = fixtures.outreach();
     const short = planFor(c).map((i) => ({ ...i, amountMinor: i.amountMinor - 1 }));
