@@ -6,7 +6,7 @@ import { MANUAL_CLOSE_REASONS } from '../../shared/domain/transition';
 import { contactAllowedSchema, HOLD_REASONS, installmentSchema } from '../../shared/schemas/case';
 import { isoInstantSchema, positiveAmountMinorSchema } from '../../shared/schemas/common';
 import { changePhaseOrThrow } from '../../shared/workflow/phase-change';
-import { caseView } from '../api-cases/read-routes';
+import { caseView, visibleCase } from '../api-cases/read-routes';
 
 const paymentBody = z.object({
   amountMinor: positiveAmountMinorSchema,
@@ -35,8 +35,11 @@ const contactBody = contactAllowedSchema
  * from the phase change's own read of it.
  */
 export const handler = apiHandler({
-  'POST /cases/{caseId}/payments': async ({ params, body }) => {
+  'POST /cases/{caseId}/payments': async (req) => {
+    const { params, body } = req;
     const b = parseOrThrow(paymentBody, body ?? {}, 'body');
+    // A client's system may report payments on its own cases only.
+    if (req.caller.kind === 'client') await visibleCase(req);
     const { result } = await changePhaseOrThrow(params.caseId!, { type: 'payment', amountMinor: b.amountMinor, receivedAt: b.receivedAt ?? nowIso(), method: b.method, reference: b.reference });
     // The same reference again (a retry of the client's system): answered, not recorded twice.
     if (result.duplicateOf) return ok({ caseId: params.caseId, duplicate: true, payment: result.duplicateOf, case: caseView(result.case) });

@@ -3,7 +3,8 @@ import { todayIso } from '../../shared/adapters/clock';
 import { cases, communications, timeline } from '../../shared/adapters/dynamo/case-repository';
 import { clients } from '../../shared/adapters/dynamo/repositories';
 import { balanceAsOf } from '../../shared/domain/ledger';
-import { ok, type Route } from '../../shared/http/api-handler';
+import { ok, type ApiRequest, type Route } from '../../shared/http/api-handler';
+import { assertVisible } from '../../shared/http/callers';
 import { parseOrThrow } from '../../shared/http/validate';
 import { PHASES, type Case } from '../../shared/schemas/case';
 
@@ -22,6 +23,13 @@ export function caseView(c: Case) {
   return { ...rest, balance: balanceAsOf(c.ledger, todayIso()) };
 }
 
+/** The case of the path, as its caller may see it (a client's key sees only its own). */
+export async function visibleCase({ params, caller }: Pick<ApiRequest, 'params' | 'caller'>): Promise<Case> {
+  const c = await cases.get(params.caseId!);
+  assertVisible(caller, c.clientId, 'case', c.caseId);
+  return c;
+}
+
 /** The read side of the cases API. */
 export const caseReadRoutes: Record<string, Route> = {
   'GET /clients/{clientId}/cases': async ({ params, query }) => {
@@ -31,20 +39,22 @@ export const caseReadRoutes: Record<string, Route> = {
     return ok({ items: page.items.map(caseView), cursor: page.cursor });
   },
 
-  'GET /cases/{caseId}': async ({ params }) => ok(caseView(await cases.get(params.caseId!))),
+  'GET /cases/{caseId}': async (req) => ok(caseView(await visibleCase(req))),
 
-  'GET /cases/{caseId}/communications': async ({ params, query }) => {
+  'GET /cases/{caseId}/communications': async (req) => {
+    const { params, query } = req;
     const q = parseOrThrow(pageQuery, query, 'query');
-    await cases.get(params.caseId!);
+    await visibleCase(req);
     const page = await communications.list(params.caseId!, q.limit, q.cursor);
     // Stored by idempotency key (so a send can be claimed once); people read them in time order.
     page.items.sort((a, b) => a.at.localeCompare(b.at) || a.node - b.node || a.attempt - b.attempt);
     return ok(page);
   },
 
-  'GET /cases/{caseId}/timeline': async ({ params, query }) => {
+  'GET /cases/{caseId}/timeline': async (req) => {
+    const { params, query } = req;
     const q = parseOrThrow(pageQuery, query, 'query');
-    const c = await cases.get(params.caseId!);
+    const c = await visibleCase(req);
     return ok(await timeline.list(params.caseId!, q.limit, q.cursor, c.importEvents));
   },
 };

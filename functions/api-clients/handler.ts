@@ -1,9 +1,12 @@
 import { z } from 'zod';
+import { nowIso } from '../../shared/adapters/clock';
+import { apiKeys, type ApiKeyRecord } from '../../shared/adapters/dynamo/api-keys';
 import { businessEntities, clients } from '../../shared/adapters/dynamo/repositories';
 import { UnknownPortfolioError, findPortfolio } from '../../shared/domain/effective-settings';
 import { applyMergePatch } from '../../shared/domain/merge-patch';
-import { ConflictError, ValidationError } from '../../shared/errors';
+import { ConflictError, NotFoundError, ValidationError } from '../../shared/errors';
 import { apiHandler, created, ok } from '../../shared/http/api-handler';
+import { forgetApiKey, newApiKeyToken } from '../../shared/http/callers';
 import { parseOrThrow } from '../../shared/http/validate';
 import { clientInputSchema, type Client } from '../../shared/schemas/client';
 
@@ -11,6 +14,11 @@ const listQuery = z.object({
   limit: z.coerce.number().int().min(1).max(100).default(25),
   cursor: z.string().optional(),
 });
+
+const newKeyBody = z.object({ label: z.string().trim().min(1).max(100).optional() }).strict();
+
+/** A key as the API lists it: never its secret, not even hashed. */
+const keyView = ({ secretSha256: _secret, ...rest }: ApiKeyRecord) => rest;
 
 /** Fields the server owns; a PATCH may not change them. */
 const READ_ONLY = ['clientId', 'createdAt', 'updatedAt'] as const;
@@ -49,6 +57,37 @@ export const handler = apiHandler({
     await checkReferences(merged);
     const next: Client = { ...merged, clientId, version, createdAt, updatedAt };
     return ok(await clients.replace(next, current.version));
+  },
+
+  /**
+   * An API key for the client's own system: its own imports and cases, and the payments it
+   * receives. The token is in this answer only; the table keeps a SHA-256 digest of its secret.
+   */
+  'POST /clients/{clientId}/api-keys': async ({ params, body }) => {
+    const { label } = parseOrThrow(newKeyBody, body ?? {}, 'body');
+    const client = await clients.get(params.clientId!);
+    const { keyId, token, secretSha256 } = newApiKeyToken();
+    const at = nowIso();
+    const record = await apiKeys.create({ keyId, clientId: client.clientId, ...(label ? { label } : {}), secretSha256, version: 1, createdAt: at, updatedAt: at });
+    return created({ ...keyView(record), token });
+  },
+
+  'GET /clients/{clientId}/api-keys': async ({ params, query }) => {
+    const { limit, cursor } = parseOrThrow(listQuery, query, 'query');
+    await clients.get(params.clientId!);
+    const page = await apiKeys.listByClient(params.clientId!, limit, cursor);
+    return ok({ items: page.items.map(keyView), cursor: page.cursor });
+  },
+
+  /** Revokes a key: at once here, and within a minute in the other running functions (their key cache). */
+  'DELETE /clients/{clientId}/api-keys/{keyId}': async ({ params }) => {
+    const key = await apiKeys.find(params.keyId!);
+    if (!key || key.clientId !== params.clientId) throw new NotFoundError('API key', params.keyId!);
+    if (key.revokedAt) return ok(keyView(key));
+    const at = nowIso();
+    const revoked = await apiKeys.replace({ ...key, revokedAt: at, updatedAt: at }, key.version);
+    forgetApiKey(key.keyId);
+    return ok(keyView(revoked));
   },
 });
 

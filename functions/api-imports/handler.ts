@@ -5,6 +5,7 @@ import { dropBucket } from '../../shared/adapters/drop-bucket';
 import { imports } from '../../shared/adapters/dynamo/import-repository';
 import { clients, newId } from '../../shared/adapters/dynamo/repositories';
 import { apiHandler, created, ok } from '../../shared/http/api-handler';
+import { assertVisible } from '../../shared/http/callers';
 import { parseOrThrow } from '../../shared/http/validate';
 import type { ImportRecord } from '../../shared/schemas/import';
 
@@ -62,5 +63,9 @@ export const handler = apiHandler({
     return ok({ items: page.items.map(importView), cursor: page.cursor });
   },
 
-  'GET /imports/{importId}': async ({ params }) => ok(importView(await imports.get(params.importId!))),
+  'GET /imports/{importId}': async ({ params, caller }) => {
+    const record = await imports.get(params.importId!);
+    assertVisible(caller, record.clientId, 'import', record.importId);
+    return ok(importView(record));
+  },
 });

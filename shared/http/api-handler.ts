@@ -1,8 +1,8 @@
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import { AppError, UnauthorizedError, ValidationError } from '../errors';
+import { AppError, NotFoundError, UnauthorizedError, ValidationError } from '../errors';
 import { logger } from '../adapters/logger';
-import { adminToken } from '../adapters/admin-token';
+import { CLIENT_ROUTES, callerOf, type Caller } from './callers';
 
 /** What a route returns: a status and a JSON body. */
 export interface ApiResult {
@@ -17,6 +17,8 @@ export interface ApiRequest {
   headers: Record<string, string>;
   /** The JSON body, parsed; undefined when there is none. */
   body: unknown;
+  /** Who called: the agency, or one client's system (see callers.ts); the agency on public routes. */
+  caller: Caller;
 }
 
 export type Route = (req: ApiRequest) => Promise<ApiResult>;
@@ -29,37 +31,44 @@ const PUBLIC_ROUTES = new Set(['GET /health']);
 
 /**
  * One Lambda serves a group of routes, dispatched on API Gateway's `routeKey`.
- * Middy supplies the shared behaviour: bearer auth, JSON parsing, error → HTTP mapping.
+ * Middy supplies the shared behaviour: JSON errors; the handler authenticates the bearer token,
+ * keeps a client's key to its own routes and client, and parses the JSON body.
  */
 export function apiHandler(routes: Record<string, Route>) {
   return middy<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2>()
     .use(errorsAsJson())
-    .use(bearerAuth())
     .handler(async (event) => {
+      const headers = lowerCaseKeys(event.headers ?? {});
+      const params = (event.pathParameters ?? {}) as Record<string, string>;
+      const caller = PUBLIC_ROUTES.has(event.routeKey) ? ({ kind: 'admin' } as const) : await authenticate(headers, event.routeKey, params);
       const route = routes[event.routeKey];
       if (!route) throw new AppError(404, 'not_found', `no route ${event.routeKey}`);
       const req: ApiRequest = {
         event,
-        params: (event.pathParameters ?? {}) as Record<string, string>,
+        params,
         query: (event.queryStringParameters ?? {}) as Record<string, string>,
-        headers: lowerCaseKeys(event.headers ?? {}),
+        headers,
         body: parseJsonBody(event),
+        caller,
       };
       const result = await route(req);
       return json(result.status, result.body);
     });
 }
 
-function bearerAuth(): middy.MiddlewareObj<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2> {
-  return {
-    before: async ({ event }) => {
-      if (PUBLIC_ROUTES.has(event.routeKey)) return;
-      const header = lowerCaseKeys(event.headers ?? {})['authorization'] ?? '';
-      const m = /^Bearer\s+(.+)$/i.exec(header);
-      if (!m) throw new UnauthorizedError();
-      if (!safeEqual(m[1]!.trim(), await adminToken())) throw new AppError(403, 'forbidden', 'the bearer token is not valid');
-    },
-  };
+async function authenticate(headers: Record<string, string>, routeKey: string, params: Record<string, string>): Promise<Caller> {
+  const m = /^Bearer\s+(.+)$/i.exec(headers['authorization'] ?? '');
+  if (!m) throw new UnauthorizedError();
+  const caller = await callerOf(m[1]!.trim());
+  if (!caller) throw new AppError(403, 'forbidden', 'the bearer token is not valid (the admin token, or an API key a client was given; a revoked key is no longer valid)');
+  if (caller.kind === 'client') {
+    if (!CLIENT_ROUTES.has(routeKey)) {
+      throw new AppError(403, 'forbidden', `${routeKey} is for the agency's operators; a client's API key may upload files, follow its imports, read its own cases and record payments`);
+    }
+    // Another client's data does not exist for this key.
+    if (params.clientId !== undefined && params.clientId !== caller.clientId) throw new NotFoundError('client', params.clientId);
+  }
+  return caller;
 }
 
 function errorsAsJson(): middy.MiddlewareObj<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2> {
@@ -94,13 +103,5 @@ function lowerCaseKeys(h: Record<string, string | undefined>): Record<string, st
   const out: Record<string, string> = {};
   for (const [k, v] of Object.entries(h)) if (v !== undefined) out[k.toLowerCase()] = v;
   return out;
-}
-
-function safeEqual(a: string, b: string): boolean {
-  // Constant-time over the longer length, so the token's length leaks nothing either.
-  const len = Math.max(a.length, b.length);
-  let diff = a.length ^ b.length;
-  for (let i = 0; i < len; i++) diff |= (a.charCodeAt(i) || 0) ^ (b.charCodeAt(i) || 0);
-  return diff === 0;
 }
 

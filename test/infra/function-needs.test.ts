@@ -46,7 +46,10 @@ function channelStep(own: Capability[]): Partial<Record<Capability, string>> {
   return Object.fromEntries([...CHANNELS.filter((c) => !own.includes(c)), ...PHASE_ACTIONS, 'skipTrace'].map((c) => [c, why]));
 }
 const BUNDLED_NOT_USED: Record<string, Partial<Record<Capability, string>>> = {
-  'api-health': { adminToken: 'GET /health is public; apiHandler bundles the token check but never runs it for this route' },
+  'api-health': {
+    adminToken: 'GET /health is public; apiHandler bundles the token check but never runs it for this route',
+    table: 'GET /health is public; apiHandler bundles the API-key lookup but never runs it for this route',
+  },
   'start-workflow': Object.fromEntries(
     [...CHANNELS, 'startQueue', 'skipTrace'].map((c) => [c, "computes the run's schedule (reads the case, records initial progress, registers enrichment); raises no phase event, so it sends, queues and looks up nothing"]),
   ),

@@ -23,6 +23,9 @@ export const keys = {
     gsi1pk: `CLIENT#${clientId}#IMPORTS`,
     gsi1sk: `${createdAt}#${id}`,
   }),
+  apiKey: (keyId: string) => ({ pk: `APIKEY#${keyId}`, sk: 'APIKEY' }),
+  /** A client's API keys on GSI1, oldest first. */
+  apiKeyList: (clientId: string, createdAt: string, keyId: string) => ({ gsi1pk: `CLIENT#${clientId}#APIKEYS`, gsi1sk: `${createdAt}#${keyId}` }),
 } as const;
 
 export const KEY_ATTRIBUTES = ['pk', 'sk', 'type', 'gsi1pk', 'gsi1sk', 'gsi2pk', 'gsi2sk'] as const;
