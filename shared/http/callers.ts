@@ -1,6 +1,7 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { adminToken } from '../adapters/admin-token';
-import { apiKeys } from '../adapters/dynamo/api-keys';
+import { apiKeys, type ApiKeyRecord } from '../adapters/dynamo/api-keys';
+import { TtlCache } from '../adapters/ttl-cache';
 import { NotFoundError } from '../errors';
 
 /**
@@ -41,20 +42,11 @@ export function newApiKeyToken(): { keyId: string; token: string; secretSha256: 
 
 /** Keys read in this container, so a request costs no lookup; a revoked key stops working within this. */
 const KEY_CACHE_MS = 60_000;
-const keyCache = new Map<string, { at: number; key: Promise<Awaited<ReturnType<typeof apiKeys.find>>> }>();
-
-function cachedKey(keyId: string) {
-  const hit = keyCache.get(keyId);
-  if (hit && Date.now() - hit.at < KEY_CACHE_MS) return hit.key;
-  const key = apiKeys.find(keyId);
-  keyCache.set(keyId, { at: Date.now(), key });
-  key.catch(() => keyCache.delete(keyId));
-  return key;
-}
+const keyCache = new TtlCache<ApiKeyRecord | undefined>(KEY_CACHE_MS);
 
 /** Drops a key from this container's cache (it was just revoked here). */
 export function forgetApiKey(keyId: string): void {
-  keyCache.delete(keyId);
+  keyCache.forget(keyId);
 }
 
 /** The caller a bearer token stands for, or undefined when it is no valid token. */
@@ -62,7 +54,8 @@ export async function callerOf(token: string): Promise<Caller | undefined> {
   if (safeEqual(token, await adminToken())) return { kind: 'admin' };
   const m = API_KEY_TOKEN.exec(token);
   if (!m) return undefined;
-  const key = await cachedKey(m[1]!);
+  const keyId = m[1]!;
+  const key = await keyCache.get(keyId, () => apiKeys.find(keyId));
   if (!key || key.revokedAt) return undefined;
   return timingSafeEqual(sha256(m[2]!), Buffer.from(key.secretSha256, 'hex')) ? { kind: 'client', clientId: key.clientId, keyId: key.keyId } : undefined;
 }

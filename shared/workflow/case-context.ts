@@ -1,5 +1,6 @@
 import { businessEntities, clients } from '../adapters/dynamo/repositories';
 import { cases } from '../adapters/dynamo/case-repository';
+import { TtlCache } from '../adapters/ttl-cache';
 import { resolveEffectiveSettings, type EffectiveSettings } from '../domain/effective-settings';
 import type { BusinessEntity } from '../schemas/business-entity';
 import type { Case } from '../schemas/case';
@@ -19,26 +20,19 @@ export interface CaseContext {
  * checks).
  */
 const TTL_MS = 30_000;
-const cache = new Map<string, { at: number; value: Promise<unknown> }>();
-
-function cached<T>(key: string, load: () => Promise<T>): Promise<T> {
-  const hit = cache.get(key);
-  if (hit && Date.now() - hit.at < TTL_MS) return hit.value as Promise<T>;
-  const value = load();
-  cache.set(key, { at: Date.now(), value });
-  value.catch(() => cache.delete(key));
-  return value;
-}
+const clientCache = new TtlCache<Client>(TTL_MS);
+const entityCache = new TtlCache<BusinessEntity | undefined>(TTL_MS);
 
 /** For tests that change a client between steps. */
 export function clearCaseContextCache(): void {
-  cache.clear();
+  clientCache.clear();
+  entityCache.clear();
 }
 
 export async function loadClientParts(clientId: string): Promise<{ client: Client; entity: BusinessEntity | undefined }> {
-  const client = await cached(`client:${clientId}`, () => clients.get(clientId));
+  const client = await clientCache.get(clientId, () => clients.get(clientId));
   const entityId = client.settings.businessEntityId;
-  const entity = entityId ? await cached(`entity:${entityId}`, () => businessEntities.find(entityId)) : undefined;
+  const entity = entityId ? await entityCache.get(entityId, () => businessEntities.find(entityId)) : undefined;
   return { client, entity };
 }
 
