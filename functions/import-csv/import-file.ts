@@ -6,7 +6,7 @@ import { config } from '../../shared/adapters/config';
 import { RequestLimiter, batchGet, batchPut, mapLimit } from '../../shared/adapters/dynamo/batch';
 import { cases, timelineItem } from '../../shared/adapters/dynamo/case-repository';
 import { importIndex, importLease, imports } from '../../shared/adapters/dynamo/import-repository';
-import { keys as tableKeys, stripKeys } from '../../shared/adapters/dynamo/keys';
+import { keys as tableKeys } from '../../shared/adapters/dynamo/keys';
 import { clients } from '../../shared/adapters/dynamo/repositories';
 import { dropBucket } from '../../shared/adapters/drop-bucket';
 import { continueInNewInvocation } from '../../shared/adapters/import-continuation';
@@ -494,12 +494,7 @@ class FileImport {
       if (known) openCases.set(id, known);
       else toRead.push(id);
     }
-    if (toRead.length) {
-      for (const item of (await batchGet(toRead.map((id) => tableKeys.case(id)), batch)).values()) {
-        const c = stripKeys<Case>(item);
-        openCases.set(c.caseId, c);
-      }
-    }
+    for (const [id, c] of await cases.findMany(toRead, batch)) openCases.set(id, c);
     const plan = planChunk({ importId, at: this.record.startedAt!, client: this.client, rows: chunk.valid, invoices, keys: keyRecords, cases: openCases });
     // Before this chunk's writes begin and before the next chunk is planned: from now on its keys
     // may be in the table. A plan made again (a conflict) adds its keys too; extra keys only cost lookups.

@@ -4,7 +4,7 @@ import { NotFoundError } from '../../errors';
 import { nowIso } from '../clock';
 import { config } from '../config';
 import type { Case, Communication, TimelineEvent } from '../../schemas/case';
-import { batchGet, batchPut } from './batch';
+import { batchGet, batchPut, type BatchOptions } from './batch';
 import { dynamo, writeIf } from './client';
 import { decodeCursor, encodeCursor, startKey, type Page } from './cursor';
 import { GSI1, GSI2, caseChildKeys, keys, stripKeys } from './keys';
@@ -31,8 +31,8 @@ export const cases = {
   },
 
   /** Several cases at once (consistent reads, batched); an id with no case is absent from the map. */
-  async findMany(ids: readonly string[]): Promise<Map<string, Case>> {
-    const found = await batchGet(ids.map((id) => keys.case(id)));
+  async findMany(ids: readonly string[], opts: BatchOptions = {}): Promise<Map<string, Case>> {
+    const found = ids.length ? await batchGet(ids.map((id) => keys.case(id)), opts) : new Map<string, Record<string, unknown>>();
     const out = new Map<string, Case>();
     for (const id of ids) {
       const item = found.get(keys.case(id).pk);
