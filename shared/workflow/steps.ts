@@ -179,20 +179,20 @@ async function callStep(e: StepEvent, channel: 'voice' | 'call'): Promise<StepRe
   const how = state === 'unanswered' ? 'not answered' : 'failed';
   const ctx = await loadCaseContext(e.caseId);
   const maxAttempts = 1 + ctx.settings.maxPhoneCallRetries;
+  const attemptsLeft = last.attempt < maxAttempts;
   const now = nowIso();
-  if (last.attempt < maxAttempts && contactWindow(ctx)(now) !== now) {
-    // The contact hours ended between attempts; a Retry cannot wait until morning, and nobody is called at night.
-    await communications.settleWithEvent(e.caseId, last, failed, { type: 'call_gave_up', message: `call attempt ${last.attempt} of ${maxAttempts} ${how}; the debtor's contact hours are over, so no more calls for this node`, data: { key: last.key } });
-    await markStepDone(e, ctx);
-    return { status: 'gave_up', reason: 'contact hours over' };
-  }
-  if (last.attempt < maxAttempts) {
+  // The contact hours ending between attempts ends the calls too: a Retry cannot wait until morning, and nobody is called at night.
+  const hoursOver = attemptsLeft && contactWindow(ctx)(now) !== now;
+  if (attemptsLeft && !hoursOver) {
     await communications.settleWithEvent(e.caseId, last, failed, { type: 'call_unanswered', message: `call attempt ${last.attempt} of ${maxAttempts} ${how}; calling again`, data: { key: last.key } });
     return await place(last.attempt + 1, ctx); // the case read just above is still current: only communications changed since
   }
-  await communications.settleWithEvent(e.caseId, last, failed, { type: 'call_gave_up', message: `call ${how} after ${last.attempt} attempt(s) (1 + ${ctx.settings.maxPhoneCallRetries} retries); no more calls for this node`, data: { key: last.key } });
+  const message = hoursOver
+    ? `call attempt ${last.attempt} of ${maxAttempts} ${how}; the debtor's contact hours are over, so no more calls for this node`
+    : `call ${how} after ${last.attempt} attempt(s) (1 + ${ctx.settings.maxPhoneCallRetries} retries); no more calls for this node`;
+  await communications.settleWithEvent(e.caseId, last, failed, { type: 'call_gave_up', message, data: { key: last.key } });
   await markStepDone(e, ctx);
-  return { status: 'gave_up' };
+  return hoursOver ? { status: 'gave_up', reason: 'contact hours over' } : { status: 'gave_up' };
 }
 
 /** After a step failed for good (retries spent) or had an unknown node type: record it and let the walk go on. */
