@@ -671,10 +671,12 @@ function apply(d: Draft, e: CaseEvent): TransitionResult {
     case 'contact_preferences': {
       const changed = CONTACT_CHANNELS.filter((ch) => e.allowed[ch] !== undefined && e.allowed[ch] !== (d.c.contactAllowed[ch] ?? true));
       if (changed.length === 0) return d.result(); // as it was: nothing to record
-      d.c.contactAllowed = { ...d.c.contactAllowed, ...Object.fromEntries(changed.map((ch) => [ch, e.allowed[ch]])) };
-      const said = (allowed: boolean) => changed.filter((ch) => e.allowed[ch] === allowed).map((ch) => CONTACT_WORD[ch]);
-      const parts = [said(false).length ? `no more contact by ${said(false).join(', ')}` : '', said(true).length ? `contact by ${said(true).join(', ')} allowed again` : ''].filter(Boolean);
-      d.timeline('contact_preferences_changed', `${parts.join('; ')}${e.note ? `: ${e.note}` : ''}`, { changed: Object.fromEntries(changed.map((ch) => [ch, e.allowed[ch]])) });
+      const update = Object.fromEntries(changed.map((ch) => [ch, e.allowed[ch]]));
+      d.c.contactAllowed = { ...d.c.contactAllowed, ...update };
+      const words = (allowed: boolean) => changed.filter((ch) => e.allowed[ch] === allowed).map((ch) => CONTACT_WORD[ch]).join(', ');
+      const [stopped, resumed] = [words(false), words(true)];
+      const parts = [stopped ? `no more contact by ${stopped}` : '', resumed ? `contact by ${resumed} allowed again` : ''].filter(Boolean);
+      d.timeline('contact_preferences_changed', `${parts.join('; ')}${e.note ? `: ${e.note}` : ''}`, { changed: update });
       return d.result();
     }
 
