@@ -5,6 +5,7 @@ import { parseOrThrow } from '../../shared/http/validate';
 import { MANUAL_CLOSE_REASONS } from '../../shared/domain/transition';
 import { contactAllowedSchema, HOLD_REASONS, installmentSchema } from '../../shared/schemas/case';
 import { isoInstantSchema, positiveAmountMinorSchema } from '../../shared/schemas/common';
+import { loadCaseContext } from '../../shared/workflow/case-context';
 import { changePhaseOrThrow } from '../../shared/workflow/phase-change';
 import { caseView, visibleCase } from '../api-cases/read-routes';
 
@@ -38,9 +39,9 @@ export const handler = apiHandler({
   'POST /cases/{caseId}/payments': async (req) => {
     const { params, body } = req;
     const b = parseOrThrow(paymentBody, body ?? {}, 'body');
-    // A client's system may report payments on its own cases only.
-    if (req.caller.kind === 'client') await visibleCase(req);
-    const { result } = await changePhaseOrThrow(params.caseId!, { type: 'payment', amountMinor: b.amountMinor, receivedAt: b.receivedAt ?? nowIso(), method: b.method, reference: b.reference });
+    // A client's system may report payments on its own cases only; the case read to check that is the change's first read too.
+    const known = req.caller.kind === 'client' ? await loadCaseContext(params.caseId!, await visibleCase(req)) : undefined;
+    const { result } = await changePhaseOrThrow(params.caseId!, { type: 'payment', amountMinor: b.amountMinor, receivedAt: b.receivedAt ?? nowIso(), method: b.method, reference: b.reference }, { known });
     // The same reference again (a retry of the client's system): answered, not recorded twice.
     if (result.duplicateOf) return ok({ caseId: params.caseId, duplicate: true, payment: result.duplicateOf, case: caseView(result.case) });
     return created({ caseId: params.caseId, allocation: result.allocation, case: caseView(result.case) });

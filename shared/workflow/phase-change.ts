@@ -80,8 +80,8 @@ export async function changePhaseSteps(caseId: string, events: CaseEvent[], opts
 }
 
 /** Like changePhase, but a refusal is an error (409) for the API. */
-export async function changePhaseOrThrow(caseId: string, event: CaseEvent): Promise<{ result: TransitionResult; context: CaseContext }> {
-  const r = await changePhase(caseId, event);
+export async function changePhaseOrThrow(caseId: string, event: CaseEvent, opts: PhaseChangeOptions = {}): Promise<{ result: TransitionResult; context: CaseContext }> {
+  const r = await changePhase(caseId, event, opts);
   if (!r.ok) throw new AppError(409, r.code, r.message, [{ field: 'phase', message: `allowed in: ${r.allowedIn.join(', ') || 'no phase'}` }]);
   return r;
 }
