@@ -5,7 +5,9 @@
 export const API_ROUTES = [
   { route: 'GET /health', fn: 'api-health' },
   { route: 'POST /business-entities', fn: 'api-business-entities' },
+  { route: 'GET /business-entities', fn: 'api-business-entities' },
   { route: 'GET /business-entities/{id}', fn: 'api-business-entities' },
+  { route: 'PATCH /business-entities/{id}', fn: 'api-business-entities' },
   { route: 'POST /clients', fn: 'api-clients' },
   { route: 'GET /clients', fn: 'api-clients' },
   { route: 'GET /clients/{clientId}', fn: 'api-clients' },
@@ -16,6 +18,7 @@ export const API_ROUTES = [
   { route: 'POST /clients/{clientId}/imports', fn: 'api-imports' },
   { route: 'GET /clients/{clientId}/imports', fn: 'api-imports' },
   { route: 'GET /imports/{importId}', fn: 'api-imports' },
+  { route: 'GET /imports/{importId}/report', fn: 'api-imports' },
   { route: 'GET /clients/{clientId}/cases', fn: 'api-cases' },
   { route: 'GET /cases/{caseId}', fn: 'api-cases' },
   { route: 'GET /cases/{caseId}/communications', fn: 'api-cases' },

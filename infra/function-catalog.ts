@@ -82,7 +82,7 @@ export const FUNCTION_CATALOG = {
   },
   'api-business-entities': {
     trigger: 'api',
-    description: 'Business entities: create and read',
+    description: 'Business entities: create, list, read, merge-patch',
     table: 'readWrite',
     adminToken: true,
   },
@@ -94,10 +94,10 @@ export const FUNCTION_CATALOG = {
   },
   'api-imports': {
     trigger: 'api',
-    description: 'Imports: presigned PUT into the drop folder (import record created), list and status',
+    description: 'Imports: presigned PUT into the drop folder (import record created), list and status, presigned GET of the error report',
     table: 'readWrite',
-    // Presigning a PUT needs s3:PutObject on the key; the API reads no objects.
-    dropBucket: 'write',
+    // A presigned URL carries the signer's rights: PutObject for uploads, GetObject for error reports.
+    dropBucket: 'readWrite',
     adminToken: true,
   },
   'api-cases': {

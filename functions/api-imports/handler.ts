@@ -4,6 +4,7 @@ import { config } from '../../shared/adapters/config';
 import { dropBucket } from '../../shared/adapters/drop-bucket';
 import { imports } from '../../shared/adapters/dynamo/import-repository';
 import { clients, newId } from '../../shared/adapters/dynamo/repositories';
+import { AppError, ConflictError } from '../../shared/errors';
 import { apiHandler, created, ok } from '../../shared/http/api-handler';
 import { assertVisible } from '../../shared/http/callers';
 import { parseOrThrow } from '../../shared/http/validate';
@@ -11,6 +12,8 @@ import type { ImportRecord } from '../../shared/schemas/import';
 
 /** How long a presigned upload URL works. */
 const UPLOAD_URL_SECONDS = 3600;
+/** How long the link to an error report works: long enough to follow the redirect, short enough not to be passed around. */
+const REPORT_URL_SECONDS = 300;
 
 const listQuery = z.object({
   limit: z.coerce.number().int().min(1).max(100).default(25),
@@ -67,5 +70,21 @@ export const handler = apiHandler({
     const record = await imports.get(params.importId!);
     assertVisible(caller, record.clientId, 'import', record.importId);
     return ok(importView(record));
+  },
+
+  /**
+   * The full error report (every rejected row: row, column, reason, value) as a redirect to a
+   * short-lived presigned GET of its CSV, which may be larger than a Lambda response can carry.
+   */
+  'GET /imports/{importId}/report': async ({ params, caller }) => {
+    const record = await imports.get(params.importId!);
+    assertVisible(caller, record.clientId, 'import', record.importId);
+    if (record.status === 'pending' || record.status === 'processing') {
+      throw new ConflictError(`import ${record.importId} is ${record.status}; its error report is written when it finishes`, 'not_finished');
+    }
+    if (!record.reportKey) throw new AppError(404, 'no_report', `import ${record.importId} rejected no rows, so it has no error report`);
+    const url = await dropBucket.presignGet(record.bucket ?? config().DROP_BUCKET, record.reportKey, REPORT_URL_SECONDS);
+    const expiresAt = new Date(Date.now() + REPORT_URL_SECONDS * 1000).toISOString();
+    return { status: 302, headers: { location: url }, body: { importId: record.importId, reportKey: record.reportKey, url, expiresAt } };
   },
 });

@@ -1,3 +1,4 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { API_ROUTES } from '../api-routes';
@@ -36,6 +37,8 @@ const MAX_BODY = 10 * 1024 * 1024; // API Gateway's payload limit
  */
 export function createApiServer(opts: {
   localRoutes: Record<string, LocalRoute>;
+  /** The admin bearer token: the local-only routes (clock, outbox, executions) answer only to it. */
+  adminToken: string;
   loadHandler?: (fn: string) => Promise<ApiLambda>;
 }): Server {
   const routes = API_ROUTES.map((r) => compile(r.route, r.fn));
@@ -56,6 +59,9 @@ export function createApiServer(opts: {
 
     const local = opts.localRoutes[`${method} ${url.pathname}`];
     if (local) {
+      // Local routes move the clock and arrange provider faults: like every route but /health, they need the token.
+      const denied = localAuthError(req.headers.authorization, opts.adminToken);
+      if (denied) return send(res, denied.status, denied.body);
       let body: unknown;
       try {
         body = raw.length ? JSON.parse(raw.toString('utf8')) : {};
@@ -79,6 +85,19 @@ export function createApiServer(opts: {
     res.writeHead(result.statusCode ?? 200, result.headers as Record<string, string>);
     res.end(result.isBase64Encoded ? Buffer.from(result.body ?? '', 'base64') : (result.body ?? ''));
   }
+}
+
+const sha256 = (text: string) => createHash('sha256').update(text).digest();
+
+/** Why a local-only route refuses this Authorization header, or undefined when it carries the admin token. */
+function localAuthError(authorization: string | undefined, adminToken: string): { status: number; body: unknown } | undefined {
+  const m = /^Bearer\s+(.+)$/i.exec(authorization ?? '');
+  if (!m) return { status: 401, body: { error: { code: 'unauthorized', message: 'send "Authorization: Bearer <admin token>"; the local routes answer only to it', details: [] } } };
+  // Digests of equal length compared in constant time, as the handlers compare tokens.
+  if (!timingSafeEqual(sha256(m[1]!.trim()), sha256(adminToken))) {
+    return { status: 403, body: { error: { code: 'forbidden', message: 'the local routes answer only to the admin token', details: [] } } };
+  }
+  return undefined;
 }
 
 function toEvent(req: IncomingMessage, url: URL, routeKey: string, pathParameters: Record<string, string>, raw: Buffer): APIGatewayProxyEventV2 {

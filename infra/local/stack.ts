@@ -95,7 +95,7 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
     useClock(clock);
 
     const localRoutes: Record<string, LocalRoute> = { ...localRoutesForClock(clock) };
-    const api = createApiServer({ localRoutes });
+    const api = createApiServer({ localRoutes, adminToken });
     const apiPort = await listen(api, ports.api, 'API');
     stops.push(() => close(api));
     urls.api = `http://127.0.0.1:${apiPort}`;

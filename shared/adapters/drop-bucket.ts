@@ -87,6 +87,11 @@ export const dropBucket = {
     }
   },
 
+  /** A presigned GET of one object (an import's error report), valid for `expiresInSeconds`. */
+  presignGet(bucket: string, key: string, expiresInSeconds: number): Promise<string> {
+    return getSignedUrl(s3(), new GetObjectCommand({ Bucket: bucket, Key: key }), { expiresIn: expiresInSeconds });
+  },
+
   /** A presigned PUT for a client's upload; the upload itself triggers the import. */
   presignPut(bucket: string, key: string, expiresInSeconds: number): Promise<string> {
     // No content type is signed, so any HTTP client's PUT of the file is accepted.

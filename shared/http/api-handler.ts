@@ -4,10 +4,11 @@ import { AppError, NotFoundError, UnauthorizedError, ValidationError } from '../
 import { logger } from '../adapters/logger';
 import { CLIENT_ROUTES, callerOf, type Caller } from './callers';
 
-/** What a route returns: a status and a JSON body. */
+/** What a route returns: a status and a JSON body (or, with a `content-type` header, a text body as it is). */
 export interface ApiResult {
   status: number;
   body: unknown;
+  headers?: Record<string, string>;
 }
 
 export interface ApiRequest {
@@ -52,7 +53,8 @@ export function apiHandler(routes: Record<string, Route>) {
         caller,
       };
       const result = await route(req);
-      return json(result.status, result.body);
+      if (result.headers?.['content-type'] && typeof result.body === 'string') return { statusCode: result.status, headers: result.headers, body: result.body };
+      return { ...json(result.status, result.body), ...(result.headers ? { headers: { 'content-type': 'application/json', ...result.headers } } : {}) };
     });
 }
 

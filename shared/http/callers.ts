@@ -21,6 +21,7 @@ export const CLIENT_ROUTES: ReadonlySet<string> = new Set([
   'POST /clients/{clientId}/imports',
   'GET /clients/{clientId}/imports',
   'GET /imports/{importId}',
+  'GET /imports/{importId}/report',
   'GET /clients/{clientId}/cases',
   'GET /cases/{caseId}',
   'GET /cases/{caseId}/communications',

@@ -46,7 +46,9 @@ export function apiClient(baseUrl: string, token?: string) {
       body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
     });
     const text = await res.text();
-    return { status: res.status, body: text ? JSON.parse(text) : undefined };
+    // JSON answers parsed; anything else (a CSV, the docs page) as text.
+    const isJson = (res.headers.get('content-type') ?? 'application/json').includes('json');
+    return { status: res.status, body: text ? (isJson ? JSON.parse(text) : text) : undefined };
   }
   return {
     get: <T = any>(path: string, headers?: Record<string, string>) => call<T>('GET', path, undefined, headers),

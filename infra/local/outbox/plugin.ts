@@ -58,10 +58,15 @@ export const outboxPlugin: LocalPlugin = {
     ctx.log(`SNS, Connect, print and skip-trace stand-ins on ${url} (GET /local/outbox)`);
 
     const routes: Record<string, LocalRoute> = {
-      'GET /local/outbox': async (_b, u) => ({
-        status: 200,
-        body: { items: outbox.list({ service: u.searchParams.get('service') ?? undefined, to: u.searchParams.get('to') ?? undefined, caseId: u.searchParams.get('caseId') ?? undefined }) },
-      }),
+      'GET /local/outbox': async (_b, u) => {
+        const service = u.searchParams.get('service') ?? undefined;
+        // A misspelt service would otherwise list nothing, and a test asserting "nothing sent" would pass.
+        if (service !== undefined && !services.safeParse(service).success) {
+          const known = services.options.join(', ');
+          return { status: 400, body: { error: { code: 'validation_failed', message: `unknown service "${service}"; the outbox knows ${known}`, details: [{ field: 'service', message: `must be one of ${known}` }] } } };
+        }
+        return { status: 200, body: { items: outbox.list({ service, to: u.searchParams.get('to') ?? undefined, caseId: u.searchParams.get('caseId') ?? undefined }) } };
+      },
       'POST /local/outbox/faults': async (body) => {
         const p = parse(bodies.faults, body, 'send { "service": "sns|connect|print|skip-trace", "count": n, "to"?: "+44..." }');
         if (!p.ok) return p.error;

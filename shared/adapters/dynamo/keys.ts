@@ -7,6 +7,8 @@ export const GSI2 = 'gsi2';
 
 export const keys = {
   businessEntity: (id: string) => ({ pk: `ENTITY#${id}`, sk: 'ENTITY' }),
+  /** All business entities, oldest first, on GSI1. */
+  businessEntityList: (createdAt: string, id: string) => ({ gsi1pk: 'ENTITIES', gsi1sk: `${createdAt}#${id}` }),
   client: (id: string) => ({ pk: `CLIENT#${id}`, sk: 'CLIENT' }),
   /** All clients, newest last, on GSI1. */
   clientList: (createdAt: string, id: string) => ({ gsi1pk: 'CLIENTS', gsi1sk: `${createdAt}#${id}` }),

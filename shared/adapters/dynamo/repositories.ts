@@ -15,11 +15,18 @@ export const businessEntities = {
   async create(input: Omit<BusinessEntity, 'businessEntityId' | 'version' | 'createdAt' | 'updatedAt'>): Promise<BusinessEntity> {
     const at = nowIso();
     const record: BusinessEntity = { ...input, businessEntityId: newId('be'), version: 1, createdAt: at, updatedAt: at };
-    return versionedStore.create('business entity', record, keys.businessEntity(record.businessEntityId));
+    return versionedStore.create('business entity', record, entityItemKeys(record));
   },
   get: (id: string) => versionedStore.get<BusinessEntity>('business entity', id, keys.businessEntity(id)),
   find: (id: string) => versionedStore.find<BusinessEntity>(keys.businessEntity(id)),
+  /** Replaces the entity if still at `expectedVersion`; returns it at the next version. */
+  replace: (next: BusinessEntity, expectedVersion: number): Promise<BusinessEntity> =>
+    versionedStore.replace('business entity', { ...next, updatedAt: nowIso() }, expectedVersion, entityItemKeys(next)),
+  list: (limit: number, cursor?: string): Promise<Page<BusinessEntity>> =>
+    versionedStore.queryPage<BusinessEntity>({ index: GSI1, pkName: 'gsi1pk', pkValue: 'ENTITIES', limit, cursor, ascending: true }),
 };
+
+const entityItemKeys = (e: BusinessEntity) => ({ ...keys.businessEntity(e.businessEntityId), ...keys.businessEntityList(e.createdAt, e.businessEntityId) });
 
 export const clients = {
   async create(input: Omit<Client, 'clientId' | 'version' | 'createdAt' | 'updatedAt'>): Promise<Client> {

@@ -1,0 +1,99 @@
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { HEADER, waitForImport } from '../support/imports';
+import { apiClient, startTestStack, TEST_TOKEN } from '../support/local-stack';
+import { setUpClient } from '../support/workflows';
+
+let stack: Awaited<ReturnType<typeof startTestStack>>;
+const ids = { client: '', entity: '' };
+beforeAll(async () => {
+  stack = await startTestStack();
+  Object.assign(ids, await setUpClient(stack.api).then((r) => ({ client: r.clientId, entity: r.entityId })));
+});
+afterAll(async () => {
+  await stack?.stop();
+});
+
+it('the local routes answer only to the token, and the outbox names the services it knows', async () => {
+  const anonymous = apiClient(stack.urls.api);
+  const stranger = apiClient(stack.urls.api, 'not-the-token');
+  for (const [method, path, body] of [
+    ['GET', '/local/clock', undefined],
+    ['POST', '/local/clock/advance', { days: 1 }],
+    ['GET', '/local/outbox', undefined],
+    ['POST', '/local/outbox/faults', { service: 'sns', count: 1 }],
+    ['GET', '/local/step-functions/executions', undefined],
+    ['GET', '/local/start-queue', undefined],
+  ] as const) {
+    expect((await anonymous.call(method, path, body)).status, `${method} ${path}`).toBe(401);
+    expect((await stranger.call(method, path, body)).status, `${method} ${path}`).toBe(403);
+  }
+  // Nothing moved: the refused advance did not run.
+  const before = (await stack.api.get('/local/clock')).body.now;
+  expect(before).toBe('2026-01-05T09:00:00.000Z');
+  expect((await anonymous.get('/health')).status).toBe(200);
+
+  expect((await stack.api.get('/local/outbox?service=sns')).status).toBe(200);
+  const misspelt = await stack.api.get('/local/outbox?service=sms');
+  expect(misspelt.status).toBe(400);
+  expect(misspelt.body.error.message).toBe('unknown service "sms"; the outbox knows sns, connect, print, skip-trace');
+});
+
+it('business entities are listed page by page and corrected with a merge patch at the version read', async () => {
+  const { api } = stack;
+  const second = await api.post('/business-entities', { name: 'Bravo Recoveries', senderEmail: 'bravo@example.com' });
+  expect(second.status).toBe(201);
+
+  const first = await api.get('/business-entities?limit=1');
+  expect(first.status).toBe(200);
+  expect(first.body.items).toHaveLength(1);
+  const next = await api.get(`/business-entities?limit=1&cursor=${first.body.cursor}`);
+  // Oldest first; both were made in the same virtual instant, so either may come first.
+  expect([...first.body.items, ...next.body.items].map((e: any) => e.businessEntityId).sort()).toEqual([ids.entity, second.body.businessEntityId].sort());
+  expect((await api.get('/business-entities?limt=1')).status).toBe(400);
+
+  const path = `/business-entities/${second.body.businessEntityId}`;
+  const patched = await api.patch(path, { version: 1, emailFooter: 'Bravo Recoveries, registered 998877', address: { city: 'Leeds' } });
+  expect(patched.status).toBe(200);
+  expect(patched.body).toMatchObject({ version: 2, name: 'Bravo Recoveries', emailFooter: 'Bravo Recoveries, registered 998877', address: { city: 'Leeds' } });
+  expect((await api.get(path)).body.emailFooter).toBe('Bravo Recoveries, registered 998877');
+
+  // A stale version is a conflict; a patch that changes nothing keeps the version; the id is the server's.
+  const stale = await api.patch(path, { version: 1, name: 'Someone else' });
+  expect(stale.status).toBe(409);
+  expect(stale.body.error.code).toBe('stale_version');
+  expect((await api.patch(path, { version: 2, name: 'Bravo Recoveries' })).body.version).toBe(2);
+  expect((await api.patch(path, { businessEntityId: 'be_other' })).status).toBe(400);
+  expect((await api.patch(path, { senderEmail: 'not an email' })).status).toBe(400);
+  expect((await api.patch('/business-entities/be_missing', { name: 'x' })).status).toBe(404);
+});
+
+it("an import's error report is reachable through the API, and only its client's system may read it", async () => {
+  const { api } = stack;
+  const up = await api.post(`/clients/${ids.client}/imports`, {});
+  expect(up.status).toBe(201);
+  const early = await api.get(`/imports/${up.body.importId}/report`);
+  expect(early.status).toBe(409);
+  expect(early.body.error.message).toMatch(/is pending; its error report is written when it finishes/);
+
+  const csv = [HEADER, 'R1,Rita Row,rita@example.com,,,INV-R1,2025-12-01,10.00,EUR,', 'R2,Rob Row,,,,INV-R2,2025-13-01,10.00,EUR,'].join('\n');
+  expect((await fetch(up.body.uploadUrl, { method: 'PUT', body: csv })).status).toBe(200);
+  await waitForImport(api, ids.client, { importId: up.body.importId });
+
+  const res = await fetch(`${stack.urls.api}/imports/${up.body.importId}/report`, { headers: { authorization: `Bearer ${TEST_TOKEN}` }, redirect: 'manual' });
+  expect(res.status).toBe(302);
+  const report = await fetch(res.headers.get('location')!);
+  expect(report.status).toBe(200);
+  const lines = (await report.text()).trim().split('\n');
+  expect(lines).toHaveLength(2);
+  expect(lines[1]).toMatch(/^2,rejected,due_date,/);
+
+  // Followed as a browser or fetch would (the token is not sent on to S3).
+  const followed = await fetch(`${stack.urls.api}/imports/${up.body.importId}/report`, { headers: { authorization: `Bearer ${TEST_TOKEN}` } });
+  expect(await followed.text()).toContain('due_date');
+
+  const key = (await api.post(`/clients/${ids.client}/api-keys`, {})).body.token;
+  expect((await apiClient(stack.urls.api, key).call('GET', `/imports/${up.body.importId}/report`)).status).not.toBe(404);
+  const other = (await api.post('/clients', { companyInfo: { name: 'Other Ltd' }, finances: { currency: 'EUR' } })).body.clientId;
+  const otherKey = (await api.post(`/clients/${other}/api-keys`, {})).body.token;
+  expect((await apiClient(stack.urls.api, otherKey).get(`/imports/${up.body.importId}/report`)).status).toBe(404);
+});
