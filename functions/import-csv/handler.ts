@@ -6,7 +6,7 @@
  * How a 1M-row file finishes although one Lambda invocation lasts at most 15 minutes:
  * checkpoint and continue, not byte-range fan-out.
  * - The file is streamed (GetObject, pinned to the object's ETag) through csv-parse and handled
- *   in chunks of IMPORT_CHUNK_ROWS rows: one BatchGet round for the chunk's invoice numbers and
+ *   in chunks of IMPORT_CHUNK_ROWS rows (the use case is in shared/imports/): one BatchGet round for the chunk's invoice numbers and
  *   match keys, a pure plan (shared/domain/import-plan.ts), then BatchWrites of 25
  *   (UnprocessedItems retried with backoff). Three chunks are under way at once: chunk N is
  *   written while chunk N+1 is read from the table and planned (what chunk N writes is taken
@@ -47,7 +47,8 @@
 import type { Context, S3Event } from 'aws-lambda';
 import { isContinueEvent, type ContinueImportEvent } from '../../shared/adapters/import-continuation';
 import { logger } from '../../shared/adapters/logger';
-import { runImport, type RunResult } from './import-file';
+import { runImport } from '../../shared/imports/run-import';
+import type { RunResult } from '../../shared/imports/import-outcome';
 
 export async function handler(event: S3Event | ContinueImportEvent, context: Pick<Context, 'getRemainingTimeInMillis'>): Promise<RunResult[]> {
   const remainingMs = () => context.getRemainingTimeInMillis();

@@ -2,7 +2,7 @@
  * A Bloom filter over strings: "may this key have been added?" with no false negatives and a
  * chosen rate of false positives. The importer keeps one of every index key a client's first
  * import writes, so it can leave out lookups of keys that cannot be in the table (see
- * functions/import-csv/import-file.ts). Pure, no dependency.
+ * shared/imports/chunk-planner.ts). Pure, no dependency.
  *
  * It grows by layers (a scalable Bloom filter): the first layer is sized for the expected number
  * of keys at the target rate; when a layer is full, a new one twice as large with half the rate

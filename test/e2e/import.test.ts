@@ -167,7 +167,7 @@ describe('bad files get a clear result', () => {
   it('a file for an unknown client id fails saying so', async () => {
     await putCsv(s3, 'cl_unknown/x.csv', FILE);
     // The client does not exist, so there is no import list to read; the import is found by its id.
-    const { importIdFor } = await import('../../functions/import-csv/import-file');
+    const { importIdFor } = await import('../../shared/imports/import-ids');
     const { createHash } = await import('node:crypto');
     const etag = createHash('md5').update(FILE).digest('hex');
     await expect.poll(async () => (await stack.api.get(`/imports/${importIdFor('recoup-drop', 'cl_unknown/x.csv', etag)}`)).body?.failureReason, { timeout: 10_000 }).toMatch(/no client with id "cl_unknown"/);

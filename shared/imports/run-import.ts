@@ -1,0 +1,74 @@
+import { clock } from '../adapters/clock';
+import { config } from '../adapters/config';
+import { importIndex, importLease, imports } from '../adapters/dynamo/import-repository';
+import { clients } from '../adapters/dynamo/repositories';
+import { dropBucket } from '../adapters/drop-bucket';
+import { continueInNewInvocation } from '../adapters/import-continuation';
+import { logger } from '../adapters/logger';
+import { waitForLease } from './client-lease';
+import { FileImport } from './file-import';
+import { isReportKey, resolveImportId } from './import-ids';
+import { finish, type ObjectRef, type RunOptions, type RunResult } from './import-outcome';
+
+/**
+ * The import use case: one object of the drop bucket (`<clientId>/<name>.csv`) -> its import
+ * record, the client's lease, then the file's rows (FileImport). The same object's events replayed
+ * find the same import and do nothing once it finished.
+ */
+export async function runImport(ref: ObjectRef, opts: RunOptions): Promise<RunResult> {
+  if (isReportKey(ref.key)) return { outcome: 'ignored', reason: 'an import report' };
+  const slash = ref.key.indexOf('/');
+  if (slash <= 0) return { outcome: 'ignored', reason: 'not under a client folder (<clientId>/<name>.csv)' };
+  const clientId = ref.key.slice(0, slash);
+  const head = await dropBucket.head(ref.bucket, ref.key);
+  if (!head) return { outcome: 'ignored', reason: 'the object no longer exists' };
+  const etag = head.etag || ref.etag || '';
+
+  const importId = await resolveImportId(ref.bucket, ref.key, clientId, etag);
+  const now = clock().now().toISOString();
+  const { record: stored, created } = await imports.createOrGet({
+    importId,
+    clientId,
+    bucket: ref.bucket,
+    key: ref.key,
+    etag,
+    status: 'processing',
+    counts: { rows: 0, created: 0, merged: 0, duplicates: 0, rejected: 0 },
+    errors: [],
+    startedAt: now,
+    version: 1,
+    createdAt: now,
+    updatedAt: now,
+  });
+  let record = stored;
+  if (record.status === 'completed' || record.status === 'failed') return { outcome: 'done', importId, status: record.status };
+  // An invocation before this one got as far as processing: it may have written rows past its checkpoint (or before the first).
+  const resumed = !created && record.status === 'processing';
+  if (record.status === 'pending') record = await imports.save({ ...record, status: 'processing', etag, startedAt: now });
+  if (!record.startedAt) record = await imports.save({ ...record, startedAt: now });
+
+  if (!/\.csv$/i.test(ref.key)) {
+    return finish(record, 'failed', { failureReason: `only .csv files are imported; "${ref.key.slice(slash + 1)}" is not one. Save the file as CSV (UTF-8, comma-separated) and upload it as <name>.csv` });
+  }
+  const client = await clients.find(clientId);
+  if (!client) {
+    return finish(record, 'failed', { failureReason: `no client with id "${clientId}"; put files under the folder named by an existing clientId (see GET /clients)` });
+  }
+
+  const lease = await waitForLease(clientId, importId, (wait) => opts.remainingMs() >= config().IMPORT_RESERVE_MS + wait);
+  if (!lease.taken) {
+    logger.info('client busy with another import; continuing later', { importId, holder: lease.holder });
+    await continueInNewInvocation({ source: 'recoup.import', action: 'continue', bucket: ref.bucket, key: ref.key, etag, importId });
+    return { outcome: 'continued', importId };
+  }
+
+  try {
+    // Before the import's first index write. Only a fresh start can know everything it wrote: a
+    // resumed or continued run comes after writes it has no record of, so it looks up every key.
+    const fresh = !resumed && !record.checkpoint;
+    const { empty } = await importIndex.beginWriting(clientId, importId, now, fresh);
+    return await new FileImport(record, client, ref, etag, opts, resumed, fresh && empty ? head.size : undefined).run();
+  } finally {
+    await importLease.release(clientId, importId);
+  }
+}
