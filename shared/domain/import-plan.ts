@@ -10,6 +10,7 @@ import { formatMoney, percentOf } from './money';
 import { matchKeys, type RowKeys } from './matching';
 import { executionName } from './workflow-names';
 import { zoneForCountry } from './contact-hours';
+import { caseOpening } from './transition';
 
 /**
  * Planning one chunk of an import: pure. Given the chunk's valid rows and what the table
@@ -284,8 +285,8 @@ function buildCase(d: Draft, client: PlanInput['client'], importId: string, at: 
   const currency = d.invoices[0]!.currency;
   const principal = d.invoices.reduce((s, i) => s + i.amountMinor, 0);
   let ledger = openLedger(principal, currency);
-  const breathing = d.settings.breathingSpace.enabled;
-  const kind: WorkflowKind = breathing ? 'breathingSpace' : 'mainOutreach';
+  const opening = caseOpening(d.settings);
+  const kind: WorkflowKind = opening.kind;
   // The case's first events travel on the case item (written with it, no item of their own).
   const importEvents: TimelineEvent[] = [
     {
@@ -295,12 +296,12 @@ function buildCase(d: Draft, client: PlanInput['client'], importId: string, at: 
       data: { importId, row: d.row, invoices: d.invoices.map((i) => i.invoiceNumber) },
     },
   ];
-  if (!breathing) {
+  if (opening.chargesNow) {
     ledger = applyCharges(ledger, client.finances, dayOf(at), at);
     importEvents.push({
       at,
       type: 'charges_applied',
-      message: `costs ${formatMoney(ledger.costsMinor, currency)} applied and interest at ${ledger.annualRatePercent}% from ${dayOf(at)} (breathing space is off)`,
+      message: `costs ${formatMoney(ledger.costsMinor, currency)} applied and interest at ${ledger.annualRatePercent}% from ${dayOf(at)} (no breathing space)`,
       data: { costsMinor: ledger.costsMinor, annualRatePercent: ledger.annualRatePercent, interestFrom: dayOf(at) },
     });
   }
@@ -323,8 +324,8 @@ function buildCase(d: Draft, client: PlanInput['client'], importId: string, at: 
     },
     invoices: d.invoices,
     ledger,
-    phase: breathing ? 'breathing_space' : 'outreach',
-    breathingSpaceDays: breathing ? d.settings.breathingSpace.days : undefined,
+    phase: opening.phase,
+    breathingSpaceDays: opening.breathingSpaceDays,
     workflow: { kind, seq: 1, executionName: executionName(d.caseId, kind, 1), startedAt: at },
     workflowSeq: 1,
     progress: {},

@@ -159,6 +159,26 @@ export const ALLOWED_PHASES: Record<CaseEventType, readonly Phase[]> = {
 
 const CONTACT_WORD: Record<ContactChannel, string> = { email: 'email', sms: 'SMS', phone: 'phone', post: 'post' };
 
+/**
+ * How a new case opens: the one rule both the importer's new cases and the `opened` event
+ * follow. A breathing space of at least a day comes first (no costs or interest yet); a breathing
+ * space that is off, or of 0 days, applies the charges at once and starts outreach.
+ */
+export interface CaseOpening {
+  phase: 'breathing_space' | 'outreach';
+  kind: 'breathingSpace' | 'mainOutreach';
+  /** Set when the case opens in breathing space. */
+  breathingSpaceDays?: number;
+  /** Costs and interest are applied when the case opens. */
+  chargesNow: boolean;
+}
+
+export function caseOpening(settings: Pick<EffectiveSettings, 'breathingSpace'>): CaseOpening {
+  const bs = settings.breathingSpace;
+  if (bs.enabled && bs.days > 0) return { phase: 'breathing_space', kind: 'breathingSpace', breathingSpaceDays: bs.days, chargesNow: false };
+  return { phase: 'outreach', kind: 'mainOutreach', chargesNow: true };
+}
+
 /** Closed reasons an operator may give; paid_in_full and settled come from the money alone. */
 export const MANUAL_CLOSE_REASONS = ['withdrawn', 'written_off'] as const;
 
@@ -443,10 +463,10 @@ function apply(d: Draft, e: CaseEvent): TransitionResult {
   switch (e.type) {
     case 'opened': {
       if (d.c.workflow || (d.c.workflowSeq ?? 0) > 0) refuse(`case ${d.c.caseId} was opened already (it is ${d.c.phase}, run ${d.c.workflow?.executionName ?? 'none'})`);
-      const bs = s.breathingSpace;
-      d.timeline('case_opened', bs.enabled && bs.days > 0 ? `case opened with a breathing space of ${bs.days} days` : 'case opened without breathing space');
-      if (bs.enabled && bs.days > 0) {
-        d.c.breathingSpaceDays = bs.days;
+      const opening = caseOpening(s);
+      d.timeline('case_opened', opening.breathingSpaceDays ? `case opened with a breathing space of ${opening.breathingSpaceDays} days` : 'case opened without breathing space');
+      if (opening.breathingSpaceDays) {
+        d.c.breathingSpaceDays = opening.breathingSpaceDays;
         if (d.c.phase !== 'breathing_space') d.phase('breathing_space', 'breathing space starts');
         d.start('breathingSpace', 'fresh');
       } else {

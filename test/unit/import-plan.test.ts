@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { invoiceAsOfChunk, invoiceHomeId, keyAsOfChunk, planChunk, type ChunkRow, type InvoiceRecord, type KeyRecord, type PlanInput } from '../../shared/domain/import-plan';
+import { resolveEffectiveSettings } from '../../shared/domain/effective-settings';
+import { openLedger } from '../../shared/domain/ledger';
+import { transition } from '../../shared/domain/transition';
 import type { Case } from '../../shared/schemas/case';
 import { clientInputSchema, type Client, type ClientInput } from '../../shared/schemas/client';
 import type { CsvRow } from '../../shared/schemas/csv-row';
@@ -151,6 +154,21 @@ describe('new cases', () => {
     expect(p.newCases[0]).toMatchObject({ phase: 'outreach', portfolio: 'fast', ledger: { costsMinor: 2500, annualRatePercent: 8, interestFrom: '2026-01-05' }, workflow: { kind: 'mainOutreach' } });
     expect(p.newCases[0]!.importEvents!.map((e) => e.type)).toEqual(['imported', 'charges_applied']);
     expect(p.events).toEqual([]);
+  });
+
+  it('opens a case as the opened event does: the same phase, breathing space, charges and first run, a breathing space of 0 days included', () => {
+    const costs = { currency: 'EUR', costs: [{ name: 'fee', kind: 'fixed' as const, amountMinor: 2500 }], interest: { annualRatePercent: 8 } };
+    for (const breathingSpace of [{ enabled: true, days: 14 }, { enabled: true, days: 0 }, { enabled: false, days: 14 }]) {
+      const c = client({ finances: costs, settings: { workflow: { breathingSpace } } } as Partial<ClientInput>);
+      const imported = plan([row({ amount: 10000 })], { client: c }).newCases[0]!;
+      // The same case before anything opened it, opened by the event.
+      const unopened = { ...imported, ledger: openLedger(10000, 'EUR'), breathingSpaceDays: undefined, workflow: undefined, workflowSeq: 0, progress: {}, phase: 'breathing_space' } as Case;
+      const opened = transition(unopened, { type: 'opened' }, { now: AT, client: c, settings: resolveEffectiveSettings(c, undefined) }).case;
+      const view = (k: Case) => ({ phase: k.phase, breathingSpaceDays: k.breathingSpaceDays, run: k.workflow?.executionName, costsMinor: k.ledger.costsMinor, interestFrom: k.ledger.interestFrom, charged: k.ledger.chargesAppliedAt !== undefined });
+      expect(view(imported), JSON.stringify(breathingSpace)).toEqual(view(opened));
+    }
+    const zero = client({ settings: { workflow: { breathingSpace: { enabled: true, days: 0 } } } } as Partial<ClientInput>);
+    expect(plan([row()], { client: zero }).newCases[0]).toMatchObject({ phase: 'outreach', workflow: { kind: 'mainOutreach' } });
   });
 
   it('is deterministic: the same chunk plans the same ids', () => {
