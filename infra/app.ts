@@ -10,8 +10,6 @@ const app = new App();
 new RecoupStack(app, 'Recoup', {
   env: { account: process.env.CDK_DEFAULT_ACCOUNT, region: process.env.CDK_DEFAULT_REGION },
   alarmEmail: app.node.tryGetContext('recoup:alarmEmail') as string | undefined,
-  // Strict unless asked: a route or state machine naming a missing function fails the synth.
-  onMissingFunction: String(app.node.tryGetContext('recoup:allowPending')) === 'true' ? 'skip' : 'error',
 });
 // Best-practice checks run during synthesis; a finding fails `cdk synth` unless it is
 // acknowledged on its construct with a reason.

@@ -38,7 +38,7 @@ export interface FunctionNeeds {
   /** Sends `{ caseId, kind, seq }` messages to the start queue (START_QUEUE_URL). */
   readonly startQueue?: boolean;
   /** Step Functions actions on the project's state machines (STATE_MACHINE_ARN_PREFIX). */
-  readonly stateMachines?: readonly ('start' | 'stop' | 'describe')[];
+  readonly stateMachines?: readonly ('start' | 'stop')[];
   /** Sends email through SES (SENDER_CONFIGURATION_SET). */
   readonly ses?: boolean;
   /** Publishes SMS straight to phone numbers through SNS. */
@@ -55,8 +55,6 @@ export interface FunctionNeeds {
   readonly workflowFunctionArns?: boolean;
   /** Reads the admin bearer token from Secrets Manager (ADMIN_TOKEN_SECRET_ARN). */
   readonly adminToken?: boolean;
-  /** Puts events on the project's event bus (EVENT_BUS_NAME). */
-  readonly eventBus?: boolean;
   /** EventBridge schedule expression, for trigger 'schedule'. */
   readonly schedule?: string;
   readonly memoryMb?: number;
@@ -68,6 +66,13 @@ export interface FunctionNeeds {
  * closure message (any node type: email, SMS, calls, letters).
  */
 const EVERY_CHANNEL = { ses: true, snsSms: true, connect: true, documentsBucket: 'write', printService: true } as const;
+
+/**
+ * What the last step of a run needs to end it (shared/workflow/run-end.ts): continuing as a new
+ * execution, the end of a breathing space, or a finished retry run starts the next run through
+ * the start queue. Its own run is not stopped (it ends by itself), so no state machine action.
+ */
+const RUN_END = { startQueue: true } as const;
 
 /**
  * One entry per folder under functions/. The infra test fails for a folder without an entry,
@@ -177,37 +182,46 @@ export const FUNCTION_CATALOG = {
     trigger: 'workflow',
     description: 'Catch target: records a step that failed after its retries so the walk goes on',
     table: 'readWrite',
+    // The failed step may be the run's last: its end (continue as a new run, end of breathing
+    // space, a finished retry back to outreach) queues the next run.
+    startQueue: true,
   },
   // Channels: each guards (still in phase, not on hold, contact allowed), renders, sends once,
-  // records; deliver() dispatches on the node type, so each sees only its own provider.
+  // records; deliver() dispatches on the node type, so each sees only its own provider. Each may
+  // run the last step of a run, whose end queues the next run (RUN_END).
   'send-email': {
     trigger: 'workflow',
     description: 'Email node: renders the template and sends it through SES v2',
     table: 'readWrite',
+    ...RUN_END,
     ses: true,
   },
   'send-sms': {
     trigger: 'workflow',
     description: "SMS node: renders the text and publishes it to the debtor's number through SNS",
     table: 'readWrite',
+    ...RUN_END,
     snsSms: true,
   },
   'voice-call': {
     trigger: 'workflow',
     description: 'Voice node: a text-to-speech outbound call through Amazon Connect, outcome read back',
     table: 'readWrite',
+    ...RUN_END,
     connect: true,
   },
   'call-centre': {
     trigger: 'workflow',
     description: "Call node: an outbound call queued to the call centre's agents through Amazon Connect",
     table: 'readWrite',
+    ...RUN_END,
     connect: true,
   },
   'send-letter': {
     trigger: 'workflow',
     description: 'Letter node: renders a PDF into the documents bucket and hands it to the print service',
     table: 'readWrite',
+    ...RUN_END,
     documentsBucket: 'write',
     printService: true,
     memoryMb: 1024,
@@ -217,6 +231,7 @@ export const FUNCTION_CATALOG = {
     trigger: 'workflow',
     description: 'Ticket node: a task for an operator, recorded on the case',
     table: 'readWrite',
+    ...RUN_END,
   },
 } as const satisfies Record<string, FunctionNeeds>;
 

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { CfnParameter, Stack, Tags, type StackProps } from 'aws-cdk-lib';
-import { EventBus, Rule, Schedule } from 'aws-cdk-lib/aws-events';
+import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import { ConfigurationSet } from 'aws-cdk-lib/aws-ses';
 import type { Construct } from 'constructs';
@@ -25,8 +25,8 @@ export interface RecoupStackProps extends StackProps {
   readonly stateMachinesFolder?: string;
   /**
    * A route or state machine naming a function folder that does not exist yet: 'error' (what
-   * `npm run synth` does: nothing half-wired deploys) or 'skip' (leave it out; for tests and
-   * for synthesising while functions are being written, `-c recoup:allowPending=true`).
+   * `npm run synth` does: nothing half-wired deploys) or 'skip' (leave it out; for tests of
+   * constructs on definitions whose functions are absent).
    * @default 'error'
    */
   readonly onMissingFunction?: 'error' | 'skip';
@@ -69,7 +69,6 @@ export class RecoupStack extends Stack {
 
     // Channel resources exist only once a function needs them.
     const sesConfigurationSet = this.functions.anyNeeds((n) => n.ses) ? new ConfigurationSet(this, 'MailConfigurationSet', {}) : undefined;
-    const eventBus = this.functions.anyNeeds((n) => n.eventBus) ? new EventBus(this, 'Events', {}) : undefined;
     const connect = this.functions.anyNeeds((n) => n.connect) ? this.connectParameters() : undefined;
     const printServiceUrl = this.functions.anyNeeds((n) => n.printService)
       ? this.urlParameter('PrintServiceUrl', 'Base URL of the print service API (letters are POSTed to {url}/jobs)')
@@ -89,7 +88,6 @@ export class RecoupStack extends Stack {
       connect,
       printServiceUrl,
       skipTraceUrl,
-      eventBus,
     });
 
     for (const fn of this.functions.withTrigger('schedule')) {

@@ -1,13 +1,13 @@
 import { Duration, Stack } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
-import type { IEventBus } from 'aws-cdk-lib/aws-events';
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { functionFolders, needsOf, PROJECT_ROOT, type FunctionNeeds, type Trigger } from '../function-catalog';
 import { STEP_FUNCTIONS } from '../../shared/domain/step-functions';
-import { ENV, HouseFunction, type ConnectSettings } from './house-function';
+import { functionEnvironment, type ConnectSettings, type EnvironmentSources } from '../function-environment';
+import { HouseFunction, stateMachineArns } from './house-function';
 import { pascalCase } from './names';
 
 export interface FunctionsProps {
@@ -28,7 +28,6 @@ export interface FunctionResources {
   readonly connect?: ConnectSettings;
   readonly printServiceUrl?: string;
   readonly skipTraceUrl?: string;
-  readonly eventBus?: IEventBus;
 }
 
 /**
@@ -84,37 +83,38 @@ export class Functions extends Construct {
     return needsOf(name);
   }
 
-  /** Applies every catalog entry: environment variable and grant together. */
+  /**
+   * Applies every catalog entry: the environment derived from it (infra/function-environment.ts,
+   * shared with the local runtime) and, from the same entry, the grant of each capability.
+   */
   bindNeeds(r: FunctionResources): void {
+    const sources: EnvironmentSources = {
+      tableName: r.table.tableName,
+      dropBucketName: r.dropBucket.bucketName,
+      documentsBucketName: r.documentsBucket.bucketName,
+      adminTokenSecretArn: r.adminToken.secretArn,
+      startQueueUrl: r.startQueue.queueUrl,
+      stateMachineArnPrefix: stateMachineArns(this, r.stateMachinePrefix).prefix,
+      sesConfigurationSet: r.sesConfigurationSet,
+      connect: r.connect,
+      printServiceUrl: r.printServiceUrl,
+      skipTraceUrl: r.skipTraceUrl,
+      workflowFunctionArns: this.stepFunctionArnsJson(),
+    };
     for (const fn of this.all) {
       const needs = needsOf(fn.functionName);
-      const missing = (what: string) => new Error(`functions/${fn.functionName} needs ${what}, which this stack does not provide`);
-      if (needs.table) fn.bindTable(r.table, needs.table);
-      if (needs.dropBucket) fn.bindDropBucket(r.dropBucket, needs.dropBucket);
-      if (needs.documentsBucket) fn.bindDocumentsBucket(r.documentsBucket, needs.documentsBucket);
-      if (needs.adminToken) fn.bindSecret(r.adminToken);
-      if (needs.startQueue) fn.bindStartQueue(r.startQueue);
-      if (needs.stateMachines?.length) fn.bindStateMachines(r.stateMachinePrefix, needs.stateMachines);
-      if (needs.ses) fn.bindSes(r.sesConfigurationSet);
-      if (needs.snsSms) fn.bindSnsSms();
-      if (needs.connect) {
-        if (!r.connect) throw missing('Amazon Connect settings');
-        fn.bindConnect(r.connect);
-      }
-      if (needs.printService) {
-        if (!r.printServiceUrl) throw missing('the print service URL');
-        fn.bindPrintService(r.printServiceUrl);
-      }
-      if (needs.skipTrace) {
-        if (!r.skipTraceUrl) throw missing('the skip-trace provider URL');
-        fn.bindSkipTrace(r.skipTraceUrl);
-      }
-      if (needs.invokesItself) fn.bindSelfInvoke();
-      if (needs.workflowFunctionArns) fn.setEnv(ENV.workflowFunctionArns, this.stepFunctionArnsJson());
-      if (needs.eventBus) {
-        if (!r.eventBus) throw missing('an event bus');
-        fn.bindEventBus(r.eventBus);
-      }
+      for (const [name, value] of Object.entries(functionEnvironment(fn.functionName, needs, sources))) fn.setEnv(name, value);
+      if (needs.table) fn.grantTable(r.table, needs.table);
+      if (needs.dropBucket) fn.grantDropBucket(r.dropBucket, needs.dropBucket);
+      if (needs.documentsBucket) fn.grantDocumentsBucket(r.documentsBucket, needs.documentsBucket);
+      if (needs.adminToken) fn.grantSecret(r.adminToken);
+      if (needs.startQueue) fn.grantStartQueue(r.startQueue);
+      if (needs.stateMachines?.length) fn.grantStateMachines(r.stateMachinePrefix, needs.stateMachines);
+      if (needs.ses) fn.grantSes(r.sesConfigurationSet);
+      if (needs.snsSms) fn.grantSnsSms();
+      // functionEnvironment has already refused a function that needs Connect without settings.
+      if (needs.connect && r.connect) fn.grantConnect(r.connect);
+      if (needs.invokesItself) fn.grantSelfInvoke();
     }
   }
 

@@ -1,7 +1,6 @@
 import { join } from 'node:path';
 import { ArnFormat, Duration, Stack } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
-import type { IEventBus } from 'aws-cdk-lib/aws-events';
 import { Policy, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Architecture, LoggingFormat, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat, SourceMapMode } from 'aws-cdk-lib/aws-lambda-nodejs';
@@ -11,33 +10,15 @@ import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { PROJECT_ROOT, type Access } from '../function-catalog';
+import type { ConnectSettings } from '../function-environment';
 import { acknowledge, acknowledgeWildcardAction, acknowledgeWildcardResource } from './nag';
 import { METRICS_NAMESPACE } from '../../shared/adapters/metric-names';
 
-/**
- * Environment variable names the stack sets. Each must be a key of the schema in
- * shared/adapters/config.ts (an infra test reads that file and checks).
- */
-export const ENV = {
-  table: 'TABLE_NAME',
-  dropBucket: 'DROP_BUCKET',
-  letterBucket: 'LETTER_BUCKET',
-  adminTokenSecret: 'ADMIN_TOKEN_SECRET_ARN',
-  startQueue: 'START_QUEUE_URL',
-  stateMachinePrefix: 'STATE_MACHINE_ARN_PREFIX',
-  sesConfigurationSet: 'SENDER_CONFIGURATION_SET',
-  connectInstance: 'CONNECT_INSTANCE_ID',
-  connectContactFlow: 'CONNECT_CONTACT_FLOW_ID',
-  connectCallCentreFlow: 'CONNECT_CALL_CENTRE_FLOW_ID',
-  connectSourcePhone: 'CONNECT_SOURCE_PHONE',
-  printService: 'PRINT_SERVICE_URL',
-  skipTrace: 'SKIP_TRACE_URL',
-  eventBus: 'EVENT_BUS_NAME',
-  workflowFunctionArns: 'WORKFLOW_FUNCTION_ARNS',
-} as const;
-
 /** Runtime variables that are not application configuration (Node, Powertools). */
 export const RUNTIME_ENV = ['NODE_OPTIONS', 'POWERTOOLS_SERVICE_NAME', 'POWERTOOLS_METRICS_NAMESPACE'] as const;
+
+/** The variable names the catalog sets, and the Connect settings' shape (infra/function-environment.ts). */
+export { ENV, type ConnectSettings } from '../function-environment';
 
 /** Namespace of the EMF metrics the functions emit (dashboards read it). */
 export { METRICS_NAMESPACE };
@@ -47,17 +28,6 @@ export { METRICS_NAMESPACE };
  * `require('node:…')` through CommonJS shims), so give them one.
  */
 const ESM_REQUIRE_BANNER = "import { createRequire as __recoupCreateRequire } from 'node:module'; const require = __recoupCreateRequire(import.meta.url);";
-
-/** The Amazon Connect set-up the call channels use (made outside this stack). */
-export interface ConnectSettings {
-  readonly instanceId: string;
-  /** Text-to-speech flow for voice nodes. */
-  readonly contactFlowId: string;
-  /** Flow that queues the contact to an agent, for call nodes. */
-  readonly callCentreFlowId: string;
-  /** Claimed number (E.164) the calls come from. */
-  readonly sourcePhone: string;
-}
 
 export interface HouseFunctionProps {
   /** Folder under functions/; the handler is functions/<name>/handler.ts, export `handler`. */
@@ -78,8 +48,9 @@ export interface HouseFunctionProps {
 /**
  * The house Lambda: Node 22 on arm64, ESM bundle built by the local esbuild (never Docker),
  * source maps on, X-Ray active, its own log group with retention, and an execution role that
- * may write to that log group only. Every capability is added through a `bind…` helper that
- * sets the environment variable and the narrowest grant together, so the two never drift.
+ * may write to that log group only. Its application environment is derived from its catalog
+ * entry (infra/function-environment.ts, the same derivation the local runtime uses); the
+ * `grant…` helpers add the narrowest grant for each capability of that entry.
  */
 export class HouseFunction extends Construct {
   public readonly fn: NodejsFunction;
@@ -163,9 +134,8 @@ export class HouseFunction extends Construct {
     return this;
   }
 
-  /** TABLE_NAME + read, write or read-write data access (indexes included for reads). */
-  bindTable(table: ITable, access: Access): this {
-    this.setEnv(ENV.table, table.tableName);
+  /** Read, write or read-write data access on the table (indexes included for reads). */
+  grantTable(table: ITable, access: Access): this {
     if (access === 'read') table.grantReadData(this.fn);
     else if (access === 'write') table.grantWriteData(this.fn);
     else table.grantReadWriteData(this.fn);
@@ -179,47 +149,40 @@ export class HouseFunction extends Construct {
     return this;
   }
 
-  /** DROP_BUCKET + object access on the drop bucket. */
-  bindDropBucket(bucket: IBucket, access: Access): this {
-    this.setEnv(ENV.dropBucket, bucket.bucketName);
-    this.grantBucket(bucket, access, 'uploads arrive under <clientId>/ with any file name and reports go to reports/<importId>-errors.csv');
+  /** Object access on the drop bucket. */
+  grantDropBucket(bucket: IBucket, access: Access): this {
+    this.grantObjects(bucket, access, 'uploads arrive under <clientId>/ with any file name and reports go to reports/<importId>-errors.csv');
     return this;
   }
 
-  /** LETTER_BUCKET + object access on the documents bucket. */
-  bindDocumentsBucket(bucket: IBucket, access: Access): this {
-    this.setEnv(ENV.letterBucket, bucket.bucketName);
-    this.grantBucket(bucket, access, 'letters are stored under generated keys per case');
+  /** Object access on the documents bucket. */
+  grantDocumentsBucket(bucket: IBucket, access: Access): this {
+    this.grantObjects(bucket, access, 'letters are stored under generated keys per case');
     return this;
   }
 
-  /** ADMIN_TOKEN_SECRET_ARN + secretsmanager:GetSecretValue on that secret. */
-  bindSecret(secret: ISecret): this {
-    this.setEnv(ENV.adminTokenSecret, secret.secretArn);
+  /** secretsmanager:GetSecretValue on that secret. */
+  grantSecret(secret: ISecret): this {
     secret.grantRead(this.fn);
     return this;
   }
 
-  /** START_QUEUE_URL + sqs:SendMessage on the start queue. */
-  bindStartQueue(queue: IQueue): this {
-    this.setEnv(ENV.startQueue, queue.queueUrl);
+  /** sqs:SendMessage on the start queue. */
+  grantStartQueue(queue: IQueue): this {
     queue.grantSendMessages(this.fn);
     return this;
   }
 
   /**
-   * STATE_MACHINE_ARN_PREFIX + the chosen actions on the project's machines. Machines are
+   * The chosen actions on the project's machines. Machines are
    * found by name (prefix + kind), not by reference, so a Lambda never depends on the state
    * machine that invokes it (no cycle); the grant therefore covers `<prefix>*`.
    */
-  bindStateMachines(prefix: string, actions: readonly ('start' | 'stop' | 'describe')[]): this {
+  grantStateMachines(prefix: string, actions: readonly ('start' | 'stop')[]): this {
     const arns = stateMachineArns(this, prefix);
-    this.setEnv(ENV.stateMachinePrefix, arns.prefix);
     const onMachines: string[] = [];
     const onExecutions: string[] = [];
     if (actions.includes('start')) onMachines.push('states:StartExecution');
-    if (actions.includes('describe')) onMachines.push('states:ListExecutions');
-    if (actions.includes('describe')) onExecutions.push('states:DescribeExecution');
     if (actions.includes('stop')) onExecutions.push('states:StopExecution');
     const why = "State machines are addressed by name (<prefix><kind>) to avoid a Lambda/state-machine dependency cycle; the wildcard is limited to this stack's prefix.";
     if (onMachines.length) {
@@ -237,12 +200,11 @@ export class HouseFunction extends Construct {
    * SES sending. Sender addresses belong to business entities and change at run time, so
    * the grant covers the account's verified identities, plus the configuration set if any.
    */
-  bindSes(configurationSetName?: string): this {
+  grantSes(configurationSetName?: string): this {
     const stack = Stack.of(this);
     const identities = stack.formatArn({ service: 'ses', resource: 'identity', resourceName: '*' });
     const resources = [identities];
     if (configurationSetName) {
-      this.setEnv(ENV.sesConfigurationSet, configurationSetName);
       resources.push(stack.formatArn({ service: 'ses', resource: 'configuration-set', resourceName: configurationSetName }));
     }
     this.fn.addToRolePolicy(new PolicyStatement({ actions: ['ses:SendEmail', 'ses:SendRawEmail'], resources }));
@@ -259,7 +221,7 @@ export class HouseFunction extends Construct {
    * (the "*" finding is the one already acknowledged for X-Ray). Delivery settings
    * (sender id, spend limit) are account-level SNS settings.
    */
-  bindSnsSms(): this {
+  grantSnsSms(): this {
     this.fn.addToRolePolicy(new PolicyStatement({ actions: ['sns:Publish'], resources: ['*'] }));
     return this;
   }
@@ -268,11 +230,7 @@ export class HouseFunction extends Construct {
    * Amazon Connect outbound calls on one instance: the text-to-speech flow (voice nodes), the
    * call-centre flow (call nodes) and the caller id; DescribeContact reads how a call went.
    */
-  bindConnect(c: ConnectSettings): this {
-    this.setEnv(ENV.connectInstance, c.instanceId);
-    this.setEnv(ENV.connectContactFlow, c.contactFlowId);
-    this.setEnv(ENV.connectCallCentreFlow, c.callCentreFlowId);
-    this.setEnv(ENV.connectSourcePhone, c.sourcePhone);
+  grantConnect(c: ConnectSettings): this {
     const contacts = Stack.of(this).formatArn({ service: 'connect', resource: 'instance', resourceName: `${c.instanceId}/contact/*` });
     this.fn.addToRolePolicy(new PolicyStatement({ actions: ['connect:StartOutboundVoiceContact', 'connect:DescribeContact'], resources: [contacts] }));
     acknowledgeWildcardResource(
@@ -283,22 +241,12 @@ export class HouseFunction extends Construct {
     return this;
   }
 
-  /** PRINT_SERVICE_URL: letters are handed to the print service's HTTP API (no AWS grant). */
-  bindPrintService(url: string): this {
-    return this.setEnv(ENV.printService, url);
-  }
-
-  /** SKIP_TRACE_URL: the skip-trace provider's HTTP API (no AWS grant). */
-  bindSkipTrace(url: string): this {
-    return this.setEnv(ENV.skipTrace, url);
-  }
-
   /**
    * lambda:InvokeFunction on this function itself (a long import continues in a fresh
    * invocation). In a separate policy: the role's default policy is a dependency of the
    * function, so naming the function's ARN there would be a cycle.
    */
-  bindSelfInvoke(): this {
+  grantSelfInvoke(): this {
     new Policy(this, 'SelfInvoke', {
       roles: [this.role],
       statements: [new PolicyStatement({ actions: ['lambda:InvokeFunction'], resources: [this.fn.functionArn] })],
@@ -306,14 +254,7 @@ export class HouseFunction extends Construct {
     return this;
   }
 
-  /** EVENT_BUS_NAME + events:PutEvents on that bus. */
-  bindEventBus(bus: IEventBus): this {
-    this.setEnv(ENV.eventBus, bus.eventBusName);
-    bus.grantPutEventsTo(this.fn);
-    return this;
-  }
-
-  private grantBucket(bucket: IBucket, access: Access, why: string): void {
+  private grantObjects(bucket: IBucket, access: Access, why: string): void {
     if (access === 'read') bucket.grantRead(this.fn);
     else if (access === 'write') bucket.grantPut(this.fn);
     else bucket.grantReadWrite(this.fn);

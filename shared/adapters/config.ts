@@ -40,8 +40,6 @@ const configSchema = z.object({
   PRINT_SERVICE_URL: z.url().optional(),
   /** Base URL of the skip-trace provider's JSON API (`POST {url}/lookups`). */
   SKIP_TRACE_URL: z.url().optional(),
-  /** EventBridge bus for workflow events (optional). */
-  EVENT_BUS_NAME: z.string().min(1).optional(),
 });
 export type Config = z.infer<typeof configSchema>;
 

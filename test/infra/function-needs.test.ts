@@ -23,7 +23,6 @@ const SDK_CAPABILITY: Record<string, Capability | 'bucket'> = {
   '@aws-sdk/client-connect': 'connect',
   '@aws-sdk/client-secrets-manager': 'adminToken',
   '@aws-sdk/client-lambda': 'invokesItself',
-  '@aws-sdk/client-eventbridge': 'eventBus',
 };
 /** Adapters that decide which bucket, or need a setting rather than an SDK client. */
 const ADAPTER_CAPABILITY: Record<string, Capability> = {
@@ -40,10 +39,17 @@ const ADAPTER_CAPABILITY: Record<string, Capability> = {
  * a handler raises, which a module graph cannot see.
  */
 const CHANNELS: Capability[] = ['ses', 'snsSms', 'connect', 'documentsBucket', 'printService'];
-const PHASE_ACTIONS: Capability[] = ['startQueue', 'stateMachines'];
 function channelStep(own: Capability[]): Partial<Record<Capability, string>> {
-  const why = 'deliver() dispatches on the node type, so only its own channel runs; the only phase event it raises is step_done, which sends, starts and stops nothing';
-  return Object.fromEntries([...CHANNELS.filter((c) => !own.includes(c)), ...PHASE_ACTIONS, 'skipTrace'].map((c) => [c, why]));
+  const why = 'deliver() dispatches on the node type, so only its own channel runs';
+  // A step's phase events are step_done and, on a run's last step, the run's end: that end may
+  // queue the next run (so the start queue is granted), but it ends the step's own run, which
+  // is never stopped (a stop is for a run the case has left), and nothing of it enriches.
+  const ownRun = 'its events concern its own run, which ends by itself and is never stopped from inside';
+  return {
+    ...Object.fromEntries(CHANNELS.filter((c) => !own.includes(c)).map((c) => [c, why])),
+    stateMachines: ownRun,
+    skipTrace: 'a step never enriches',
+  };
 }
 const BUNDLED_NOT_USED: Record<string, Partial<Record<Capability, string>>> = {
   'api-health': {

@@ -4,6 +4,7 @@ import { Match } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
 import { API_ROUTES } from '../../infra/api-routes';
 import { WORKFLOW_KINDS } from '../../shared/schemas/workflow';
+import { STEP_FUNCTIONS } from '../../shared/domain/step-functions';
 import { METRICS_SERVICE } from '../../shared/adapters/metric-names';
 import { ENV, RUNTIME_ENV } from '../../infra/constructs/house-function';
 import { functionFolders, PROJECT_ROOT } from '../../infra/function-catalog';
@@ -129,7 +130,6 @@ describe('functions', () => {
       if (needs.connect) for (const v of [ENV.connectInstance, ENV.connectContactFlow, ENV.connectCallCentreFlow, ENV.connectSourcePhone]) expected.add(v);
       if (needs.printService) expected.add(ENV.printService);
       if (needs.skipTrace) expected.add(ENV.skipTrace);
-      if (needs.eventBus) expected.add(ENV.eventBus);
       if (needs.workflowFunctionArns) expected.add(ENV.workflowFunctionArns);
       const actual = Object.keys(lambdas[logicalId(f.fn, stack)]!.Properties.Environment.Variables as object);
       expect({ fn: f.functionName, env: actual.sort() }).toEqual({ fn: f.functionName, env: [...expected].sort() });
@@ -236,6 +236,19 @@ describe('imports and the start queue', () => {
         Queues: [{ Ref: id }],
         PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]) },
       });
+    }
+  });
+
+  it('every function a state machine may run a run\'s last step with may queue the next run (START_QUEUE_URL and sqs:SendMessage)', () => {
+    // The walk invokes these by ARN (the machines' roles may invoke exactly them); any of them
+    // can run a run's last step, whose end (continue as new, end of breathing space) queues a start.
+    const queueId = logicalId(stack.imports.startQueue, stack);
+    for (const name of STEP_FUNCTIONS) {
+      const f = stack.functions.require(name, 'the walks');
+      const env = lambdas[logicalId(f.fn, stack)]!.Properties.Environment.Variables as Record<string, unknown>;
+      expect({ fn: name, queue: env.START_QUEUE_URL }).toEqual({ fn: name, queue: { Ref: queueId } });
+      const sends = statementsOfRole(template, logicalId(f.role, stack)).filter((st) => asArray(st.Action).includes('sqs:SendMessage'));
+      expect({ fn: name, on: sends.map((st) => st.Resource) }).toEqual({ fn: name, on: [{ 'Fn::GetAtt': [queueId, 'Arn'] }] });
     }
   });
 
