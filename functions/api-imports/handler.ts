@@ -20,10 +20,10 @@ const listQuery = z.object({
   cursor: z.string().optional(),
 });
 
-/** The import as callers see it: the checkpoint's internals stay inside; how far it got does not. */
+/** The import as callers see it: the checkpoint's internals stay inside; how far it got (running, or stopped by an error and resumable) does not. */
 export function importView(r: ImportRecord) {
   const { checkpoint, ...rest } = r;
-  return { ...rest, ...(checkpoint && r.status === 'processing' ? { progress: { rowsDone: checkpoint.row } } : {}) };
+  return { ...rest, ...(checkpoint && (r.status === 'processing' || r.resumable) ? { progress: { rowsDone: checkpoint.row } } : {}) };
 }
 
 export const handler = apiHandler({

@@ -5,10 +5,11 @@ import { clients } from '../adapters/dynamo/repositories';
 import { dropBucket } from '../adapters/drop-bucket';
 import { continueInNewInvocation } from '../adapters/import-continuation';
 import { logger } from '../adapters/logger';
+import type { ImportRecord } from '../schemas/import';
 import { waitForLease } from './client-lease';
 import { FileImport } from './file-import';
 import { isReportKey, resolveImportId } from './import-ids';
-import { finish, type ObjectRef, type RunOptions, type RunResult } from './import-outcome';
+import { finish, markFailedByError, type ObjectRef, type RunOptions, type RunResult } from './import-outcome';
 
 /**
  * The import use case: one object of the drop bucket (`<clientId>/<name>.csv`) -> its import
@@ -41,14 +42,32 @@ export async function runImport(ref: ObjectRef, opts: RunOptions): Promise<RunRe
     updatedAt: now,
   });
   let record = stored;
-  if (record.status === 'completed' || record.status === 'failed') return { outcome: 'done', importId, status: record.status };
-  // An invocation before this one got as far as processing: it may have written rows past its checkpoint (or before the first).
-  const resumed = !created && record.status === 'processing';
+  if (record.status === 'completed' || (record.status === 'failed' && !record.resumable)) return { outcome: 'done', importId, status: record.status };
+  try {
+    return await importFrom(record, created, ref, opts, { clientId, etag, now, size: head.size });
+  } catch (e) {
+    // Said on the record before the error goes on to Lambda's retries and the failure queue.
+    await markFailedByError(importId, e);
+    throw e;
+  }
+}
+
+async function importFrom(stored: ImportRecord, created: boolean, ref: ObjectRef, opts: RunOptions, object: { clientId: string; etag: string; now: string; size: number }): Promise<RunResult> {
+  const { clientId, etag, now } = object;
+  const { importId } = stored;
+  let record = stored;
+  // An invocation before this one got as far as processing (or failed on an error): it may have written rows past its checkpoint (or before the first).
+  const resumed = !created && (record.status === 'processing' || record.status === 'failed');
   if (record.status === 'pending') record = await imports.save({ ...record, status: 'processing', etag, startedAt: now });
+  if (record.status === 'failed') {
+    const { failureReason: _r, resumable: _s, finishedAt: _f, ...rest } = record;
+    record = await imports.save({ ...rest, status: 'processing' });
+    logger.info('import resumes after a failure', { importId, fromRow: (record.checkpoint?.row ?? 0) + 1 });
+  }
   if (!record.startedAt) record = await imports.save({ ...record, startedAt: now });
 
   if (!/\.csv$/i.test(ref.key)) {
-    return finish(record, 'failed', { failureReason: `only .csv files are imported; "${ref.key.slice(slash + 1)}" is not one. Save the file as CSV (UTF-8, comma-separated) and upload it as <name>.csv` });
+    return finish(record, 'failed', { failureReason: `only .csv files are imported; "${ref.key.slice(clientId.length + 1)}" is not one. Save the file as CSV (UTF-8, comma-separated) and upload it as <name>.csv` });
   }
   const client = await clients.find(clientId);
   if (!client) {
@@ -67,7 +86,7 @@ export async function runImport(ref: ObjectRef, opts: RunOptions): Promise<RunRe
     // resumed or continued run comes after writes it has no record of, so it looks up every key.
     const fresh = !resumed && !record.checkpoint;
     const { empty } = await importIndex.beginWriting(clientId, importId, now, fresh);
-    return await new FileImport(record, client, ref, etag, opts, resumed, fresh && empty ? head.size : undefined).run();
+    return await new FileImport(record, client, ref, etag, opts, resumed, fresh && empty ? object.size : undefined).run();
   } finally {
     await importLease.release(clientId, importId);
   }

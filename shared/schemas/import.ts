@@ -34,6 +34,12 @@ export const importRecordSchema = z.object({
   startedAt: isoInstantSchema.optional(),
   finishedAt: isoInstantSchema.optional(),
   failureReason: z.string().optional(),
+  /**
+   * Set on a failed import that an error stopped (not the file): invoked again with the same
+   * event, the import resumes from its checkpoint and is `processing` again. `failureReason` says
+   * where it stopped, why and how to resume.
+   */
+  resumable: z.boolean().optional(),
   /** The uploaded object's ETag: an import is one version of one object. */
   etag: z.string().optional(),
   /** Header cells that are not ours; ignored, listed so the client can see why a column had no effect. */
