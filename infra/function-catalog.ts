@@ -145,8 +145,10 @@ export const FUNCTION_CATALOG = {
   },
   'enrichment-sweep': {
     trigger: 'schedule',
-    description: 'Daily: skip-trace lookups due today; new contact data queues the retry workflow',
-    schedule: 'cron(0 6 * * ? *)',
+    description: 'Each morning: skip-trace lookups due today; new contact data queues the retry workflow',
+    // Hourly from 06:00 to 11:00 UTC: the first run sweeps the day; a run that spends its time
+    // budget leaves the rest to the next (a run with nothing left reads one item).
+    schedule: 'cron(0 6-11 * * ? *)',
     table: 'readWrite',
     startQueue: true,
     skipTrace: true,

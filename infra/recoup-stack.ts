@@ -1,7 +1,5 @@
 import { join } from 'node:path';
 import { CfnParameter, Stack, Tags, type StackProps } from 'aws-cdk-lib';
-import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
-import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import { ConfigurationSet } from 'aws-cdk-lib/aws-ses';
 import type { Construct } from 'constructs';
 import { Api } from './constructs/api';
@@ -9,6 +7,7 @@ import { Functions } from './constructs/functions';
 import type { ConnectSettings } from './constructs/house-function';
 import { Imports } from './constructs/imports';
 import { Observability } from './constructs/observability';
+import { Schedules } from './constructs/schedules';
 import { Storage } from './constructs/storage';
 import { Workflows } from './constructs/workflows';
 import { PROJECT_ROOT } from './function-catalog';
@@ -43,6 +42,7 @@ export class RecoupStack extends Stack {
   public readonly api: Api;
   public readonly imports: Imports;
   public readonly workflows: Workflows;
+  public readonly schedules: Schedules;
   public readonly observability: Observability;
   public readonly stateMachinePrefix: string;
 
@@ -84,17 +84,14 @@ export class RecoupStack extends Stack {
       adminToken: this.api.adminToken,
       startQueue: this.imports.startQueue,
       stateMachinePrefix: this.stateMachinePrefix,
+      stateMachineKinds: this.workflows.kinds,
       sesConfigurationSet: sesConfigurationSet?.configurationSetName,
       connect,
       printServiceUrl,
       skipTraceUrl,
     });
 
-    for (const fn of this.functions.withTrigger('schedule')) {
-      const expression = this.functions.needsOf(fn.functionName).schedule;
-      if (!expression) throw new Error(`functions/${fn.functionName} has trigger "schedule" but no schedule expression in infra/function-catalog.ts`);
-      new Rule(this, `${fn.node.id}Schedule`, { schedule: Schedule.expression(expression), targets: [new LambdaFunction(fn.fn, { retryAttempts: 2 })] });
-    }
+    this.schedules = new Schedules(this, 'Schedules', { functions: this.functions.withTrigger('schedule'), needsOf: (name) => this.functions.needsOf(name) });
 
     this.observability = new Observability(this, 'Observability', {
       functions: this.functions.all,
@@ -104,6 +101,7 @@ export class RecoupStack extends Stack {
       startQueue: this.imports.startQueue,
       deadLetterQueue: this.imports.deadLetterQueue,
       importFailures: this.imports.importFailures,
+      scheduleFailures: this.schedules.deadLetterQueue,
       alarmEmail: props.alarmEmail,
     });
   }

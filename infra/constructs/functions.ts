@@ -24,6 +24,8 @@ export interface FunctionResources {
   readonly adminToken: ISecret;
   readonly startQueue: IQueue;
   readonly stateMachinePrefix: string;
+  /** Kebab kinds of the stack's machines (`<prefix><kind>`): what a state-machine grant names. */
+  readonly stateMachineKinds: readonly string[];
   readonly sesConfigurationSet?: string;
   readonly connect?: ConnectSettings;
   readonly printServiceUrl?: string;
@@ -109,7 +111,7 @@ export class Functions extends Construct {
       if (needs.documentsBucket) fn.grantDocumentsBucket(r.documentsBucket, needs.documentsBucket);
       if (needs.adminToken) fn.grantSecret(r.adminToken);
       if (needs.startQueue) fn.grantStartQueue(r.startQueue);
-      if (needs.stateMachines?.length) fn.grantStateMachines(r.stateMachinePrefix, needs.stateMachines);
+      if (needs.stateMachines?.length) fn.grantStateMachines(r.stateMachinePrefix, r.stateMachineKinds, needs.stateMachines);
       if (needs.ses) fn.grantSes(r.sesConfigurationSet);
       if (needs.snsSms) fn.grantSnsSms();
       // functionEnvironment has already refused a function that needs Connect without settings.

@@ -14,6 +14,11 @@ import type { ConnectSettings } from '../function-environment';
 import { acknowledge, acknowledgeWildcardAction, acknowledgeWildcardResource } from './nag';
 import { METRICS_NAMESPACE } from '../../shared/adapters/metric-names';
 
+/** Item reads the repositories make: keys, batches of keys, and key-condition queries (tables and indexes). */
+export const TABLE_READ_ACTIONS = ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query'] as const;
+/** Item writes: single conditional writes and batches (the local stand-in has no transactions; neither do we). */
+export const TABLE_WRITE_ACTIONS = ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem'] as const;
+
 /** Runtime variables that are not application configuration (Node, Powertools). */
 export const RUNTIME_ENV = ['NODE_OPTIONS', 'POWERTOOLS_SERVICE_NAME', 'POWERTOOLS_METRICS_NAMESPACE'] as const;
 
@@ -119,7 +124,7 @@ export class HouseFunction extends Construct {
       'Pinned to nodejs22.x on purpose: the project builds and tests for Node 22 (ESM target node22); a runtime upgrade is a tested change, not a default.',
     );
     // X-Ray's PutTraceSegments/PutTelemetryRecords have no resource-level permissions.
-    this.acknowledge('AwsSolutions-IAM5[Resource::*]', 'X-Ray tracing (xray:PutTraceSegments, PutTelemetryRecords) and SMS publishing to phone numbers accept only "*".');
+    this.acknowledge('AwsSolutions-IAM5[Resource::*]', 'X-Ray tracing (xray:PutTraceSegments, PutTelemetryRecords) accepts only "*".');
   }
 
   /** Sets an environment variable on the function. */
@@ -134,20 +139,23 @@ export class HouseFunction extends Construct {
     return this;
   }
 
-  /** Read, write or read-write data access on the table (indexes included for reads). */
+  /**
+   * Read, write or read-write item access on the table (indexes included for reads). The
+   * actions are listed rather than CDK's grantRead/WriteData: those add Scan (no function
+   * scans; every read is a key or index query), stream reads and DescribeTable, which nothing
+   * here calls.
+   */
   grantTable(table: ITable, access: Access): this {
-    if (access === 'read') table.grantReadData(this.fn);
-    else if (access === 'write') table.grantWriteData(this.fn);
-    else table.grantReadWriteData(this.fn);
-    if (access !== 'write') {
-      acknowledgeWildcardResource(
-        this,
-        `${table.tableArn}/index/*`,
-        "Queries the table's own global secondary indexes (list views); the wildcard covers only this table's indexes.",
-      );
+    const reads = access !== 'write';
+    const actions = [...(reads ? TABLE_READ_ACTIONS : []), ...(access !== 'read' ? TABLE_WRITE_ACTIONS : [])];
+    const indexes = `${table.tableArn}/index/*`;
+    this.fn.addToRolePolicy(new PolicyStatement({ actions, resources: reads ? [table.tableArn, indexes] : [table.tableArn] }));
+    if (reads) {
+      acknowledgeWildcardResource(this, indexes, "Queries the table's own global secondary indexes (list views); the wildcard covers only this table's indexes.");
     }
     return this;
   }
+
 
   /** Object access on the drop bucket. */
   grantDropBucket(bucket: IBucket, access: Access): this {
@@ -174,24 +182,23 @@ export class HouseFunction extends Construct {
   }
 
   /**
-   * The chosen actions on the project's machines. Machines are
-   * found by name (prefix + kind), not by reference, so a Lambda never depends on the state
-   * machine that invokes it (no cycle); the grant therefore covers `<prefix>*`.
+   * The chosen actions on the project's machines. Machines are found by name (prefix + kind),
+   * not by reference, so a Lambda never depends on the state machine that invokes it (no
+   * cycle). The grant names each machine of `kinds` exactly, never `<prefix>*`: another stack's
+   * machines may share the prefix (`recoup-` is also the start of `recoup-staging-...`).
    */
-  grantStateMachines(prefix: string, actions: readonly ('start' | 'stop')[]): this {
-    const arns = stateMachineArns(this, prefix);
+  grantStateMachines(prefix: string, kinds: readonly string[], actions: readonly ('start' | 'stop')[]): this {
+    const arns = stateMachineArns(this, prefix, kinds);
     const onMachines: string[] = [];
     const onExecutions: string[] = [];
     if (actions.includes('start')) onMachines.push('states:StartExecution');
     if (actions.includes('stop')) onExecutions.push('states:StopExecution');
-    const why = "State machines are addressed by name (<prefix><kind>) to avoid a Lambda/state-machine dependency cycle; the wildcard is limited to this stack's prefix.";
-    if (onMachines.length) {
-      this.fn.addToRolePolicy(new PolicyStatement({ actions: onMachines, resources: [arns.machines] }));
-      acknowledgeWildcardResource(this, arns.machines, why);
-    }
+    if (onMachines.length) this.fn.addToRolePolicy(new PolicyStatement({ actions: onMachines, resources: arns.machines }));
     if (onExecutions.length) {
-      this.fn.addToRolePolicy(new PolicyStatement({ actions: onExecutions, resources: [arns.executions] }));
-      acknowledgeWildcardResource(this, arns.executions, `${why} Execution names are generated per case.`);
+      this.fn.addToRolePolicy(new PolicyStatement({ actions: onExecutions, resources: arns.executions }));
+      for (const executions of arns.executions) {
+        acknowledgeWildcardResource(this, executions, 'Execution names are generated per case; the wildcard covers the executions of one named machine of this stack.');
+      }
     }
     return this;
   }
@@ -207,7 +214,10 @@ export class HouseFunction extends Construct {
     if (configurationSetName) {
       resources.push(stack.formatArn({ service: 'ses', resource: 'configuration-set', resourceName: configurationSetName }));
     }
-    this.fn.addToRolePolicy(new PolicyStatement({ actions: ['ses:SendEmail', 'ses:SendRawEmail'], resources }));
+    // SES v2 SendEmail (simple, raw or template content) is authorised by ses:SendEmail alone;
+    // ses:SendRawEmail is the v1 raw API, which nothing here calls.
+    // https://docs.aws.amazon.com/ses/latest/dg/control-user-access.html
+    this.fn.addToRolePolicy(new PolicyStatement({ actions: ['ses:SendEmail'], resources }));
     acknowledgeWildcardResource(
       this,
       identities,
@@ -217,12 +227,17 @@ export class HouseFunction extends Construct {
   }
 
   /**
-   * SMS straight to phone numbers. A phone number has no ARN, so SNS Publish needs "*"
-   * (the "*" finding is the one already acknowledged for X-Ray). Delivery settings
-   * (sender id, spend limit) are account-level SNS settings.
+   * SMS straight to phone numbers. Publish to a phone number names no resource, so it can
+   * only be allowed on "*"; `NotResource` on every SNS ARN keeps topics, platform endpoints and
+   * other accounts' topics out, so the role can text a number and publish nowhere else.
+   * https://docs.aws.amazon.com/step-functions/latest/dg/sns-iam.html (PhoneNumber needs "*"),
+   * https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazonsns.html
+   * (Publish's resource type is a topic ARN). Delivery settings (sender id, spend limit) are
+   * account-level SNS settings.
    */
   grantSnsSms(): this {
-    this.fn.addToRolePolicy(new PolicyStatement({ actions: ['sns:Publish'], resources: ['*'] }));
+    const anySnsArn = Stack.of(this).formatArn({ service: 'sns', region: '*', account: '*', resource: '*', arnFormat: ArnFormat.NO_RESOURCE_NAME });
+    this.fn.addToRolePolicy(new PolicyStatement({ actions: ['sns:Publish'], notResources: [anySnsArn] }));
     return this;
   }
 
@@ -266,9 +281,16 @@ export class HouseFunction extends Construct {
   }
 }
 
-/** ARNs of the project's state machines by name prefix: the prefix itself, machines and executions. */
-export function stateMachineArns(scope: Construct, prefix: string): { prefix: string; machines: string; executions: string } {
+/**
+ * ARNs of the project's state machines: the name prefix (what functions append a kind to), and
+ * each machine `<prefix><kind>` of `kinds` and its executions, named exactly.
+ */
+export function stateMachineArns(scope: Construct, prefix: string, kinds: readonly string[] = []): { prefix: string; machines: string[]; executions: string[] } {
   const stack = Stack.of(scope);
   const arn = (resource: string, resourceName: string) => stack.formatArn({ service: 'states', resource, resourceName, arnFormat: ArnFormat.COLON_RESOURCE_NAME });
-  return { prefix: arn('stateMachine', prefix), machines: arn('stateMachine', `${prefix}*`), executions: arn('execution', `${prefix}*:*`) };
+  return {
+    prefix: arn('stateMachine', prefix),
+    machines: kinds.map((kind) => arn('stateMachine', `${prefix}${kind}`)),
+    executions: kinds.map((kind) => arn('execution', `${prefix}${kind}:*`)),
+  };
 }

@@ -9,7 +9,7 @@ import { PROJECT_ROOT } from '../function-catalog';
 import type { Functions } from './functions';
 import { stateMachineArns } from './house-function';
 import { kebabCase, pascalCase } from './names';
-import { acknowledge, acknowledgeWildcardResource } from './nag';
+import { acknowledge } from './nag';
 
 export interface WorkflowsProps {
   readonly functions: Functions;
@@ -111,13 +111,15 @@ export class Workflows extends Construct {
   public readonly analyses = new Map<string, DefinitionAnalysis>();
   /** Kinds not built because functions they name do not exist yet, with those names. */
   public readonly pending = new Map<string, string[]>();
+  /** Every kind of the folder, built or pending: the machine names functions may address. */
+  public readonly kinds: readonly string[];
 
   constructor(scope: Construct, id: string, props: WorkflowsProps) {
     super(scope, id);
     const folder = props.folder ?? join(PROJECT_ROOT, 'state-machines');
-    const arns = stateMachineArns(this, props.prefix);
-
     const kinds = stateMachineKinds(folder);
+    this.kinds = kinds;
+    const arns = stateMachineArns(this, props.prefix, kinds);
     const texts = new Map(kinds.map((kind) => [kind, readFileSync(join(folder, `${kind}.asl.json`), 'utf8')]));
     for (const kind of kinds) {
       const analysis = analyseDefinition(texts.get(kind)!, `state-machines/${kind}.asl.json`);
@@ -149,7 +151,11 @@ export class Workflows extends Construct {
         // The /aws/vendedlogs/ prefix keeps the account's log resource policy small.
         logGroupName: `/aws/vendedlogs/states/${props.prefix}${kind}`,
         retention: props.logRetention ?? RetentionDays.THREE_MONTHS,
-        removalPolicy: RemovalPolicy.RETAIN,
+        // Named, so a log group kept after a failed first deploy would make the retry fail
+        // ("already exists"): RetainExceptOnCreate deletes it when the create rolls back and
+        // keeps it on a later delete or replacement.
+        // https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-attribute-deletionpolicy.html
+        removalPolicy: RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE,
       });
       const machine = new StateMachine(this, id, {
         stateMachineName: `${props.prefix}${kind}`,
@@ -165,8 +171,8 @@ export class Workflows extends Construct {
         machine.addToRolePolicy(new PolicyStatement({ actions: ['lambda:InvokeFunction'], resources: targets.map((t) => t.fn.functionArn) }));
       }
       if (analysis.startsExecutions) {
-        machine.addToRolePolicy(new PolicyStatement({ actions: ['states:StartExecution'], resources: [arns.machines] }));
-        acknowledgeWildcardResource(machine, arns.machines, "Starts the next phase's machine by name (<prefix><kind>); limited to this stack's prefix.");
+        // Each machine by its exact name: a `<prefix>*` grant would also match other stacks' machines.
+        machine.addToRolePolicy(new PolicyStatement({ actions: ['states:StartExecution'], resources: arns.machines }));
       }
       acknowledge(
         machine,

@@ -42,21 +42,43 @@ export interface SweepReport {
   looked: number;
   found: number;
   skipped: number;
+  /** False when the time budget ran out first: the next invocation goes on where this one stopped. */
+  complete: boolean;
+}
+
+export interface SweepOptions {
+  /** Days swept at most in one invocation (after a long outage). @default 31 */
+  maxDays?: number;
+  /**
+   * Epoch ms after which no new chunk is started (the invocation's time budget): what is left
+   * stays in its day's partition and the sweep state keeps that day open, so the next
+   * invocation continues there. One chunk is always taken, so every invocation progresses.
+   * @default no limit
+   */
+  deadline?: number;
+  /** Due attempts read and looked up together. @default 100 */
+  chunk?: number;
 }
 
 /**
  * The daily sweep: every day since the last sweep up to today, each due attempt is taken (the
  * item is deleted before the paid lookup, so a lookup is never bought twice), the provider asked,
  * and new contact data handed to the phase machine (`enriched`), which starts the retry workflow.
+ * A day counts as swept only once its partition is empty of due attempts; taken items are gone,
+ * so a sweep cut short by its budget resumes by simply reading the day again.
  */
-export async function sweepEnrichment(maxDays = 31): Promise<SweepReport> {
+export async function sweepEnrichment(opts: SweepOptions = {}): Promise<SweepReport> {
+  const maxDays = opts.maxDays ?? 31;
+  const chunkSize = opts.chunk ?? SWEEP_CHUNK;
   const today = todayIso();
   const table = config().TABLE_NAME;
   const state = await dynamo().send(new GetCommand({ TableName: table, Key: SWEEP_KEY, ConsistentRead: true }));
   const last = (state.Item?.lastDate as string | undefined) ?? addDays(today, -1);
   const days: string[] = [];
   for (let d = addDays(last, 1); d <= today && days.length < maxDays; d = addDays(d, 1)) days.push(d);
-  const report: SweepReport = { days, due: 0, looked: 0, found: 0, skipped: 0 };
+  const report: SweepReport = { days, due: 0, looked: 0, found: 0, skipped: 0, complete: true };
+  let chunks = 0;
+  const outOfTime = () => chunks > 0 && opts.deadline !== undefined && Date.now() >= opts.deadline;
   for (const day of days) {
     let start: Record<string, unknown> | undefined;
     do {
@@ -64,15 +86,17 @@ export async function sweepEnrichment(maxDays = 31): Promise<SweepReport> {
       // Lookups of different cases do not depend on each other: several in flight (a day can
       // hold thousands), each still taking its item before the paid lookup.
       const items = (page.Items ?? []) as DueAttempt[];
-      report.due += items.length;
       // The cases of each chunk in one batched read rather than one read each, just before the
       // chunk's items are taken: a case that changed in between is caught by the phase change's
       // version check, and the chunk is small enough that a paid lookup for a case that closed
       // a moment ago stays rare.
-      for (let i = 0; i < items.length; i += SWEEP_CHUNK) {
-        const chunk = items.slice(i, i + SWEEP_CHUNK);
+      for (let i = 0; i < items.length; i += chunkSize) {
+        if (outOfTime()) return { ...report, complete: false };
+        const chunk = items.slice(i, i + chunkSize);
+        report.due += chunk.length;
         const stored = await cases.findMany(chunk.map((d) => d.caseId));
         await mapLimit(chunk, SWEEP_CONCURRENCY, (item) => enrichOne(item, stored.get(item.caseId), report));
+        chunks++;
       }
       start = page.LastEvaluatedKey;
     } while (start);

@@ -6,7 +6,7 @@ import { API_ROUTES } from '../../infra/api-routes';
 import { WORKFLOW_KINDS } from '../../shared/schemas/workflow';
 import { STEP_FUNCTIONS } from '../../shared/domain/step-functions';
 import { METRICS_SERVICE } from '../../shared/adapters/metric-names';
-import { ENV, RUNTIME_ENV } from '../../infra/constructs/house-function';
+import { ENV, RUNTIME_ENV, TABLE_READ_ACTIONS, TABLE_WRITE_ACTIONS } from '../../infra/constructs/house-function';
 import { functionFolders, PROJECT_ROOT } from '../../infra/function-catalog';
 import { TABLE_INDEXES, TABLE_KEYS } from '../../shared/adapters/dynamo/table-definition';
 import { asArray, buildStack, logicalId, statementsOfRole } from './synth-support';
@@ -105,6 +105,49 @@ describe('functions', () => {
     for (const lg of Object.values(template.findResources('AWS::Logs::LogGroup'))) expect(lg.Properties.RetentionInDays).toBeGreaterThan(0);
   });
 
+  it('a named log group is deleted when its first create rolls back (so the deploy can be retried), kept otherwise', () => {
+    const named = Object.values(template.findResources('AWS::Logs::LogGroup')).filter((lg) => lg.Properties.LogGroupName);
+    expect(named.length).toBeGreaterThanOrEqual(stack.workflows.machines.size);
+    for (const lg of named) expect({ name: lg.Properties.LogGroupName, policy: lg.DeletionPolicy }).toEqual({ name: lg.Properties.LogGroupName, policy: 'RetainExceptOnCreate' });
+  });
+
+  it('table grants name the item actions the repositories use: no Scan, no streams, nothing on other tables', () => {
+    const tableId = logicalId(stack.storage.table, stack);
+    for (const f of stack.functions.all) {
+      const needs = stack.functions.needsOf(f.functionName);
+      const statements = statementsOfRole(template, logicalId(f.role, stack));
+      const actions = statements.flatMap((st) => asArray(st.Action)).filter((a) => a.startsWith('dynamodb:'));
+      const expected = [...(needs.table && needs.table !== 'write' ? TABLE_READ_ACTIONS : []), ...(needs.table && needs.table !== 'read' ? TABLE_WRITE_ACTIONS : [])];
+      expect({ fn: f.functionName, actions: [...new Set(actions)].sort() }).toEqual({ fn: f.functionName, actions: [...expected].sort() });
+      expect(actions, f.functionName).not.toContain('dynamodb:Scan');
+      for (const st of statements.filter((x) => asArray(x.Action).some((a) => a.startsWith('dynamodb:')))) {
+        for (const r of asArray(st.Resource)) expect(JSON.stringify(r)).toContain(tableId);
+      }
+    }
+  });
+
+  it('state-machine grants name each machine of the stack exactly, never a prefix wildcard another stack could match', () => {
+    const kinds = stack.workflows.kinds;
+    expect(kinds.length).toBeGreaterThan(0);
+    const roles = [
+      ...stack.functions.all.filter((f) => stack.functions.needsOf(f.functionName).stateMachines?.length).map((f) => logicalId(f.role, stack)),
+      ...[...stack.workflows.machines.values()].map((m) => logicalId(m.role, stack)),
+    ];
+    let seen = 0;
+    for (const role of roles) {
+      for (const st of statementsOfRole(template, role).filter((x) => asArray(x.Action).some((a) => a.startsWith('states:')))) {
+        seen++;
+        const resources = asArray(st.Resource).map((r) => JSON.stringify(stack.resolve(r)));
+        for (const r of resources) {
+          // `<prefix><kind>` for a machine, `<prefix><kind>:*` for its executions; never `<prefix>*`.
+          expect(kinds.some((k) => r.includes(`${stack.stateMachinePrefix}${k}"`) || r.includes(`${stack.stateMachinePrefix}${k}:*"`)), r).toBe(true);
+          expect(r).not.toContain(`${stack.stateMachinePrefix}*`);
+        }
+      }
+    }
+    expect(seen).toBeGreaterThan(0);
+  });
+
   it('sets only environment variables that shared/adapters/config.ts declares', () => {
     const configText = readFileSync(join(PROJECT_ROOT, 'shared/adapters/config.ts'), 'utf8');
     const declared = new Set([...configText.matchAll(/^\s+([A-Z][A-Z0-9_]+):/gm)].map((m) => m[1]!));
@@ -153,12 +196,38 @@ describe('functions', () => {
     expect(statements).toContainEqual(expect.objectContaining({ Action: 'lambda:InvokeFunction', Resource: { 'Fn::GetAtt': [logicalId(fn.fn, stack), 'Arn'] } }));
   });
 
-  it('scheduled functions run on their catalog schedule', () => {
+  it('scheduled functions run on their catalog schedule; an undeliverable run lands in an alarmed dead-letter queue', () => {
+    const dlq = { 'Fn::GetAtt': [logicalId(stack.schedules.deadLetterQueue, stack), 'Arn'] };
+    expect(stack.functions.withTrigger('schedule').length).toBeGreaterThan(0);
     for (const f of stack.functions.withTrigger('schedule')) {
       template.hasResourceProperties('AWS::Events::Rule', {
         ScheduleExpression: stack.functions.needsOf(f.functionName).schedule,
-        Targets: [Match.objectLike({ Arn: { 'Fn::GetAtt': [logicalId(f.fn, stack), 'Arn'] } })],
+        Targets: [Match.objectLike({ Arn: { 'Fn::GetAtt': [logicalId(f.fn, stack), 'Arn'] }, DeadLetterConfig: { Arn: dlq }, RetryPolicy: Match.objectLike({ MaximumRetryAttempts: 2 }) })],
       });
+    }
+    template.hasResourceProperties('AWS::SQS::QueuePolicy', {
+      Queues: [{ Ref: logicalId(stack.schedules.deadLetterQueue, stack) }],
+      PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Action: 'sqs:SendMessage', Principal: { Service: 'events.amazonaws.com' } })]) },
+    });
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      MetricName: 'ApproximateNumberOfMessagesVisible',
+      Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [logicalId(stack.schedules.deadLetterQueue, stack), 'QueueName'] } }],
+      Threshold: 0,
+    });
+  });
+
+  it('SMS publishing reaches phone numbers only (NotResource every SNS ARN); SES grants SendEmail alone', () => {
+    for (const f of stack.functions.all) {
+      const needs = stack.functions.needsOf(f.functionName);
+      const statements = statementsOfRole(template, logicalId(f.role, stack));
+      const publish = statements.filter((st) => asArray(st.Action).includes('sns:Publish'));
+      expect(publish.length, f.functionName).toBe(needs.snsSms ? 1 : 0);
+      for (const st of publish) {
+        expect(st.Resource, f.functionName).toBeUndefined();
+        expect(JSON.stringify(stack.resolve((st as { NotResource?: unknown }).NotResource)), f.functionName).toMatch(/^"arn:(aws|\$\{AWS::Partition\}|[^"]*Partition[^"]*):sns:\*:\*:\*"$|Partition.*:sns:\*:\*:\*/);
+      }
+      const ses = statements.flatMap((st) => asArray(st.Action)).filter((a) => a.startsWith('ses:'));
+      expect([...new Set(ses)], f.functionName).toEqual(needs.ses ? ['ses:SendEmail'] : []);
     }
   });
 
@@ -184,7 +253,7 @@ describe('functions', () => {
     for (const f of api) {
       const env = lambdas[logicalId(f.fn, stack)]!.Properties.Environment.Variables;
       expect(env.ADMIN_TOKEN_SECRET_ARN).toEqual({ Ref: secretId });
-      const secretStatements = statementsOfRole(template, logicalId(f.role, stack)).filter((s) => JSON.stringify(s.Resource).includes(secretId));
+      const secretStatements = statementsOfRole(template, logicalId(f.role, stack)).filter((s) => JSON.stringify(s.Resource ?? null).includes(secretId));
       expect(secretStatements.flatMap((s) => asArray(s.Action)).sort()).toEqual(['secretsmanager:DescribeSecret', 'secretsmanager:GetSecretValue']);
     }
   });
