@@ -3,9 +3,10 @@ import { nowIso } from '../../shared/adapters/clock';
 import { apiKeys, type ApiKeyRecord } from '../../shared/adapters/dynamo/api-keys';
 import { businessEntities, clients } from '../../shared/adapters/dynamo/repositories';
 import { UnknownPortfolioError, findPortfolio } from '../../shared/domain/effective-settings';
-import { applyMergePatch } from '../../shared/domain/merge-patch';
+import { checkClientTemplates } from '../../shared/domain/template-check';
 import { ConflictError, NotFoundError, ValidationError } from '../../shared/errors';
 import { apiHandler, created, ok } from '../../shared/http/api-handler';
+import { mergePatchRequest, sameJson } from '../../shared/http/merge-patch-request';
 import { forgetApiKey, newApiKeyToken } from '../../shared/http/callers';
 import { parseOrThrow } from '../../shared/http/validate';
 import { clientInputSchema, type Client } from '../../shared/schemas/client';
@@ -39,22 +40,13 @@ export const handler = apiHandler({
 
   /** JSON Merge Patch; optimistic locking by `If-Match: <version>` or a `version` field in the patch. */
   'PATCH /clients/{clientId}': async ({ params, body, headers }) => {
-    if (typeof body !== 'object' || body === null || Array.isArray(body)) {
-      throw new ValidationError('a PATCH body is a JSON object (JSON Merge Patch)');
-    }
     const current = await clients.get(params.clientId!);
-    const patch = { ...(body as Record<string, unknown>) };
-    const expected = expectedVersion(headers['if-match'], patch.version);
-    if (expected !== undefined && expected !== current.version) {
-      throw new ConflictError(`client is at version ${current.version}, not ${expected}; read it again and reapply your change`, 'stale_version');
-    }
-    for (const field of READ_ONLY) {
-      if (field in patch) throw new ValidationError(`${field} cannot be changed`, [{ field, message: 'is read-only' }]);
-    }
-    delete patch.version;
-    const { clientId, version, createdAt, updatedAt, ...editable } = current;
-    const merged = parseOrThrow(clientInputSchema, applyMergePatch(editable, patch), 'patched client');
+    const { merged: patched, before } = mergePatchRequest(current, body, headers['if-match'], READ_ONLY, 'client');
+    const merged = parseOrThrow(clientInputSchema, patched, 'patched client');
+    // A patch that changes nothing is answered with the client as it is: no write, no new version.
+    if (sameJson(merged, before)) return ok(current);
     await checkReferences(merged);
+    const { clientId, version, createdAt, updatedAt } = current;
     const next: Client = { ...merged, clientId, version, createdAt, updatedAt };
     return ok(await clients.replace(next, current.version));
   },
@@ -91,18 +83,14 @@ export const handler = apiHandler({
   },
 });
 
-function expectedVersion(ifMatch: string | undefined, bodyVersion: unknown): number | undefined {
-  const raw = ifMatch?.replace(/^W\//, '').replace(/"/g, '') ?? bodyVersion;
-  if (raw === undefined || raw === null) return undefined;
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n < 1) throw new ValidationError('version must be a positive integer', [{ field: 'version', message: 'must be a positive integer' }]);
-  return n;
-}
-
-/** References a client holds must point at something real, or the API says which and why. */
+/**
+ * References a client holds must point at something real, and its templates must render for the
+ * nodes that use them, or the API says which and why (at save, not at a failed send weeks later).
+ */
 async function checkReferences(input: z.infer<typeof clientInputSchema>): Promise<void> {
   const entityId = input.settings.businessEntityId;
-  if (entityId && !(await businessEntities.find(entityId))) {
+  const entity = entityId ? await businessEntities.find(entityId) : undefined;
+  if (entityId && !entity) {
     throw new ValidationError('unknown business entity', [{ field: 'settings.businessEntityId', message: `no business entity with id "${entityId}"; create it with POST /business-entities first` }]);
   }
   if (input.defaultPortfolio) {
@@ -113,4 +101,6 @@ async function checkReferences(input: z.infer<typeof clientInputSchema>): Promis
       throw e;
     }
   }
+  const problems = checkClientTemplates(input, entity);
+  if (problems.length) throw new ValidationError('templates do not fit the workflows that use them; see details', problems);
 }

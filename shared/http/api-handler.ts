@@ -87,14 +87,42 @@ function errorsAsJson(): middy.MiddlewareObj<APIGatewayProxyEventV2, APIGatewayP
   };
 }
 
+/**
+ * The most a JSON body may weigh: every body the API takes is kept in one DynamoDB item, which
+ * holds at most 400 KB (https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/ServiceQuotas.html#limits-items).
+ */
+export const MAX_BODY_BYTES = 400 * 1024;
+/** Deeper than any body the API defines (a client is about 8 levels); beyond it a body is hostile, not data. */
+export const MAX_BODY_DEPTH = 32;
+
 function parseJsonBody(event: APIGatewayProxyEventV2): unknown {
   if (!event.body) return undefined;
   const text = event.isBase64Encoded ? Buffer.from(event.body, 'base64').toString('utf8') : event.body;
+  if (Buffer.byteLength(text, 'utf8') > MAX_BODY_BYTES) {
+    throw new AppError(413, 'too_large', `the body is over ${MAX_BODY_BYTES / 1024} KB, the most a record can hold; send less (CSV files go through POST /clients/{clientId}/imports)`);
+  }
+  let value: unknown;
   try {
-    return JSON.parse(text);
+    value = JSON.parse(text);
   } catch {
     throw new ValidationError('the body is not valid JSON', [{ field: '(body)', message: 'send a JSON object with Content-Type: application/json' }]);
   }
+  if (nestedDeeperThan(value, MAX_BODY_DEPTH)) {
+    throw new ValidationError(`the body nests objects or arrays more than ${MAX_BODY_DEPTH} levels deep`, [{ field: '(body)', message: `at most ${MAX_BODY_DEPTH} levels of nesting` }]);
+  }
+  return value;
+}
+
+/** Walks without recursion, so a hostile depth cannot overflow the stack here either. */
+function nestedDeeperThan(value: unknown, max: number): boolean {
+  const stack: [unknown, number][] = [[value, 0]];
+  while (stack.length) {
+    const [v, depth] = stack.pop()!;
+    if (typeof v !== 'object' || v === null) continue;
+    if (depth >= max) return true;
+    for (const child of Object.values(v)) stack.push([child, depth + 1]);
+  }
+  return false;
 }
 
 export function json(status: number, body: unknown): APIGatewayProxyStructuredResultV2 {

@@ -1,12 +1,17 @@
 import type { z } from 'zod';
 import { ValidationError, type ErrorDetail } from '../errors';
 
-/** zod issues as the API's error details: one per bad field, named by its dotted path. */
+/**
+ * zod issues as the API's error details: one per bad field, named by its dotted path. An unknown
+ * key is named itself (`settings.setings`), so a misspelt field is found without reading the schema.
+ */
 export function issuesToDetails(issues: z.core.$ZodIssue[], prefix = ''): ErrorDetail[] {
-  return issues.map((i) => ({
-    field: [prefix, ...i.path.map(String)].filter(Boolean).join('.') || '(body)',
-    message: i.message,
-  }));
+  const field = (path: PropertyKey[]) => [prefix, ...path.map(String)].filter(Boolean).join('.') || '(body)';
+  return issues.flatMap((i) =>
+    i.code === 'unrecognized_keys'
+      ? i.keys.map((key) => ({ field: field([...i.path, key]), message: 'is not a known field; check its spelling and where it sits' }))
+      : [{ field: field(i.path), message: i.message }],
+  );
 }
 
 /** Parses with a schema or throws a 400 naming every bad field. */

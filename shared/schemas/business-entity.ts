@@ -1,9 +1,9 @@
 import { z } from 'zod';
-import { addressSchema, emailSchema, recordMetaSchema } from './common';
+import { addressSchema, emailSchema, lineTextSchema, recordMetaSchema } from './common';
 
 /** A message template: subject + text for email, `sms` for SMS and voice scripts. Merge fields use `{{path}}`. */
 export const templateSchema = z
-  .object({
+  .strictObject({
     subject: z.string().max(300).optional(),
     text: z.string().max(20_000).optional(),
     html: z.string().max(100_000).optional(),
@@ -22,14 +22,14 @@ export const templateNameSchema = z
 
 export const templatesSchema = z.record(templateNameSchema, templateSchema);
 
-export const businessEntityInputSchema = z.object({
-  name: z.string().trim().min(1, 'is required').max(200),
+export const businessEntityInputSchema = z.strictObject({
+  name: lineTextSchema(200).min(1, 'is required'),
   senderEmail: emailSchema,
   replyTo: emailSchema.optional(),
   address: addressSchema.prefault({}),
   emailFooter: z.string().max(2_000).default(''),
   invoiceSettings: z
-    .object({
+    .strictObject({
       prefix: z.string().max(20).default(''),
       paymentTermsDays: z.number().int().min(0).max(365).default(14),
     })

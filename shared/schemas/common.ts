@@ -41,7 +41,7 @@ export const countrySchema = z
   .string()
   .regex(/^[A-Z]{2}$/, 'must be an ISO 3166-1 alpha-2 country code in capitals, e.g. GB');
 
-export const addressSchema = z.object({
+export const addressSchema = z.strictObject({
   line1: z.string().max(200).optional(),
   line2: z.string().max(200).optional(),
   postcode: z.string().max(20).optional(),
@@ -58,3 +58,43 @@ export const recordMetaSchema = z.object({
   createdAt: isoInstantSchema,
   updatedAt: isoInstantSchema,
 });
+
+/** Control characters (NUL, escape, line breaks...): never part of a name or a reference. */
+const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f-\u009f]/;
+/** The same, but line breaks and tabs are text in a note or a template. */
+const CONTROL_CHARACTERS_BUT_LINES = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/;
+
+export const hasControlCharacters = (s: string): boolean => CONTROL_CHARACTERS.test(s);
+
+/** One line of text (a name, a reference): trimmed, at most `max` characters, no control characters. */
+export const lineTextSchema = (max: number) =>
+  z
+    .string()
+    .trim()
+    .max(max, `must be at most ${max} characters`)
+    .refine((s) => !CONTROL_CHARACTERS.test(s), { message: 'must not contain control characters (NUL, tab, line break, escape)' });
+
+/** Free text (a note): at most `max` characters; line breaks and tabs allowed, other control characters not. */
+export const multiLineTextSchema = (max: number) =>
+  z
+    .string()
+    .trim()
+    .max(max, `must be at most ${max} characters`)
+    .refine((s) => !CONTROL_CHARACTERS_BUT_LINES.test(s), { message: 'must not contain control characters other than line breaks and tabs' });
+
+/**
+ * The largest amount a case can hold: 10^12 minor units (10,000,000,000.00). Far above any real
+ * debt, far below 2^53, so every sum of a case's amounts stays an exact integer.
+ */
+export const MAX_AMOUNT_MINOR = 1_000_000_000_000;
+
+/** An amount a case can hold: an integer of minor units, 0 to MAX_AMOUNT_MINOR. */
+export const boundedAmountMinorSchema = z
+  .number({ error: 'must be an integer number of minor units (cents)' })
+  .max(MAX_AMOUNT_MINOR, { message: `must be at most ${MAX_AMOUNT_MINOR} minor units (10,000,000,000.00)`, abort: true })
+  .min(0, { message: 'must not be negative', abort: true })
+  .int('must be an integer number of minor units (cents), e.g. 1234 for 12.34');
+export const positiveBoundedAmountMinorSchema = boundedAmountMinorSchema.refine((n) => n > 0, { message: 'must be greater than 0' });
+
+/** The earliest date or instant a case's money can carry (a payment received, an instalment due). */
+export const EARLIEST_DATE = '2000-01-01';

@@ -13,23 +13,28 @@ export type WorkflowKind = (typeof WORKFLOW_KINDS)[number];
 
 const nodeCommon = {
   type: nodeTypeSchema,
-  /** Which template renders the message; tickets may use `title` instead. */
+  /** Which template renders the message; tickets may use `title` instead; a call needs none. */
   template: templateNameSchema.optional(),
   /** Ticket title / free-text instruction for an operator. */
   title: z.string().max(300).optional(),
 };
 
+/**
+ * A `call` is a request to the call-centre software, whose agents speak for themselves: it needs
+ * no template. Every other channel renders one (a `voice` node is text-to-speech of its template).
+ */
 function requireTemplateUnlessTicket(n: { type: NodeType; template?: string; title?: string }): boolean {
+  if (n.type === 'call') return true;
   return n.type === 'ticket' ? Boolean(n.template || n.title) : Boolean(n.template);
 }
 const templateRule = {
-  message: 'needs a template (tickets may give a title instead)',
+  message: 'needs a template (tickets may give a title instead; call nodes need none)',
   path: ['template'],
 };
 
 /** A node of a timed workflow: fires `afterDays` after that workflow started. */
 export const timedNodeSchema = z
-  .object({
+  .strictObject({
     ...nodeCommon,
     afterDays: z.number().int('must be a whole number of days').min(0).max(3650),
   })
@@ -42,13 +47,13 @@ export type PlanEvent = z.infer<typeof planEventSchema>;
 
 /** A node of the payment-plan workflow: fires on a plan event instead of a day offset. */
 export const planNodeSchema = z
-  .object({ ...nodeCommon, on: planEventSchema })
+  .strictObject({ ...nodeCommon, on: planEventSchema })
   .refine(requireTemplateUnlessTicket, templateRule);
 export type PlanNode = z.infer<typeof planNodeSchema>;
 
 const timedList = z.array(timedNodeSchema).max(100);
 
-export const workflowsSchema = z.object({
+export const workflowsSchema = z.strictObject({
   breathingSpace: timedList.default([]),
   mainOutreach: timedList.default([]),
   paymentPlan: z.array(planNodeSchema).max(100).default([]),
@@ -57,6 +62,19 @@ export const workflowsSchema = z.object({
 });
 export type Workflows = z.infer<typeof workflowsSchema>;
 
+/**
+ * A portfolio's own node lists: only the kinds it names replace the client's. No defaults here
+ * (a default would fill every kind it leaves out with an empty list and wipe the client's).
+ */
+export const portfolioWorkflowsSchema = z.strictObject({
+  breathingSpace: timedList.optional(),
+  mainOutreach: timedList.optional(),
+  paymentPlan: z.array(planNodeSchema).max(100).optional(),
+  onHold: timedList.optional(),
+  retry: timedList.optional(),
+});
+export type PortfolioWorkflows = z.infer<typeof portfolioWorkflowsSchema>;
+
 /** Workflow settings: global per client, overridable per portfolio. */
 /**
  * When workflow steps may reach a debtor, in the debtor's own local time: from `from`:00 to
@@ -64,7 +82,7 @@ export type Workflows = z.infer<typeof workflowsSchema>;
  * night goes the next morning). `timeZone` is the zone of debtors whose own is unknown.
  */
 export const contactHoursSchema = z
-  .object({
+  .strictObject({
     from: z.number().int().min(0).max(23).default(8),
     to: z.number().int().min(1).max(24).default(20),
     timeZone: timeZoneSchema.optional(),
@@ -72,9 +90,9 @@ export const contactHoursSchema = z
   .refine((h) => h.from < h.to, { message: 'must be later than from (hours of one day, e.g. from 8 to 20)', path: ['to'] });
 export type ContactHours = z.infer<typeof contactHoursSchema>;
 
-export const workflowSettingsSchema = z.object({
+export const workflowSettingsSchema = z.strictObject({
   breathingSpace: z
-    .object({
+    .strictObject({
       enabled: z.boolean().default(true),
       days: z.number().int().min(0).max(365).default(14),
     })
@@ -88,9 +106,9 @@ export const workflowSettingsSchema = z.object({
 export type WorkflowSettings = z.infer<typeof workflowSettingsSchema>;
 
 /** What a portfolio may override: any workflow setting, and any workflow's node list. */
-export const workflowOverridesSchema = z.object({
+export const workflowOverridesSchema = z.strictObject({
   breathingSpace: z
-    .object({ enabled: z.boolean().optional(), days: z.number().int().min(0).max(365).optional() })
+    .strictObject({ enabled: z.boolean().optional(), days: z.number().int().min(0).max(365).optional() })
     .optional(),
   paymentPlanReminderDays: z.number().int().min(0).max(60).optional(),
   maxPhoneCallRetries: z.number().int().min(0).max(10).optional(),

@@ -11,6 +11,7 @@ import { logger } from '../adapters/logger';
 import { ConflictError } from '../errors';
 import { countMessage } from '../adapters/metrics';
 import { balanceAsOf } from '../domain/ledger';
+import { formatMoney } from '../domain/money';
 import { guardSend, type SendIntent } from '../domain/send-guard';
 import { addressLines, buildMergeView, findTemplate, renderMessage, type RenderedMessage } from '../domain/templates';
 import type { Communication } from '../schemas/case';
@@ -182,6 +183,11 @@ async function fail(req: DeliveryRequest, claim: Communication, channel: NodeTyp
 function render(ctx: CaseContext, req: DeliveryRequest): RenderedMessage {
   const { node } = req;
   if (node.type === 'ticket' && !node.template) return { subject: node.title ?? 'follow up the case', text: node.title ?? 'follow up the case' };
+  // A call-centre request needs no template: its agents speak for themselves; the request says who and what about.
+  if (node.type === 'call' && !node.template) {
+    const b = balanceAsOf(ctx.c.ledger, todayIso());
+    return { text: `Call ${ctx.c.debtor.name} about reference ${ctx.c.clientCaseNumber || ctx.c.caseId}: ${formatMoney(b.outstandingMinor, b.currency)} outstanding` };
+  }
   const name = node.template!;
   const { template } = findTemplate(name, { client: ctx.client, entity: ctx.entity });
   const view = buildMergeView({

@@ -5,7 +5,11 @@ import { clientInputSchema } from '../../shared/schemas/client';
 const client = clientInputSchema.parse({
   companyInfo: { name: 'Acme' },
   settings: { workflow: { breathingSpace: { enabled: true, days: 14 }, paymentPlanReminderDays: 3, maxPhoneCallRetries: 2 } },
-  workflows: { mainOutreach: [{ type: 'email', afterDays: 0, template: 'first-notice' }] },
+  workflows: {
+    mainOutreach: [{ type: 'email', afterDays: 0, template: 'first-notice' }],
+    onHold: [{ type: 'ticket', afterDays: 0, title: 'Review the dispute' }],
+    paymentPlan: [{ type: 'sms', on: 'reminder', template: 'plan-reminder' }],
+  },
   portfolios: [
     { name: 'consumer' },
     { name: 'b2b', workflowOverrides: { breathingSpace: { enabled: false }, maxPhoneCallRetries: 5 } },
@@ -28,7 +32,20 @@ describe('resolveEffectiveSettings', () => {
   it('replaces a workflow’s node list when the portfolio has its own', () => {
     const s = resolveEffectiveSettings(client, 'telecom');
     expect(s.workflows.mainOutreach).toEqual([{ type: 'sms', afterDays: 1, template: 'sms-first' }]);
-    expect(s.workflows.paymentPlan).toEqual([]);
+  });
+
+  it('keeps the client’s workflows of every kind the portfolio does not name', () => {
+    const s = resolveEffectiveSettings(client, 'telecom');
+    expect(s.workflows.onHold).toEqual([{ type: 'ticket', afterDays: 0, title: 'Review the dispute' }]);
+    expect(s.workflows.paymentPlan).toEqual([{ type: 'sms', on: 'reminder', template: 'plan-reminder' }]);
+    expect(s.workflows.retry).toEqual([]);
+  });
+
+  it('lets a portfolio empty a kind on purpose with an empty list', () => {
+    const c = clientInputSchema.parse({ ...client, portfolios: [{ name: 'quiet', workflows: { onHold: [] } }] });
+    const s = resolveEffectiveSettings(c, 'quiet');
+    expect(s.workflows.onHold).toEqual([]);
+    expect(s.workflows.mainOutreach).toEqual(client.workflows.mainOutreach);
   });
 
   it('matches portfolio names case-insensitively', () => {

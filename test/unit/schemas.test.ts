@@ -97,7 +97,7 @@ describe('client schema', () => {
   it('requires a template on channel nodes but lets a ticket use a title', () => {
     expect(clientInputSchema.safeParse({ companyInfo: { name: 'A' }, workflows: { mainOutreach: [{ type: 'ticket', afterDays: 5, title: 'Call the debtor’s employer' }] } }).success).toBe(true);
     const r = clientInputSchema.safeParse({ companyInfo: { name: 'A' }, workflows: { mainOutreach: [{ type: 'email', afterDays: 5 }] } });
-    expect(problems(r)).toEqual([{ field: 'workflows.mainOutreach.0.template', message: 'needs a template (tickets may give a title instead)' }]);
+    expect(problems(r)).toEqual([{ field: 'workflows.mainOutreach.0.template', message: 'needs a template (tickets may give a title instead; call nodes need none)' }]);
   });
 
   it('takes payment-plan nodes by event, not by day', () => {
@@ -129,4 +129,55 @@ describe('calendar dates', () => {
     ['2025-12-31', true],
     ['2025-1-5', false],
   ])('%s is a real date: %s', (d, ok) => expect(isRealIsoDate(d)).toBe(ok));
+});
+
+describe('unknown fields', () => {
+  it('refuses an unknown key anywhere in a client body, naming the key by its path', () => {
+    const r = clientInputSchema.safeParse({
+      companyInfo: { name: 'A', adress: {} },
+      setings: {},
+      finances: { billingInfo: { name: 'Accounts' }, interest: { rate: 8 } },
+      workflows: { mainOutreach: [{ type: 'email', afterDays: 0, template: 't', subjct: 'x' }] },
+      portfolios: [{ name: 'p', workflowOverides: {} }],
+    });
+    expect(problems(r).map((d) => d.field).sort()).toEqual([
+      'companyInfo.adress',
+      'finances.interest.rate',
+      'portfolios.0.workflowOverides',
+      'setings',
+      'workflows.mainOutreach.0.subjct',
+    ]);
+    expect(problems(r)[0]!.message).toMatch(/not a known field/);
+  });
+
+  it('refuses an unknown key in a business entity and in its templates', () => {
+    const r = businessEntityInputSchema.safeParse({ name: 'A', senderEmail: 'a@b.example', footer: 'x', templates: { t: { text: 'x', sms_text: 'y' } } });
+    expect(problems(r).map((d) => d.field).sort()).toEqual(['footer', 'templates.t.sms_text']);
+  });
+});
+
+describe('the commercial agreement in finances', () => {
+  it('keeps commission and billing details', () => {
+    const finances = {
+      currency: 'EUR',
+      commission: { percent: 12.5, minimumPerCaseMinor: 1500 },
+      billingInfo: { name: 'FinView Accounts', email: 'ap@finview.example', address: { line1: 'Dam 1', city: 'Amsterdam', country: 'NL' }, vatNumber: 'NL123', reference: 'PO-77', iban: 'NL91ABNA0417164300', paymentTermsDays: 30, invoiceFrequency: 'monthly' },
+      enrichmentCostMinor: 250,
+    };
+    expect(clientInputSchema.parse({ companyInfo: { name: 'A' }, finances }).finances).toMatchObject(finances);
+  });
+
+  it('refuses a bad IBAN and an amount beyond what a case can hold, saying the bound', () => {
+    const r = clientInputSchema.safeParse({ companyInfo: { name: 'A' }, finances: { billingInfo: { iban: 'nl91 abna' }, enrichmentCostMinor: 2 ** 53 } });
+    const d = problems(r);
+    expect(d.map((x) => x.field).sort()).toEqual(['finances.billingInfo.iban', 'finances.enrichmentCostMinor']);
+    expect(d.find((x) => x.field === 'finances.enrichmentCostMinor')!.message).toMatch(/at most 1000000000000 minor units/);
+  });
+});
+
+describe('control characters', () => {
+  it('are refused in names', () => {
+    expect(problems(clientInputSchema.safeParse({ companyInfo: { name: 'Acme\u0000Ltd' } }))).toEqual([{ field: 'companyInfo.name', message: expect.stringMatching(/control characters/) }]);
+    expect(problems(businessEntityInputSchema.safeParse({ name: 'A\u001b[31m', senderEmail: 'a@b.example' })).map((d) => d.field)).toEqual(['name']);
+  });
 });

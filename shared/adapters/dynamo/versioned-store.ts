@@ -1,5 +1,5 @@
 import { GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { ConflictError, NotFoundError } from '../../errors';
+import { AppError, ConflictError, NotFoundError } from '../../errors';
 import { config } from '../config';
 import { dynamo, writeIf } from './client';
 import { encodeCursor, startKey, type Page } from './cursor';
@@ -11,6 +11,20 @@ export interface Versioned {
 }
 
 type Keys = Record<string, string>;
+
+/**
+ * A record DynamoDB refuses for its size (an item holds at most 400 KB, names and values
+ * together: https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/ServiceQuotas.html#limits-items)
+ * is the caller's to shrink: a 413 that says so, not a 500.
+ */
+function tooLargeAs413(kind: string) {
+  return (e: unknown): never => {
+    if (e instanceof Error && e.name === 'ValidationException' && /maximum allowed size/.test(e.message)) {
+      throw new AppError(413, 'too_large', `the ${kind} would be larger than the 400 KB a record can hold; shorten its templates or texts, or keep fewer of them`);
+    }
+    throw e;
+  };
+}
 
 /** Single-item conditional writes stand in for transactions (dynalite has none). */
 export const versionedStore = {
@@ -33,7 +47,7 @@ export const versionedStore = {
         Item: { ...record, ...itemKeys, type: kind },
         ConditionExpression: 'attribute_not_exists(pk)',
       }),
-    );
+    ).catch(tooLargeAs413(kind));
     if (!written) throw new ConflictError(`${kind} already exists`);
     return record;
   },
@@ -48,7 +62,7 @@ export const versionedStore = {
         ConditionExpression: 'attribute_exists(pk) AND version = :v',
         ExpressionAttributeValues: { ':v': expectedVersion },
       }),
-    );
+    ).catch(tooLargeAs413(kind));
     if (!written) throw new ConflictError(`${kind} was changed by someone else (expected version ${expectedVersion}); read it again and retry`, 'stale_version');
     return next;
   },
