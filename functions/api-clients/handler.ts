@@ -4,7 +4,7 @@ import { apiKeys, type ApiKeyRecord } from '../../shared/adapters/dynamo/api-key
 import { businessEntities, clients } from '../../shared/adapters/dynamo/repositories';
 import { UnknownPortfolioError, findPortfolio } from '../../shared/domain/effective-settings';
 import { checkClientTemplates } from '../../shared/domain/template-check';
-import { ConflictError, NotFoundError, ValidationError } from '../../shared/errors';
+import { NotFoundError, ValidationError } from '../../shared/errors';
 import { apiHandler, created, ok } from '../../shared/http/api-handler';
 import { mergePatchRequest, sameJson } from '../../shared/http/merge-patch-request';
 import { forgetApiKey, newApiKeyToken } from '../../shared/http/callers';
