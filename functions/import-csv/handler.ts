@@ -20,6 +20,10 @@
  *   continuation event and returns; the next invocation reads the object from that offset (a
  *   ranged GET) and goes on. At a few thousand rows a second a 1M-row file needs a handful of
  *   invocations at most.
+ * - Waiting for the client's lease (another import of the client is writing) uses the same hand-over.
+ *   The chain of self-invocations is bounded (shared/imports/hand-over.ts) below Lambda's recursive
+ *   loop stop; past it the import is recorded failed and resumable, and the error goes to Lambda's
+ *   retries and then the ImportFailures queue, whose message resumes it.
  * - A crash anywhere (timeout, out of memory, a killed process) loses at most the chunk in
  *   flight: the S3 event's retry, or a re-run, resumes from the checkpoint, and the replayed
  *   chunk is planned exactly as before (case ids derived from client and first invoice number,
@@ -52,7 +56,7 @@ import type { RunResult } from '../../shared/imports/import-outcome';
 
 export async function handler(event: S3Event | ContinueImportEvent, context: Pick<Context, 'getRemainingTimeInMillis'>): Promise<RunResult[]> {
   const remainingMs = () => context.getRemainingTimeInMillis();
-  if (isContinueEvent(event)) return [await runImport({ bucket: event.bucket, key: event.key, etag: event.etag }, { remainingMs })];
+  if (isContinueEvent(event)) return [await runImport({ bucket: event.bucket, key: event.key, etag: event.etag }, { remainingMs, hop: event.hop ?? 0 })];
   const results: RunResult[] = [];
   for (const record of event.Records ?? []) {
     if (!record.eventName?.startsWith('ObjectCreated:')) continue;

@@ -10,6 +10,8 @@ export interface ContinueImportEvent {
   key: string;
   etag: string;
   importId: string;
+  /** How many times the import has handed over in this chain of invocations (absent: none before). */
+  hop?: number;
 }
 
 export function isContinueEvent(e: unknown): e is ContinueImportEvent {

@@ -1,7 +1,6 @@
 import { config } from '../adapters/config';
 import { RequestLimiter } from '../adapters/dynamo/batch';
 import { imports } from '../adapters/dynamo/import-repository';
-import { continueInNewInvocation } from '../adapters/import-continuation';
 import { logger } from '../adapters/logger';
 import { FileFormatError, parseRow, resolveHeader, type HeaderMap } from '../domain/csv-row';
 import type { Client } from '../schemas/client';
@@ -14,6 +13,7 @@ import { saveCheckpoint } from './checkpoint';
 import { LeaseRenewal } from './client-lease';
 import { isCsvError, openCsvRecords } from './csv-records';
 import { joinReport } from './error-report';
+import { handOver } from './hand-over';
 import { finish, type ObjectRef, type RunOptions, type RunResult } from './import-outcome';
 import { LOOKUP_MODES, lookupModeOf, writtenKeysFilter } from './lookup-filter';
 import { emptyChunk, hasRows, type PendingChunk } from './pending-chunk';
@@ -126,7 +126,7 @@ export class FileImport {
   private async continueLater(close: () => void): Promise<RunResult> {
     await this.pipeline.drain();
     close();
-    await continueInNewInvocation({ source: 'recoup.import', action: 'continue', bucket: this.ref.bucket, key: this.ref.key, etag: this.etag, importId: this.record.importId });
+    await handOver({ bucket: this.ref.bucket, key: this.ref.key, etag: this.etag, importId: this.record.importId }, this.opts, 'it did not finish the file');
     logger.info('import continues in a new invocation', { importId: this.record.importId, row: this.record.checkpoint?.row });
     return { outcome: 'continued', importId: this.record.importId };
   }

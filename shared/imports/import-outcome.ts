@@ -14,6 +14,8 @@ export interface ObjectRef {
 export interface RunOptions {
   /** Milliseconds left in this invocation. */
   remainingMs: () => number;
+  /** How many hand-overs came before this invocation in its chain (see hand-over.ts). */
+  hop?: number;
 }
 
 export type RunResult =

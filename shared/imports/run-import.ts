@@ -3,11 +3,11 @@ import { config } from '../adapters/config';
 import { importIndex, importLease, imports } from '../adapters/dynamo/import-repository';
 import { clients } from '../adapters/dynamo/repositories';
 import { dropBucket } from '../adapters/drop-bucket';
-import { continueInNewInvocation } from '../adapters/import-continuation';
 import { logger } from '../adapters/logger';
 import type { ImportRecord } from '../schemas/import';
 import { waitForLease } from './client-lease';
 import { FileImport } from './file-import';
+import { handOver } from './hand-over';
 import { isReportKey, resolveImportId } from './import-ids';
 import { finish, markFailedByError, type ObjectRef, type RunOptions, type RunResult } from './import-outcome';
 
@@ -74,10 +74,12 @@ async function importFrom(stored: ImportRecord, created: boolean, ref: ObjectRef
     return finish(record, 'failed', { failureReason: `no client with id "${clientId}"; put files under the folder named by an existing clientId (see GET /clients)` });
   }
 
+  // One writer per client: wait for another import of the same client to finish (or its lease
+  // to lapse) as long as this invocation can, then hand the wait over to a new one.
   const lease = await waitForLease(clientId, importId, (wait) => opts.remainingMs() >= config().IMPORT_RESERVE_MS + wait);
   if (!lease.taken) {
-    logger.info('client busy with another import; continuing later', { importId, holder: lease.holder });
-    await continueInNewInvocation({ source: 'recoup.import', action: 'continue', bucket: ref.bucket, key: ref.key, etag, importId });
+    logger.info('client busy with another import; continuing later', { importId, holder: lease.holder, hop: opts.hop ?? 0 });
+    await handOver({ bucket: ref.bucket, key: ref.key, etag, importId }, opts, `it waited for import ${lease.holder} of the same client, which holds the client's import lease`);
     return { outcome: 'continued', importId };
   }
 

@@ -2,6 +2,9 @@ import type { S3Event } from 'aws-lambda';
 import { afterEach, beforeAll, expect, it } from 'vitest';
 import { dynamo } from '../../shared/adapters/dynamo/client';
 import { dropBucket } from '../../shared/adapters/drop-bucket';
+import { importLease } from '../../shared/adapters/dynamo/import-repository';
+import { MAX_HAND_OVERS } from '../../shared/imports/hand-over';
+import { importIdFor } from '../../shared/imports/import-ids';
 import { importHandlerStack } from '../support/import-handler-stack';
 import { HEADER, allCases, dropClient, putCsv } from '../support/imports';
 
@@ -100,4 +103,30 @@ it('an import that fails for good (not a CSV) is not resumed by a retry', async 
   const imp = (await stack().api.get(`/clients/${clientId}/imports`)).body.items[0];
   expect(imp.resumable).toBeUndefined();
   expect(imp.failureReason).toMatch(/only \.csv files are imported/);
+});
+
+it('an import that waited for another import of its client through the longest chain Lambda allows stops, failed and resumable, naming the holder; once the lease is free it resumes', async () => {
+  const created = await stack().api.post('/clients', { companyInfo: { name: 'Acme' }, finances: { currency: 'EUR' } });
+  const clientId = created.body.clientId as string;
+  const key = `${clientId}/waiting.csv`;
+  const s3 = dropClient(stack().urls.s3);
+  await putCsv(s3, key, file());
+  s3.destroy();
+  const head = (await dropBucket.head('recoup-drop', key))!;
+  // Another import of the client holds the lease for an hour.
+  await importLease.acquire(clientId, 'im_other', stack().clock.now(), 3_600_000);
+  const { handler } = await import('../../functions/import-csv/handler');
+  // The last hand-over the chain may make, with no time left to wait in this invocation.
+  const event = { source: 'recoup.import' as const, action: 'continue' as const, bucket: 'recoup-drop', key, etag: head.etag, importId: importIdFor('recoup-drop', key, head.etag), hop: MAX_HAND_OVERS };
+  await expect(handler(event, { getRemainingTimeInMillis: () => 1_000 })).rejects.toThrow(/waited for import im_other of the same client/);
+  const failed = (await stack().api.get(`/imports/${event.importId}`)).body;
+  expect(failed).toMatchObject({ status: 'failed', resumable: true });
+  expect(failed.failureReason).toMatch(/waited for import im_other of the same client, which holds the client's import lease, through 11 invocations in a row; it does not invoke itself again, as Lambda would stop a longer chain as a recursive loop/);
+  expect(failed.failureReason).toMatch(/invoking the import function with that message's requestPayload/);
+
+  // The other import finishes; the failure queue's event, invoked again, resumes the import.
+  await importLease.release(clientId, 'im_other');
+  const [result] = await handler(event, { getRemainingTimeInMillis: () => 900_000 });
+  expect(result).toMatchObject({ outcome: 'done', status: 'completed' });
+  expect((await stack().api.get(`/imports/${event.importId}`)).body.counts).toMatchObject({ rows: 400, created: 200, merged: 200 });
 });
