@@ -9,7 +9,7 @@ import { createTableInput } from '../../shared/adapters/dynamo/table-definition'
 import { createApiServer, type LocalRoute } from './api-server';
 import { localRoutesForClock } from './clock-routes';
 import { close, ensureBucket, listen, rethrowPort } from './stand-ins';
-import { startStandInThread } from './stand-in-thread';
+import { startStandInThread, type StandInThread } from './stand-in-thread';
 import { DEFAULT_ADMIN_TOKEN, DEFAULT_PORTS, DROP_BUCKET, TABLE_NAME, type Ports } from './ports';
 import type { LocalContext, LocalPlugin } from './plugins';
 import { VirtualClock } from './virtual-clock';
@@ -94,7 +94,7 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
     const clock = VirtualClock.restore(join(opts.dataDir, 'clock.json'), opts.startTime ?? new Date());
     useClock(clock);
 
-    const localRoutes: Record<string, LocalRoute> = { ...localRoutesForClock(clock) };
+    const localRoutes: Record<string, LocalRoute> = { ...localRoutesForClock(clock), 'GET /local/memory': () => memoryReport({ dynalite: dyn, ses }) };
     const api = createApiServer({ localRoutes, adminToken });
     const apiPort = await listen(api, ports.api, 'API');
     stops.push(() => close(api));
@@ -141,4 +141,15 @@ async function ensureTable(endpoint: string): Promise<void> {
   } finally {
     ddb.destroy();
   }
+}
+
+const MIB = 1024 * 1024;
+
+/** `GET /local/memory`: the process's RSS and each thread's heap in MiB, to see where a large run's memory goes. */
+async function memoryReport(threads: Record<string, StandInThread>): Promise<{ status: number; body: unknown }> {
+  const mib = (u: NodeJS.MemoryUsage) => ({ heapUsed: Math.round(u.heapUsed / MIB), external: Math.round(u.external / MIB), arrayBuffers: Math.round(u.arrayBuffers / MIB) });
+  const main = process.memoryUsage();
+  const body: Record<string, unknown> = { rss: Math.round(main.rss / MIB), main: mib(main) };
+  for (const [name, t] of Object.entries(threads)) body[name] = mib(await t.memory());
+  return { status: 200, body };
 }

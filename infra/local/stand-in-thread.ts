@@ -11,6 +11,8 @@ import { Worker } from 'node:worker_threads';
  */
 export interface StandInThread {
   port: number;
+  /** The thread's own heap (V8 counts each thread's heap apart; RSS is the process's). */
+  memory(): Promise<NodeJS.MemoryUsage>;
   stop(): Promise<void>;
 }
 
@@ -36,6 +38,7 @@ start().then(
   (server) => {
     parentPort.postMessage({ type: 'listening', port: server.address().port });
     parentPort.on('message', (m) => {
+      if (m === 'memory') return parentPort.postMessage({ type: 'memory', usage: process.memoryUsage() });
       if (m !== 'stop') return;
       server.close(() => parentPort.postMessage({ type: 'stopped' }));
       if (server.closeAllConnections) server.closeAllConnections();
@@ -63,7 +66,7 @@ export function startStandInThread(kind: StandInKind, port: number, options: Rec
         worker.on('error', (e) => {
           throw new Error(`the ${MODULES[kind]} stand-in stopped: ${e.message}. Restart with \`npm start\` (data is kept unless you pass --reset).`);
         });
-        resolve({ port: m.port!, stop: () => stopThread(worker) });
+        resolve({ port: m.port!, memory: () => threadMemory(worker), stop: () => stopThread(worker) });
       }
     });
   });
@@ -75,5 +78,17 @@ function stopThread(worker: Worker): Promise<void> {
     worker.on('message', (m: { type: string }) => m.type === 'stopped' && done());
     worker.once('exit', () => resolve());
     worker.postMessage('stop');
+  });
+}
+
+function threadMemory(worker: Worker): Promise<NodeJS.MemoryUsage> {
+  return new Promise((resolve) => {
+    const onMessage = (m: { type: string; usage?: NodeJS.MemoryUsage }) => {
+      if (m.type !== 'memory') return;
+      worker.off('message', onMessage);
+      resolve(m.usage!);
+    };
+    worker.on('message', onMessage);
+    worker.postMessage('memory');
   });
 }
