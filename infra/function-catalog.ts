@@ -51,8 +51,6 @@ export interface FunctionNeeds {
   readonly skipTrace?: boolean;
   /** Invokes itself asynchronously to continue long work in a fresh invocation. */
   readonly invokesItself?: boolean;
-  /** Names the walks' step functions by ARN in the schedules it computes (WORKFLOW_FUNCTION_ARNS); no invoke grant. */
-  readonly workflowFunctionArns?: boolean;
   /** Reads the admin bearer token from Secrets Manager (ADMIN_TOKEN_SECRET_ARN). */
   readonly adminToken?: boolean;
   /** EventBridge schedule expression, for trigger 'schedule'. */
@@ -140,7 +138,6 @@ export const FUNCTION_CATALOG = {
     // The schedule reads the case, records initial progress and registers enrichment.
     table: 'readWrite',
     stateMachines: ['start'],
-    workflowFunctionArns: true,
     timeoutSeconds: 60,
   },
   'enrichment-sweep': {

@@ -18,7 +18,6 @@ export const ENV = {
   connectSourcePhone: 'CONNECT_SOURCE_PHONE',
   printService: 'PRINT_SERVICE_URL',
   skipTrace: 'SKIP_TRACE_URL',
-  workflowFunctionArns: 'WORKFLOW_FUNCTION_ARNS',
 } as const;
 
 /** The Amazon Connect set-up the call channels use (made outside this stack). */
@@ -47,8 +46,6 @@ export interface EnvironmentSources {
   readonly connect?: ConnectSettings;
   readonly printServiceUrl?: string;
   readonly skipTraceUrl?: string;
-  /** JSON `{ folder: arn }` of the walks' step functions. */
-  readonly workflowFunctionArns?: string;
 }
 
 type Need = { [K in keyof FunctionNeeds]-?: NonNullable<FunctionNeeds[K]> extends boolean | string | readonly unknown[] ? K : never }[keyof FunctionNeeds];
@@ -73,7 +70,6 @@ const VARIABLES: readonly { need: Need; variables: readonly [name: string, value
   },
   { need: 'printService', variables: [[ENV.printService, (s) => s.printServiceUrl, 'the print service URL']] },
   { need: 'skipTrace', variables: [[ENV.skipTrace, (s) => s.skipTraceUrl, 'the skip-trace provider URL']] },
-  { need: 'workflowFunctionArns', variables: [[ENV.workflowFunctionArns, (s) => s.workflowFunctionArns, 'the step functions\u2019 ARNs']] },
 ];
 
 const asks = (needs: FunctionNeeds, need: Need): boolean => {

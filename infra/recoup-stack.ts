@@ -53,7 +53,8 @@ export class RecoupStack extends Stack {
     Tags.of(this).add('project', 'recoup');
 
     this.storage = new Storage(this, 'Storage');
-    this.functions = new Functions(this, 'Functions', { projectRoot: root });
+    // The step functions are named like the machines (<prefix><folder>): the walks build their names.
+    this.functions = new Functions(this, 'Functions', { projectRoot: root, stepFunctionNamePrefix: this.stateMachinePrefix });
     this.api = new Api(this, 'Api', { functions: this.functions, onMissingFunction: props.onMissingFunction });
     this.imports = new Imports(this, 'Imports', {
       dropBucket: this.storage.dropBucket,

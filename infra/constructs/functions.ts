@@ -1,4 +1,4 @@
-import { Duration, Stack } from 'aws-cdk-lib';
+import { Duration } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
@@ -14,7 +14,17 @@ export interface FunctionsProps {
   /** Folder names to build; @default every folder under functions/ with a handler.ts */
   readonly names?: readonly string[];
   readonly projectRoot?: string;
+  /**
+   * The walks' step functions (shared/domain/step-functions.ts) are named `<prefix><folder>`,
+   * so a state machine names the one a step runs by its short key (the folder) and builds the
+   * name itself (States.Format), instead of every step carrying a full ARN in the execution
+   * input. The other functions keep generated names. @default 'recoup-'
+   */
+  readonly stepFunctionNamePrefix?: string;
 }
+
+/** Lambda's limit on a function name (https://docs.aws.amazon.com/lambda/latest/api/API_CreateFunction.html#lambda-CreateFunction-request-FunctionName). */
+const MAX_FUNCTION_NAME = 64;
 
 /** What the catalog's needs are bound to. Absent parts fail loudly if a function needs them. */
 export interface FunctionResources {
@@ -39,12 +49,18 @@ export interface FunctionResources {
  */
 export class Functions extends Construct {
   private readonly byName = new Map<string, HouseFunction>();
+  /** Step functions are named `<stepFunctionNamePrefix><folder>`. */
+  public readonly stepFunctionNamePrefix: string;
 
   constructor(scope: Construct, id: string, props: FunctionsProps = {}) {
     super(scope, id);
     const root = props.projectRoot ?? PROJECT_ROOT;
+    this.stepFunctionNamePrefix = props.stepFunctionNamePrefix ?? 'recoup-';
+    if (!/^[A-Za-z0-9_-]*$/.test(this.stepFunctionNamePrefix)) throw new Error(`stepFunctionNamePrefix "${this.stepFunctionNamePrefix}" may hold only letters, digits, - and _ (a Lambda function name)`);
     for (const name of props.names ?? functionFolders(root)) {
       const needs = needsOf(name);
+      const physicalName = STEP_FUNCTIONS.includes(name) ? `${this.stepFunctionNamePrefix}${name}` : undefined;
+      if (physicalName && physicalName.length > MAX_FUNCTION_NAME) throw new Error(`function name ${physicalName} is longer than Lambda's ${MAX_FUNCTION_NAME} characters; use a shorter stepFunctionNamePrefix`);
       this.byName.set(
         name,
         new HouseFunction(this, pascalCase(name), {
@@ -53,6 +69,7 @@ export class Functions extends Construct {
           memoryMb: needs.memoryMb,
           timeout: needs.timeoutSeconds ? Duration.seconds(needs.timeoutSeconds) : undefined,
           projectRoot: root,
+          physicalName,
         }),
       );
     }
@@ -101,7 +118,6 @@ export class Functions extends Construct {
       connect: r.connect,
       printServiceUrl: r.printServiceUrl,
       skipTraceUrl: r.skipTraceUrl,
-      workflowFunctionArns: this.stepFunctionArnsJson(),
     };
     for (const fn of this.all) {
       const needs = needsOf(fn.functionName);
@@ -118,16 +134,6 @@ export class Functions extends Construct {
       if (needs.connect && r.connect) fn.grantConnect(r.connect);
       if (needs.invokesItself) fn.grantSelfInvoke();
     }
-  }
-
-  /**
-   * `{ folder: arn }` of the step functions the walks invoke by ARN (shared/domain/step-functions.ts),
-   * as a JSON string with the ARN tokens resolved at deploy time. The machines' roles may invoke
-   * exactly these (infra/constructs/workflows.ts, from the definitions).
-   */
-  stepFunctionArnsJson(): string {
-    const arns = Object.fromEntries(STEP_FUNCTIONS.flatMap((name) => (this.byName.has(name) ? [[name, this.byName.get(name)!.fn.functionArn]] : [])));
-    return Stack.of(this).toJsonString(arns);
   }
 
   /** Whether any existing function needs a capability (so the stack creates its resources only then). */

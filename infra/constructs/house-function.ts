@@ -46,6 +46,11 @@ export interface HouseFunctionProps {
   readonly logRetention?: RetentionDays;
   /** Extra variables (for example LOG_LEVEL). */
   readonly environment?: Record<string, string>;
+  /**
+   * The Lambda function's name, for functions others address by name (the walks' step
+   * functions: see Functions.stepFunctionNamePrefix). @default a name CloudFormation generates
+   */
+  readonly physicalName?: string;
   /** Project folder holding functions/; tests may point elsewhere. */
   readonly projectRoot?: string;
 }
@@ -87,6 +92,7 @@ export class HouseFunction extends Construct {
     this.fn = new NodejsFunction(this, 'Function', {
       entry: join(root, 'functions', props.name, 'handler.ts'),
       handler: 'handler',
+      functionName: props.physicalName,
       projectRoot: root,
       depsLockFilePath: join(root, 'package-lock.json'),
       description: props.description,

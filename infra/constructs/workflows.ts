@@ -10,6 +10,7 @@ import type { Functions } from './functions';
 import { stateMachineArns } from './house-function';
 import { kebabCase, pascalCase } from './names';
 import { acknowledge } from './nag';
+import { STEP_FUNCTIONS } from '../../shared/domain/step-functions';
 
 export interface WorkflowsProps {
   readonly functions: Functions;
@@ -33,12 +34,14 @@ export interface DefinitionAnalysis {
   readonly functions: string[];
   /** Whether it starts other executions of this stack (`${StateMachineArnPrefix}`). */
   readonly startsExecutions: boolean;
+  /** Whether it builds step function names from `${StepFunctionNamePrefix}` (and a step's short key). */
+  readonly namesStepFunctions: boolean;
   /** Every `${...}` placeholder in the text. */
   readonly placeholders: string[];
 }
 
 const FUNCTION_ARN = /^([A-Z][A-Za-z0-9]*)FunctionArn$/;
-const KNOWN_PLACEHOLDERS = new Set(['StateMachineArnPrefix']);
+const KNOWN_PLACEHOLDERS = new Set(['StateMachineArnPrefix', 'StepFunctionNamePrefix']);
 
 /** The `${...}` placeholders of a definition and the functions and machines they name. */
 export function analyseDefinition(text: string, file = 'definition'): DefinitionAnalysis {
@@ -55,12 +58,17 @@ export function analyseDefinition(text: string, file = 'definition'): Definition
     if (m) functions.push(kebabCase(m[1]!));
     else if (!KNOWN_PLACEHOLDERS.has(p)) {
       throw new Error(
-        `${file} uses the placeholder \${${p}}, which the stack does not fill. Use \${<PascalName>FunctionArn} for a function of functions/ or \${StateMachineArnPrefix}.`,
+        `${file} uses the placeholder \${${p}}, which the stack does not fill. Use \${<PascalName>FunctionArn} for a function of functions/, \${StepFunctionNamePrefix} or \${StateMachineArnPrefix}.`,
       );
     }
   }
   checkTaskResources(asl, file);
-  return { functions: functions.sort(), startsExecutions: placeholders.includes('StateMachineArnPrefix'), placeholders };
+  return {
+    functions: functions.sort(),
+    startsExecutions: placeholders.includes('StateMachineArnPrefix'),
+    namesStepFunctions: placeholders.includes('StepFunctionNamePrefix'),
+    placeholders,
+  };
 }
 
 /**
@@ -145,6 +153,17 @@ export class Workflows extends Construct {
         return fn;
       });
       if (analysis.startsExecutions) substitutions.StateMachineArnPrefix = arns.prefix;
+      if (analysis.namesStepFunctions) {
+        // The Task builds `<prefix><step.fn>`; the functions it may name must carry that name.
+        // lambda:invoke accepts a plain name (same account and Region): https://docs.aws.amazon.com/step-functions/latest/dg/connect-lambda.html
+        const prefix = props.functions.stepFunctionNamePrefix;
+        for (const t of targets) {
+          if (!STEP_FUNCTIONS.includes(t.functionName)) {
+            throw new Error(`${file} names functions/${t.functionName} in a step, but only the step functions of shared/domain/step-functions.ts get the name <prefix><folder>; add it there`);
+          }
+        }
+        substitutions.StepFunctionNamePrefix = prefix;
+      }
 
       const id = pascalCase(kind);
       const logGroup = new LogGroup(this, `${id}Logs`, {

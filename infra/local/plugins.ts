@@ -15,5 +15,6 @@ export interface LocalContext {
 
 export interface LocalPlugin {
   name: string;
-  start(ctx: LocalContext): Promise<{ stop?(): Promise<void> } | void>;
+  /** `ready` runs once every plugin has started (work that needs the others up, such as resuming executions). */
+  start(ctx: LocalContext): Promise<{ ready?(): void; stop?(): Promise<void> } | void>;
 }

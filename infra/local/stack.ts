@@ -108,10 +108,13 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
       addRoute: (key, route) => void (localRoutes[key] = route),
       log,
     };
+    const ready: (() => void)[] = [];
     for (const plugin of opts.plugins ?? LOCAL_PLUGINS) {
       const started = await plugin.start(ctx);
       if (started?.stop) stops.push(started.stop);
+      if (started?.ready) ready.push(started.ready);
     }
+    for (const r of ready) r();
 
     return {
       urls,

@@ -19,8 +19,6 @@ const configSchema = z.object({
   START_QUEUE_URL: z.string().min(1).optional(),
   /** `${prefix}${kebab-kind}` is a state machine's ARN (the starter and any function that starts executions). */
   STATE_MACHINE_ARN_PREFIX: z.string().min(1).optional(),
-  /** JSON `{ "<function folder>": "<Lambda ARN>" }` of the step functions a walk invokes by ARN (the starter puts them into each step). */
-  WORKFLOW_FUNCTION_ARNS: z.string().min(2).optional(),
   /** Rows per import chunk: one checkpoint per chunk, memory bounded by it. */
   IMPORT_CHUNK_ROWS: z.coerce.number().int().min(25).max(20_000).default(2_000),
   /** DynamoDB batch requests (BatchWriteItem / BatchGetItem) an import keeps in flight at once. */

@@ -5,7 +5,6 @@ import { planSchedule } from '../domain/payment-plan';
 import { breathingSpaceEndsAt, nodesToRetry, orderNodes, resumeSchedule, timedSchedule, walkSteps } from '../domain/schedule';
 import { communications } from '../adapters/dynamo/case-repository';
 import { stepFunctionFolder } from '../domain/step-functions';
-import { stepFunctionArn } from '../adapters/workflow-functions';
 import { WORKFLOW_KINDS, type WorkflowKind } from '../schemas/workflow';
 import { loadCaseContext } from './case-context';
 import { contactWindow } from './contact-window';
@@ -19,8 +18,9 @@ export const runEventSchema = z.object({
 });
 
 /**
- * One item of the Map: `fn` is the Lambda the step's Task invokes (chosen by `node.type`, see
- * shared/domain/step-functions.ts); `last` marks the step whose task also ends the run
+ * One item of the Map: `fn` is the short key (function folder) of the Lambda the step's Task
+ * invokes, chosen by `node.type` (see shared/domain/step-functions.ts); the state machine adds
+ * the stack's function name prefix. `last` marks the step whose task also ends the run
  * (`continuation` says whether it continues as a new execution).
  */
 export interface StepItem {
@@ -114,5 +114,5 @@ export async function scheduleRun(event: unknown): Promise<StepItem[] | null> {
  */
 function finish(items: Draft[], now: string, inHours: (at: string) => string, endAt?: string): StepItem[] {
   const timed = items.map((s) => ({ ...s, at: inHours(s.at) }));
-  return walkSteps(timed, now, endAt).map((d) => ({ ...d, fn: stepFunctionArn(stepFunctionFolder(d.node.type)) }));
+  return walkSteps(timed, now, endAt).map((d) => ({ ...d, fn: stepFunctionFolder(d.node.type) }));
 }

@@ -28,7 +28,7 @@ export const stepEventSchema = z.object({
     node: z.object({ type: z.string(), template: z.string().optional(), title: z.string().optional(), on: z.string().optional() }).passthrough(),
     installmentIndex: z.number().int().min(0).optional(),
     planStep: z.enum(['agreed', 'reminder', 'due_check']).optional(),
-    /** The Lambda the walk invoked for this step (see shared/domain/step-functions.ts). */
+    /** The short key (function folder) of the Lambda the walk invoked for this step (see shared/domain/step-functions.ts). */
     fn: z.string().optional(),
     /** The run's last step: its task also ends the run, after the step's own work. */
     last: z.literal(true).optional(),

@@ -2,15 +2,12 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import aslValidator from 'asl-validator';
 import { describe, expect, it } from 'vitest';
-import { allStates, loadDefinitions, localFunctionArn, LOCAL_STATE_MACHINE_ARN_PREFIX, type AslDefinition } from '../../infra/local/step-functions/definitions';
-import { STEP_FUNCTION_OF, stepFunctionFolder } from '../../shared/domain/step-functions';
-import { LocalStepFunctions, type TaskHandler } from '../../infra/local/step-functions/engine';
+import { allStates, loadDefinitions, LOCAL_STATE_MACHINE_ARN_PREFIX, type AslDefinition } from '../../infra/local/step-functions/definitions';
+import { STEP_FUNCTION_OF } from '../../shared/domain/step-functions';
 import { STATE_MACHINES_DIR } from '../../infra/local/step-functions/plugin';
-import { VirtualClock } from '../../infra/local/virtual-clock';
+import { day, harness, last, step } from '../support/local-sfn';
 
 const KINDS = ['breathing-space', 'main-outreach', 'payment-plan', 'on-hold', 'retry'];
-const T0 = new Date('2026-01-05T09:00:00.000Z');
-const day = (n: number) => new Date(T0.getTime() + n * 86_400_000).toISOString();
 
 describe('state machine files', () => {
   const files = readdirSync(STATE_MACHINES_DIR).filter((f) => f.endsWith('.asl.json'));
@@ -29,8 +26,8 @@ describe('state machine files', () => {
       const rawDef = JSON.parse(raw) as AslDefinition;
       for (const [name, s] of allStates(rawDef)) {
         if (s.Type === 'Task' && s.Resource === 'arn:aws:states:::lambda:invoke') {
-          // One Task per step invokes the step's function; the Comment names every function it may be.
-          expect(s.Parameters, name).toEqual({ 'FunctionName.$': '$.step.fn', 'Payload.$': '$' });
+          // One Task per step invokes the step's function by name, from its short key; the Comment names every function it may be.
+          expect(s.Parameters, name).toEqual({ 'FunctionName.$': "States.Format('${StepFunctionNamePrefix}{}', $.step.fn)", 'Payload.$': '$' });
           const named = [...String(s.Comment).matchAll(/\$\{(\w+)FunctionArn\}/g)].map((m) => m[1]);
           expect(named.sort(), name).toEqual(Object.values(STEP_FUNCTION_OF).map((f) => f.replace(/(^|-)(\w)/g, (_, _d, c: string) => c.toUpperCase())).sort());
         } else if (s.Type === 'Task') expect(s.Resource, name).toMatch(/^\$\{[A-Z]\w+FunctionArn\}$/);
@@ -41,26 +38,6 @@ describe('state machine files', () => {
     });
   }
 });
-
-/** Runs one machine on the local engine with stubbed tasks, on a virtual clock. */
-function harness(stubs: Record<string, (event: any) => unknown>) {
-  const clock = new VirtualClock(T0);
-  const calls: { fn: string; at: string; event: any }[] = [];
-  const loadHandler = async (folder: string): Promise<TaskHandler> => async (event) => {
-    calls.push({ fn: folder, at: clock.now().toISOString(), event });
-    const stub = stubs[folder];
-    if (!stub) throw new Error(`no stub for ${folder}`);
-    return stub(event);
-  };
-  const engine = new LocalStepFunctions({ clock, definitions: loadDefinitions(STATE_MACHINES_DIR), loadHandler });
-  const start = (kind: string, steps: object[], name = 'case1-run-1', input: object = { caseId: 'case1', kind, seq: 1, steps }) =>
-    engine.startExecution({ stateMachineArn: `${LOCAL_STATE_MACHINE_ARN_PREFIX}${kind}`, name, input: JSON.stringify(input) }).executionArn;
-  return { clock, calls, engine, start };
-}
-
-/** A step as the starter computes it: its function by ARN (local ARNs are recoup-<folder>). */
-const step = (at: string, index: number, type: string, extra: object = {}) => ({ at, index, node: { type, template: 't' }, fn: localFunctionArn(stepFunctionFolder(type)), ...extra });
-const last = { last: true, continuation: null };
 
 describe('walking the state machines with stubbed tasks', () => {
   it('main outreach: each step waits until due, then runs its function; Map + two transitions per step', async () => {
@@ -119,7 +96,7 @@ describe('walking the state machines with stubbed tasks', () => {
 
   it('a step naming a function the machine does not name fails into the failure recorder', async () => {
     const h = harness({ 'record-step-failure': () => null });
-    h.start('main-outreach', [{ ...step(day(1), 0, 'email'), fn: 'arn:aws:lambda:eu-west-1:000000000000:function:someone-elses', ...last }]);
+    h.start('main-outreach', [{ ...step(day(1), 0, 'email'), fn: 'someone-elses', ...last }]);
     await h.clock.advanceTo(new Date(day(2)));
     expect(h.calls.map((c) => c.fn)).toEqual(['record-step-failure']);
     expect(h.calls[0]!.event.failure.Error).toBe('Lambda.ResourceNotFoundException');
@@ -130,7 +107,7 @@ describe('walking the state machines with stubbed tasks', () => {
       'send-email': () => ({ status: 'sent' }),
       'workflow-end': () => null,
     });
-    const arn = h.start('breathing-space', [step(day(1), 0, 'email'), { at: day(14), index: 1, node: { type: 'end' }, fn: localFunctionArn('workflow-end'), ...last }]);
+    const arn = h.start('breathing-space', [step(day(1), 0, 'email'), { at: day(14), index: 1, node: { type: 'end' }, fn: 'workflow-end', ...last }]);
     await h.clock.advanceTo(new Date(day(13)));
     expect(h.calls.map((c) => c.fn)).toEqual(['send-email']);
     await h.clock.advanceTo(new Date(day(14)));

@@ -30,7 +30,6 @@ const ADAPTER_CAPABILITY: Record<string, Capability> = {
   'shared/adapters/channels/letters.ts': 'documentsBucket',
   'shared/adapters/channels/print-service.ts': 'printService',
   'shared/adapters/channels/skip-trace.ts': 'skipTrace',
-  'shared/adapters/workflow-functions.ts': 'workflowFunctionArns',
 };
 /**
  * Bundled but never run by that function, with why; the catalog rightly leaves these out.

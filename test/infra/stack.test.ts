@@ -173,7 +173,6 @@ describe('functions', () => {
       if (needs.connect) for (const v of [ENV.connectInstance, ENV.connectContactFlow, ENV.connectCallCentreFlow, ENV.connectSourcePhone]) expected.add(v);
       if (needs.printService) expected.add(ENV.printService);
       if (needs.skipTrace) expected.add(ENV.skipTrace);
-      if (needs.workflowFunctionArns) expected.add(ENV.workflowFunctionArns);
       const actual = Object.keys(lambdas[logicalId(f.fn, stack)]!.Properties.Environment.Variables as object);
       expect({ fn: f.functionName, env: actual.sort() }).toEqual({ fn: f.functionName, env: [...expected].sort() });
     }

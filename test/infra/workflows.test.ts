@@ -30,6 +30,13 @@ function expectWellFormedMachine(template: Template, stack: RecoupStack, kind: s
     expect(substitutions[`${pascalCase(fn)}FunctionArn`]).toEqual({ 'Fn::GetAtt': [logicalId(stack.functions.get(fn)!.fn, stack as Stack), 'Arn'] });
   }
 
+  // A step names its function by short key: the machine builds `<prefix><folder>`, the name each such function has.
+  if (analysis.namesStepFunctions) {
+    expect(p.DefinitionSubstitutions.StepFunctionNamePrefix).toBe(stack.stateMachinePrefix);
+    const lambdas = template.findResources('AWS::Lambda::Function');
+    for (const fn of analysis.functions) expect(lambdas[logicalId(stack.functions.get(fn)!.fn, stack as Stack)]!.Properties.FunctionName, fn).toBe(`${stack.stateMachinePrefix}${fn}`);
+  }
+
   // The role may invoke exactly the functions the definition names: no more, no wildcard.
   const statements = statementsOfRole(template, logicalId(machine.role, stack as Stack));
   const invoke = statements.filter((s) => asArray(s.Action).some((a) => a.startsWith('lambda:')));

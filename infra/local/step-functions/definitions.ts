@@ -7,7 +7,7 @@ export interface LoadedDefinition {
   kind: string;
   /** The definition with every `${...}` placeholder filled, exactly as CDK would deploy it. */
   definition: AslDefinition;
-  /** Lambda ARN -> function folder, for the Task states that call our handlers. */
+  /** Lambda ARN and function name -> function folder, for the Task states that call our handlers. */
   functions: Map<string, string>;
 }
 
@@ -39,6 +39,8 @@ export interface AslDefinition {
 
 export const LOCAL_REGION = 'eu-west-1';
 export const LOCAL_ACCOUNT = '000000000000';
+/** Local functions are named `recoup-<folder>` (the stack's step function name prefix locally). */
+export const LOCAL_FUNCTION_NAME_PREFIX = 'recoup-';
 /** The local stand-in of `STATE_MACHINE_ARN_PREFIX`: machines are named `recoup-<kind>`. */
 export const LOCAL_STATE_MACHINE_ARN_PREFIX = `arn:aws:states:${LOCAL_REGION}:${LOCAL_ACCOUNT}:stateMachine:recoup-`;
 
@@ -48,13 +50,14 @@ export function pascalToKebab(name: string): string {
 }
 
 export function localFunctionArn(folder: string): string {
-  return `arn:aws:lambda:${LOCAL_REGION}:${LOCAL_ACCOUNT}:function:recoup-${folder}`;
+  return `arn:aws:lambda:${LOCAL_REGION}:${LOCAL_ACCOUNT}:function:${LOCAL_FUNCTION_NAME_PREFIX}${folder}`;
 }
 
 /**
  * Fills the definition substitutions CDK fills on AWS: `${<PascalName>FunctionArn}` becomes
- * a Lambda ARN whose function is `functions/<kebab-name>/handler.ts`, `${StateMachineArnPrefix}`
- * the local prefix. An unknown placeholder is an error, so a typo fails at start, not mid-run.
+ * a Lambda ARN whose function is `functions/<kebab-name>/handler.ts` (reachable by that ARN and
+ * by its name `recoup-<kebab-name>`), `${StateMachineArnPrefix}` the local machine prefix and
+ * `${StepFunctionNamePrefix}` the local function name prefix. An unknown placeholder is an error, so a typo fails at start, not mid-run.
  */
 export function substitute(text: string, file: string): { text: string; functions: Map<string, string> } {
   const functions = new Map<string, string>();
@@ -64,10 +67,12 @@ export function substitute(text: string, file: string): { text: string; function
       const folder = pascalToKebab(fn[1]!);
       const arn = localFunctionArn(folder);
       functions.set(arn, folder);
+      functions.set(`${LOCAL_FUNCTION_NAME_PREFIX}${folder}`, folder);
       return arn;
     }
     if (name === 'StateMachineArnPrefix') return LOCAL_STATE_MACHINE_ARN_PREFIX;
-    throw new Error(`${file}: unknown placeholder ${whole}; use \${<PascalName>FunctionArn} or \${StateMachineArnPrefix}`);
+    if (name === 'StepFunctionNamePrefix') return LOCAL_FUNCTION_NAME_PREFIX;
+    throw new Error(`${file}: unknown placeholder ${whole}; use \${<PascalName>FunctionArn}, \${StepFunctionNamePrefix} or \${StateMachineArnPrefix}`);
   });
   return { text: out, functions };
 }

@@ -5,6 +5,8 @@ import aslValidator from 'asl-validator';
 import { localLambdaContext } from '../lambda-context';
 import type { VirtualClock } from '../virtual-clock';
 import { retryDelay, type Retrier } from './retry-delay';
+import type { ExecutionStore, JournalEntry, StoredExecution } from './execution-store';
+import { SFN_LIMITS, dataLimitBreach, historyBreach, historyEventsOf, payloadBytes, timeoutBreach, type LimitBreach, type ServiceLimits } from './limits';
 import {
   LOCAL_ACCOUNT,
   LOCAL_REGION,
@@ -36,6 +38,8 @@ export interface ExecutionRecord {
   transitions: number;
   /** Lambda invocations by Task states (Wait states run locally are not counted). */
   taskInvocations: number;
+  /** Events in its history as the service would write them (the 25,000 quota counts these). */
+  historyEvents: number;
 }
 
 /** An error the SFN API answers with `__type` (as the SDK expects it). */
@@ -77,8 +81,14 @@ interface LiveExecution {
   record: ExecutionRecord;
   stopped: boolean;
   done: Promise<void>;
-  /** A Task entry that failed and will be retried (state name + input): the retries each rule made, and the wait before the next try. */
-  retries: Map<string, { tries: number[]; waitMs?: number }>;
+  /** A Task entry that failed and will be retried (state name + input): the retries each rule made, and when the next try is due. */
+  retries: Map<string, { tries: number[]; dueAt?: number }>;
+  /** Bytes of the results a Map state has gathered from its iterations so far, by state name. */
+  mapResultBytes: Map<string, number>;
+  /** The next task call's place in the execution (journal key). */
+  calls: number;
+  /** Calls finished before a restart, by place: answered from here instead of running again. */
+  journal: Map<number, JournalEntry>;
 }
 
 const LAMBDA_INVOKE = 'arn:aws:states:::lambda:invoke';
@@ -91,8 +101,14 @@ export interface LocalStepFunctionsOptions {
   definitions: LoadedDefinition[];
   /** Loads `functions/<folder>/handler.ts`; overridable for tests that stub tasks. */
   loadHandler?: (folder: string) => Promise<TaskHandler>;
-  /** Called when an execution fails (not when it is stopped). */
+  /** Called when an execution fails or times out (not when it is stopped). */
   onFailure?: (record: ExecutionRecord) => void;
+  /** Keeps executions and their finished task calls on disk, so a restart resumes them (see resume()). */
+  store?: ExecutionStore;
+  /** The service quotas to enforce; tests lower them. @default SFN_LIMITS */
+  limits?: Partial<ServiceLimits>;
+  /** Told when a resumed execution's calls no longer match its journal (a definition changed meanwhile). */
+  log?: (message: string) => void;
 }
 
 /**
@@ -110,11 +126,40 @@ export class LocalStepFunctions {
   private readonly executions = new Map<string, LiveExecution>();
   private readonly handlers = new Map<string, Promise<TaskHandler>>();
   private readonly loadHandler: (folder: string) => Promise<TaskHandler>;
+  private readonly limits: ServiceLimits;
 
   constructor(private readonly opts: LocalStepFunctionsOptions) {
     this.loadHandler =
       opts.loadHandler ?? (async (folder) => ((await import(`../../../functions/${folder}/handler.ts`)) as { handler: TaskHandler }).handler);
+    this.limits = { ...SFN_LIMITS, ...opts.limits };
     for (const d of opts.definitions) this.register(d);
+    for (const stored of opts.store?.executions.values() ?? []) {
+      const record = fromStored(stored);
+      this.executions.set(record.executionArn, newLive(record, stored.status === 'RUNNING' ? (opts.store!.journals.get(record.executionArn) ?? []) : undefined));
+    }
+  }
+
+  /**
+   * Runs again every execution that was RUNNING when the store was last written, with its own
+   * name and input: the task calls it had finished are answered from its journal (their
+   * handlers are not called again), so it continues at the call that was in flight or next due.
+   * Call once the functions' dependencies are up.
+   */
+  resume(): number {
+    let n = 0;
+    for (const live of this.executions.values()) {
+      if (live.record.status !== 'RUNNING' || live.done !== RESUMABLE) continue;
+      const m = this.machines.get(live.record.stateMachineArn);
+      if (!m) {
+        this.finish(live, { status: 'FAILED', error: 'States.Runtime', cause: `state machine ${live.record.stateMachineArn} no longer exists locally` });
+        continue;
+      }
+      // The replay walks the states again: transitions and history are counted afresh.
+      Object.assign(live.record, { transitions: 0, historyEvents: 0 });
+      live.done = this.opts.clock.track(() => this.run(m, live, JSON.parse(live.record.input) as unknown));
+      n++;
+    }
+    return n;
   }
 
   /** Validates and builds a state machine once; executions reuse it. */
@@ -129,8 +174,9 @@ export class LocalStepFunctions {
       if (state.Retry) retryOverrides[name] = 0;
       if (state.Retry && state.Type === 'Task') retriers.set(name, state.Retry as Retrier[]);
       if (state.Type === 'Task' && state.Resource?.startsWith(LAMBDA_INVOKE)) {
-        // The optimized Lambda integration: the function is named by ARN in the Parameters
-        // (usually from the input); the ARNs the definition mentions are the ones it may call.
+        // The optimized Lambda integration: the function is named (by name or ARN) in the
+        // Parameters, usually built from the input; the functions the definition mentions are
+        // the ones it may call.
         tasks.set(name, { invokeByArn: d.functions });
       } else if (state.Type === 'Task') {
         const folder = state.Resource ? d.functions.get(state.Resource) : undefined;
@@ -171,6 +217,11 @@ export class LocalStepFunctions {
     const name = args.name ?? randomUUID();
     if (!/^[A-Za-z0-9-_]{1,80}$/.test(name)) throw new SfnApiError('InvalidName', `execution name "${name}" must be 1-80 characters of A-Z a-z 0-9 - _`);
     const inputText = args.input ?? '{}';
+    // The API's own length constraint on `input`, checked before anything else, as the service
+    // validates its request: https://docs.aws.amazon.com/step-functions/latest/apireference/API_StartExecution.html
+    if (Buffer.byteLength(inputText, 'utf8') > this.limits.payloadBytes) {
+      throw new SfnApiError('ValidationException', `1 validation error detected: Value at 'input' failed to satisfy constraint: Member must have length less than or equal to ${this.limits.payloadBytes}`);
+    }
     let input: unknown;
     try {
       input = JSON.parse(inputText);
@@ -184,9 +235,11 @@ export class LocalStepFunctions {
       if (existing.record.status === 'RUNNING' && existing.record.input === inputText) return { executionArn, startDate: existing.record.startDate };
       throw new SfnApiError('ExecutionAlreadyExists', `execution ${name} already exists`);
     }
-    const record: ExecutionRecord = { executionArn, stateMachineArn: m.arn, name, status: 'RUNNING', startDate: this.opts.clock.now(), input: inputText, transitions: 0, taskInvocations: 0 };
-    const live: LiveExecution = { record, stopped: false, done: Promise.resolve(), retries: new Map() };
+    const record: ExecutionRecord = { executionArn, stateMachineArn: m.arn, name, status: 'RUNNING', startDate: this.opts.clock.now(), input: inputText, transitions: 0, taskInvocations: 0, historyEvents: 0 };
+    const live = newLive(record);
     this.executions.set(executionArn, live);
+    // On disk before the caller hears of it: a started execution survives a restart.
+    this.opts.store?.saveExecution(toStored(record));
     live.done = this.opts.clock.track(() => this.run(m, live, input));
     return { executionArn, startDate: record.startDate };
   }
@@ -197,6 +250,7 @@ export class LocalStepFunctions {
     if (live.record.status === 'RUNNING') {
       live.stopped = true;
       Object.assign(live.record, { status: 'ABORTED', stopDate: this.opts.clock.now(), error: args.error, cause: args.cause });
+      this.opts.store?.saveExecution(toStored(live.record));
     }
     return { stopDate: live.record.stopDate ?? this.opts.clock.now() };
   }
@@ -240,8 +294,7 @@ export class LocalStepFunctions {
           : 'invokeByArn' in task
             ? (i) => this.invokeByArn(live, task.invokeByArn, stateName, i)
             : (i) => this.wait(live, task.wait, stateName, i);
-      const rules = m.retriers.get(stateName);
-      taskResourceLocalHandlers[stateName] = rules ? (i) => this.withRetryIntervals(live, stateName, rules, call, i) : call;
+      taskResourceLocalHandlers[stateName] = (i) => this.callTask(live, stateName, 'wait' in task, m.retriers.get(stateName), call, i);
     }
     const execution = m.machine.run(input as never, {
       overrides: { taskResourceLocalHandlers: taskResourceLocalHandlers as never, retryIntervalOverrides: m.retryOverrides },
@@ -250,44 +303,150 @@ export class LocalStepFunctions {
         StateMachine: { Id: m.arn, Name: m.name },
       } as never,
     });
-    const counting = (async () => {
-      for await (const e of execution.eventLogs) if (e.type === 'StateEntered' || e.type === 'StateRetried') record.transitions++;
+    const watching = (async () => {
+      for await (const e of execution.eventLogs) this.observe(m, live, e as unknown as LibraryEvent);
     })();
+    let outcome: { output: unknown } | { error: unknown };
     try {
-      const output = await execution.result;
-      if (!live.stopped) Object.assign(record, { status: 'SUCCEEDED', output: JSON.stringify(output ?? null), stopDate: this.opts.clock.now() });
-    } catch (e) {
-      if (!live.stopped) {
-        const cause = (e as { cause?: { name?: string; message?: string } }).cause ?? (e as Error);
-        Object.assign(record, { status: 'FAILED', error: cause.name ?? 'Error', cause: cause.message ?? String(e), stopDate: this.opts.clock.now() });
-        this.opts.onFailure?.({ ...record });
-      }
+      outcome = { output: await execution.result };
+    } catch (error) {
+      outcome = { error };
     }
-    await counting;
+    await watching;
+    if (live.stopped) return;
+    if ('output' in outcome) {
+      Object.assign(record, { status: 'SUCCEEDED', output: JSON.stringify(outcome.output ?? null), stopDate: this.opts.clock.now() });
+      this.opts.store?.saveExecution(toStored(record));
+    } else {
+      const e = outcome.error;
+      const cause = (e as { cause?: { name?: string; message?: string } }).cause ?? (e as Error);
+      this.finish(live, { status: 'FAILED', error: cause.name ?? 'Error', cause: cause.message ?? String(e) });
+    }
   }
 
-  /** A Task with Retry rules: a retry first waits out its interval on the virtual clock. */
-  private async withRetryIntervals(live: LiveExecution, stateName: string, rules: Retrier[], call: (input: unknown) => Promise<unknown>, input: unknown): Promise<unknown> {
-    // Every try of one Task entry gets the same input.
-    const key = `${stateName}\u0000${JSON.stringify(input)}`;
-    const retry = live.retries.get(key);
-    if (retry?.waitMs) {
-      await this.opts.clock.park(new Date(this.opts.clock.now().getTime() + retry.waitMs));
-      retry.waitMs = undefined;
+  /**
+   * Reads the execution's events as the service would write its history: counts transitions
+   * and history events, and checks every state's input and output (and what a Map gathers from
+   * its iterations) against the payload quota. A breach ends the execution: nothing more runs
+   * in it (the next task call sees it stopped).
+   */
+  private observe(m: Machine, live: LiveExecution, e: LibraryEvent): void {
+    if (e.type === 'StateEntered' || e.type === 'StateRetried') live.record.transitions++;
+    if (live.stopped) {
+      if (e.type === 'ExecutionFailed' || e.type === 'ExecutionAborted') live.record.historyEvents++;
+      return;
+    }
+    const isWait = e.state ? 'wait' in (m.tasks.get(e.state.name) ?? {}) : false;
+    const terminal = e.type === 'ExecutionSucceeded';
+    live.record.historyEvents += historyEventsOf(e, isWait);
+    const limit = this.limits.payloadBytes;
+    if (!terminal && live.record.historyEvents > this.limits.historyEvents - 1) return this.finish(live, historyBreach(this.limits.historyEvents));
+    if (e.type === 'StateEntered' && e.state) {
+      if (e.state.type === 'Map') live.mapResultBytes.set(e.state.name, 2);
+      const bytes = payloadBytes(e.state.input);
+      if (bytes > limit) return this.finish(live, dataLimitBreach(e.state.name, 'input', bytes, limit));
+    } else if (e.type === 'StateExited' && e.state) {
+      const bytes = payloadBytes(e.state.output);
+      if (bytes > limit) return this.finish(live, dataLimitBreach(e.state.name, 'result', bytes, limit));
+    } else if (e.type === 'MapIterationSucceeded' && e.parentState) {
+      // The Map's result is the array of every iteration's output, whatever its ResultPath keeps.
+      const bytes = (live.mapResultBytes.get(e.parentState.name) ?? 2) + payloadBytes(e.output) + 1;
+      live.mapResultBytes.set(e.parentState.name, bytes);
+      if (bytes > limit) return this.finish(live, dataLimitBreach(e.parentState.name, 'result', bytes, limit));
+    }
+  }
+
+  /** Ends a running execution as the service does when it fails or times out, and keeps the record. */
+  private finish(live: LiveExecution, end: LimitBreach): void {
+    if (live.stopped) return;
+    live.stopped = true;
+    Object.assign(live.record, { status: end.status, error: end.error, cause: end.cause, stopDate: this.opts.clock.now() });
+    this.opts.store?.saveExecution(toStored(live.record));
+    this.opts.onFailure?.({ ...live.record });
+  }
+
+  /**
+   * One call of a local task (a handler, or a Wait on the virtual clock). In order: let the
+   * event watcher catch up (a breach it found stops the execution before the next call); answer
+   * from the journal when a restart replays a call that had finished; else wait out a pending
+   * retry interval, check the quotas (payload, one year), run it, and journal the outcome.
+   * Retry intervals run on the virtual clock: the library retries at once, and the call waits
+   * out the interval Step Functions would (see retryDelay) first.
+   */
+  private async callTask(live: LiveExecution, stateName: string, isWait: boolean, rules: Retrier[] | undefined, call: (input: unknown) => Promise<unknown>, input: unknown): Promise<unknown> {
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    if (live.stopped) throw new ExecutionStoppedError(`execution ${live.record.name} was stopped`);
+    const retryKey = `${stateName}\u0000${JSON.stringify(input)}`;
+    const retry = live.retries.get(retryKey);
+    const n = live.calls++;
+    const journaled = live.journal.get(n);
+    if (journaled && journaled.state !== stateName) {
+      this.opts.log?.(`execution ${live.record.name}: call ${n} is ${stateName}, its journal says ${journaled.state}; running the rest live`);
+      live.journal.clear();
+    }
+    const replayed = live.journal.get(n);
+    if (replayed) live.journal.delete(n);
+    else {
+      if (retry?.dueAt !== undefined) await this.parkWithin(live, retry.dueAt);
+      if (this.opts.clock.now().getTime() >= this.deadline(live)) return this.timedOut(live);
+      if (!isWait) {
+        const bytes = payloadBytes(input);
+        if (bytes > this.limits.payloadBytes) {
+          this.finish(live, dataLimitBreach(stateName, 'input', bytes, this.limits.payloadBytes));
+          throw new ExecutionStoppedError(`execution ${live.record.name}: ${live.record.cause}`);
+        }
+      }
     }
     try {
-      const out = await call(input);
-      live.retries.delete(key);
+      let out: unknown;
+      if (replayed) {
+        if (replayed.err) throw Object.assign(new Error(replayed.err.message), { name: replayed.err.name });
+        out = isWait ? input : replayed.out;
+      } else {
+        out = await call(input);
+        if (!isWait) {
+          const bytes = payloadBytes(out);
+          if (bytes > this.limits.payloadBytes) {
+            this.finish(live, dataLimitBreach(stateName, 'result', bytes, this.limits.payloadBytes));
+            throw new ExecutionStoppedError(`execution ${live.record.name}: ${live.record.cause}`);
+          }
+        }
+        this.opts.store?.appendJournal(live.record.executionArn, { n, state: stateName, at: this.opts.clock.now().toISOString(), ...(isWait ? {} : { out }) });
+      }
+      live.retries.delete(retryKey);
       return out;
     } catch (e) {
+      const err = e as Error;
+      if (!replayed && !(e instanceof ExecutionStoppedError)) {
+        this.opts.store?.appendJournal(live.record.executionArn, { n, state: stateName, at: this.opts.clock.now().toISOString(), err: { name: err.name, message: err.message } });
+      }
+      const at = replayed ? Date.parse(replayed.at) : this.opts.clock.now().getTime();
       const tries = retry?.tries ?? [];
-      const next = live.stopped ? undefined : retryDelay(rules, (e as Error).name, tries);
+      const next = live.stopped || !rules ? undefined : retryDelay(rules, err.name, tries);
       if (next) {
         tries[next.rule] = (tries[next.rule] ?? 0) + 1;
-        live.retries.set(key, { tries, waitMs: next.ms });
-      } else live.retries.delete(key);
+        live.retries.set(retryKey, { tries, dueAt: at + next.ms });
+      } else live.retries.delete(retryKey);
       throw e;
     }
+  }
+
+  /** When the execution runs out of its year. */
+  private deadline(live: LiveExecution): number {
+    return live.record.startDate.getTime() + this.limits.executionMs;
+  }
+
+  /** Parks until `at`, or until the execution's year is up: then it times out. */
+  private async parkWithin(live: LiveExecution, at: number): Promise<void> {
+    const deadline = this.deadline(live);
+    await this.opts.clock.park(new Date(Math.min(at, deadline)));
+    if (at >= deadline && !live.stopped) this.timedOut(live);
+    if (live.stopped) throw new ExecutionStoppedError(`execution ${live.record.name} was stopped`);
+  }
+
+  private timedOut(live: LiveExecution): never {
+    this.finish(live, timeoutBreach());
+    throw new ExecutionStoppedError(`execution ${live.record.name} timed out`);
   }
 
   private async invoke(live: LiveExecution, folder: string, stateName: string, input: unknown): Promise<unknown> {
@@ -301,7 +460,7 @@ export class LocalStepFunctions {
     return out === undefined ? null : (JSON.parse(JSON.stringify(out)) as unknown);
   }
 
-  /** `lambda:invoke`: `{ FunctionName, Payload }` in, `{ Payload, StatusCode }` out, as the integration answers. */
+  /** `lambda:invoke`: `{ FunctionName, Payload }` in (a function's name or ARN), `{ Payload, StatusCode }` out, as the integration answers. */
   private async invokeByArn(live: LiveExecution, arns: Map<string, string>, stateName: string, input: unknown): Promise<unknown> {
     const { FunctionName, Payload } = (input ?? {}) as { FunctionName?: unknown; Payload?: unknown };
     const folder = typeof FunctionName === 'string' ? arns.get(FunctionName) : undefined;
@@ -321,8 +480,7 @@ export class LocalStepFunctions {
     else if (state.Timestamp) until = Date.parse(state.Timestamp);
     else until = Date.parse(String(readPath(input, state.TimestampPath!, stateName)));
     if (Number.isNaN(until)) throw Object.assign(new Error(`Wait state "${stateName}": no valid timestamp at ${state.TimestampPath}`), { name: 'States.Runtime' });
-    await this.opts.clock.park(new Date(until));
-    if (live.stopped) throw new ExecutionStoppedError(`execution ${live.record.name} was stopped`);
+    await this.parkWithin(live, until);
     return input;
   }
 }
@@ -337,4 +495,35 @@ export function readPath(value: unknown, path: string, stateName: string): unkno
   }
   if (cur === undefined) throw Object.assign(new Error(`state "${stateName}": nothing at ${path} in the state's input`), { name: 'States.Runtime' });
   return cur;
+}
+
+/** What the watcher reads of aws-local-stepfunctions' events. */
+interface LibraryEvent {
+  type: string;
+  state?: { name: string; type: string; input?: unknown; output?: unknown };
+  parentState?: { name: string; type: string };
+  output?: unknown;
+}
+
+/** `done` of an execution restored from disk and not yet resumed. */
+const RESUMABLE: Promise<void> = Promise.resolve();
+
+function newLive(record: ExecutionRecord, journal?: JournalEntry[]): LiveExecution {
+  return {
+    record,
+    stopped: false,
+    done: journal ? RESUMABLE : Promise.resolve(),
+    retries: new Map(),
+    mapResultBytes: new Map(),
+    calls: 0,
+    journal: new Map((journal ?? []).map((j) => [j.n, j])),
+  };
+}
+
+function toStored(r: ExecutionRecord): StoredExecution {
+  return { ...r, startDate: r.startDate.toISOString(), stopDate: r.stopDate?.toISOString() };
+}
+
+function fromStored(r: StoredExecution): ExecutionRecord {
+  return { historyEvents: 0, ...r, status: r.status as ExecutionStatus, startDate: new Date(r.startDate), stopDate: r.stopDate ? new Date(r.stopDate) : undefined };
 }

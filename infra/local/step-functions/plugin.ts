@@ -4,6 +4,7 @@ import type { LocalPlugin } from '../plugins';
 import { close, listen } from '../stand-ins';
 import { LOCAL_STATE_MACHINE_ARN_PREFIX, loadDefinitions } from './definitions';
 import { LocalStepFunctions } from './engine';
+import { ExecutionStore } from './execution-store';
 import { createSfnServer } from './server';
 
 /** Fixed port for the local Step Functions endpoint; free port when unset (tests run many stacks). */
@@ -27,10 +28,14 @@ export const stepFunctionsPlugin: LocalPlugin = {
   name: 'step-functions',
   async start(ctx) {
     const definitions = loadDefinitions(STATE_MACHINES_DIR);
+    // Executions and their finished task calls live under the data folder: a restart resumes them.
+    const store = new ExecutionStore(ctx.dataDir);
     const engine = new LocalStepFunctions({
       clock: ctx.clock,
       definitions,
-      onFailure: (r) => ctx.log(`execution ${r.name} failed: ${r.error}: ${r.cause}`),
+      store,
+      onFailure: (r) => ctx.log(`execution ${r.name} ${r.status === 'TIMED_OUT' ? 'timed out' : 'failed'}: ${r.error}: ${r.cause}`),
+      log: ctx.log,
     });
     current = engine;
     const server = createSfnServer(engine);
@@ -38,8 +43,6 @@ export const stepFunctionsPlugin: LocalPlugin = {
     const url = `http://127.0.0.1:${await listen(server, port, 'Step Functions')}`;
     process.env.AWS_ENDPOINT_URL_SFN = url;
     process.env.STATE_MACHINE_ARN_PREFIX = LOCAL_STATE_MACHINE_ARN_PREFIX;
-    // The ARNs the starter puts into each step: the functions the definitions name, by folder.
-    process.env.WORKFLOW_FUNCTION_ARNS = JSON.stringify(Object.fromEntries(definitions.flatMap((d) => [...d.functions].map(([arn, folder]) => [folder, arn]))));
     resetConfig();
     ctx.log(`Step Functions (aws-local-stepfunctions) on ${url}`);
 
@@ -51,9 +54,15 @@ export const stepFunctionsPlugin: LocalPlugin = {
     });
 
     return {
-      stop: () => {
+      // Once every stand-in is up: the executions that were running when the stack last stopped go on.
+      ready: () => {
+        const resumed = engine.resume();
+        if (resumed) ctx.log(`resumed ${resumed} running execution(s) where they were`);
+      },
+      stop: async () => {
         if (current === engine) current = undefined;
-        return close(server);
+        await close(server);
+        store.close();
       },
     };
   },
