@@ -4,6 +4,8 @@
  */
 export const API_ROUTES = [
   { route: 'GET /health', fn: 'api-health' },
+  { route: 'GET /openapi.json', fn: 'api-docs' },
+  { route: 'GET /docs', fn: 'api-docs' },
   { route: 'POST /business-entities', fn: 'api-business-entities' },
   { route: 'GET /business-entities', fn: 'api-business-entities' },
   { route: 'GET /business-entities/{id}', fn: 'api-business-entities' },
@@ -31,6 +33,8 @@ export const API_ROUTES = [
   { route: 'POST /cases/{caseId}/close', fn: 'api-case-actions' },
   { route: 'POST /cases/{caseId}/contact-preferences', fn: 'api-case-actions' },
 ] as const satisfies readonly { route: string; fn: string }[];
+
+export type ApiRouteKey = (typeof API_ROUTES)[number]['route'];
 
 export type ApiFunctionName = (typeof API_ROUTES)[number]['fn'];
 

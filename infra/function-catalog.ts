@@ -83,6 +83,11 @@ export const FUNCTION_CATALOG = {
     description: 'GET /health; public, touches nothing',
     memoryMb: 256,
   },
+  'api-docs': {
+    trigger: 'api',
+    description: "GET /openapi.json and GET /docs: the API's OpenAPI 3.1 reference, generated from the zod schemas; public, touches nothing",
+    memoryMb: 256,
+  },
   'api-business-entities': {
     trigger: 'api',
     description: 'Business entities: create, list, read, merge-patch',

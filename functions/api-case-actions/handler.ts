@@ -1,30 +1,18 @@
-import { z } from 'zod';
 import { nowIso } from '../../shared/adapters/clock';
 import { apiHandler, created, ok } from '../../shared/http/api-handler';
 import { parseOrThrow } from '../../shared/http/validate';
-import { MANUAL_CLOSE_REASONS } from '../../shared/domain/transition';
-import { contactAllowedSchema, HOLD_REASONS, installmentSchema } from '../../shared/schemas/case';
-import { isoInstantSchema, positiveAmountMinorSchema } from '../../shared/schemas/common';
+import {
+  closeBodySchema as closeBody,
+  contactPreferencesBodySchema as contactBody,
+  holdBodySchema as holdBody,
+  paymentBodySchema as paymentBody,
+  planBodySchema as planBody,
+  releaseBodySchema as releaseBody,
+  settleBodySchema as settleBody,
+} from '../../shared/schemas/case-actions';
 import { loadCaseContext } from '../../shared/workflow/case-context';
 import { changePhaseOrThrow } from '../../shared/workflow/phase-change';
 import { caseView, visibleCase } from '../api-cases/read-routes';
-
-const paymentBody = z.object({
-  amountMinor: positiveAmountMinorSchema,
-  receivedAt: isoInstantSchema.optional(),
-  method: z.string().trim().min(1).max(50).optional(),
-  reference: z.string().trim().min(1).max(100).optional(),
-}).strict();
-
-const planBody = z.object({ installments: z.array(installmentSchema).min(1, 'a plan needs at least one instalment') }).strict();
-const holdBody = z.object({ reason: z.enum(HOLD_REASONS), note: z.string().trim().max(1_000).optional() }).strict();
-const releaseBody = z.object({ resumeTo: z.enum(['outreach', 'payment_plan']).optional() }).strict();
-const settleBody = z.object({ amountMinor: positiveAmountMinorSchema }).strict();
-const closeBody = z.object({ reason: z.enum(MANUAL_CLOSE_REASONS), note: z.string().trim().max(1_000).optional() }).strict();
-const contactBody = contactAllowedSchema
-  .extend({ note: z.string().trim().max(1_000).optional() })
-  .strict()
-  .refine((b) => Object.keys(b).some((k) => k !== 'note'), { message: 'name at least one channel: email, sms, phone or post (true allows it, false stops it)' });
 
 /**
  * Case actions: payments, payment plans, holds, releases, settlements, closing by hand (the

@@ -1,4 +1,3 @@
-import { z } from 'zod';
 import { todayIso } from '../../shared/adapters/clock';
 import { cases, communications, timeline } from '../../shared/adapters/dynamo/case-repository';
 import { clients } from '../../shared/adapters/dynamo/repositories';
@@ -6,16 +5,12 @@ import { balanceAsOf } from '../../shared/domain/ledger';
 import { ok, type ApiRequest, type Route } from '../../shared/http/api-handler';
 import { assertVisible } from '../../shared/http/callers';
 import { parseOrThrow } from '../../shared/http/validate';
-import { PHASES, type Case } from '../../shared/schemas/case';
+import { pageQuerySchema } from '../../shared/schemas/api';
+import type { Case } from '../../shared/schemas/case';
+import { caseListQuerySchema } from '../../shared/schemas/queries';
 
-const pageQuery = z.object({
-  limit: z.coerce.number().int().min(1).max(100).default(25),
-  cursor: z.string().optional(),
-});
-
-const caseListQuery = pageQuery.extend({
-  phase: z.enum(PHASES, { error: `must be one of ${PHASES.join(', ')}` }).optional(),
-});
+const pageQuery = pageQuerySchema;
+const caseListQuery = caseListQuerySchema;
 
 /** A case as the API shows it: the record plus its balance as of today (interest accrued to today); its carried events show on the timeline. */
 export function caseView(c: Case) {

@@ -1,4 +1,3 @@
-import { z } from 'zod';
 import { nowIso } from '../../shared/adapters/clock';
 import { config } from '../../shared/adapters/config';
 import { dropBucket } from '../../shared/adapters/drop-bucket';
@@ -8,6 +7,7 @@ import { AppError, ConflictError } from '../../shared/errors';
 import { apiHandler, created, ok } from '../../shared/http/api-handler';
 import { assertVisible } from '../../shared/http/callers';
 import { parseOrThrow } from '../../shared/http/validate';
+import { pageQuerySchema } from '../../shared/schemas/api';
 import type { ImportRecord } from '../../shared/schemas/import';
 
 /** How long a presigned upload URL works. */
@@ -15,10 +15,6 @@ const UPLOAD_URL_SECONDS = 3600;
 /** How long the link to an error report works: long enough to follow the redirect, short enough not to be passed around. */
 const REPORT_URL_SECONDS = 300;
 
-const listQuery = z.object({
-  limit: z.coerce.number().int().min(1).max(100).default(25),
-  cursor: z.string().optional(),
-});
 
 /** The import as callers see it: the checkpoint's internals stay inside; how far it got (running, or stopped by an error and resumable) does not. */
 export function importView(r: ImportRecord) {
@@ -60,7 +56,7 @@ export const handler = apiHandler({
   },
 
   'GET /clients/{clientId}/imports': async ({ params, query }) => {
-    const { limit, cursor } = parseOrThrow(listQuery, query, 'query');
+    const { limit, cursor } = parseOrThrow(pageQuerySchema, query, 'query');
     await clients.get(params.clientId!);
     const page = await imports.list(params.clientId!, limit, cursor);
     return ok({ items: page.items.map(importView), cursor: page.cursor });

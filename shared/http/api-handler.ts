@@ -28,7 +28,7 @@ export const ok = (body: unknown): ApiResult => ({ status: 200, body });
 export const created = (body: unknown): ApiResult => ({ status: 201, body });
 
 /** Routes that need no bearer token. */
-const PUBLIC_ROUTES = new Set(['GET /health']);
+const PUBLIC_ROUTES = new Set(['GET /health', 'GET /openapi.json', 'GET /docs']);
 
 /**
  * One Lambda serves a group of routes, dispatched on API Gateway's `routeKey`.

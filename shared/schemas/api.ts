@@ -21,12 +21,10 @@ export function pageSchema<T extends z.ZodType>(item: T) {
   });
 }
 
-export const errorResponseSchema = z
-  .object({
+export const errorResponseSchema = z.object({
     error: z.object({
       code: z.string().describe('machine-readable, e.g. validation_failed, not_found, stale_version'),
       message: z.string(),
       details: z.array(z.object({ field: z.string().describe('dotted path of the bad field, or (body)'), message: z.string() })).optional(),
     }),
-  })
-  .meta({ id: 'Error' });
+  });

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { apiDocument } from '../../infra/api-docs';
 import { HEADER, waitForImport } from '../support/imports';
 import { apiClient, startTestStack, TEST_TOKEN } from '../support/local-stack';
 import { setUpClient } from '../support/workflows';
@@ -96,4 +97,17 @@ it("an import's error report is reachable through the API, and only its client's
   const other = (await api.post('/clients', { companyInfo: { name: 'Other Ltd' }, finances: { currency: 'EUR' } })).body.clientId;
   const otherKey = (await api.post(`/clients/${other}/api-keys`, {})).body.token;
   expect((await apiClient(stack.urls.api, otherKey).get(`/imports/${up.body.importId}/report`)).status).toBe(404);
+});
+
+it('the API describes itself without a token: /openapi.json and a page at /docs', async () => {
+  const anonymous = apiClient(stack.urls.api);
+  const spec = await anonymous.get('/openapi.json');
+  expect(spec.status).toBe(200);
+  expect(spec.body).toEqual(apiDocument());
+  const page = await fetch(`${stack.urls.api}/docs`);
+  expect(page.status).toBe(200);
+  expect(page.headers.get('content-type')).toMatch(/^text\/html/);
+  const html = await page.text();
+  expect(html).toContain('<code>/cases/{caseId}/payments</code>');
+  expect(html).not.toMatch(/<script|src=|href="https?:/);
 });

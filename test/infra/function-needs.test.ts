@@ -55,6 +55,10 @@ const BUNDLED_NOT_USED: Record<string, Partial<Record<Capability, string>>> = {
     adminToken: 'GET /health is public; apiHandler bundles the token check but never runs it for this route',
     table: 'GET /health is public; apiHandler bundles the API-key lookup but never runs it for this route',
   },
+  'api-docs': {
+    adminToken: 'GET /openapi.json and GET /docs are public; apiHandler bundles the token check but never runs it for these routes',
+    table: 'GET /openapi.json and GET /docs are public; apiHandler bundles the API-key lookup but never runs it for these routes',
+  },
   'start-workflow': Object.fromEntries(
     [...CHANNELS, 'startQueue', 'skipTrace'].map((c) => [c, "computes the run's schedule (reads the case, records initial progress, registers enrichment); raises no phase event, so it sends, queues and looks up nothing"]),
   ),

@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startLocalStack, type LocalStack, type LocalStackOptions } from '../../infra/local/stack';
+import { checkAgainstOpenApi } from './openapi-check';
 
 export const TEST_TOKEN = 'test-admin-token';
 
@@ -33,8 +34,12 @@ export interface ApiResponse<T = any> {
 
 export type ApiClient = ReturnType<typeof apiClient>;
 
-/** A tiny HTTP client for the API, as a client's system would call it. */
-export function apiClient(baseUrl: string, token?: string) {
+/**
+ * A tiny HTTP client for the API, as a client's system would call it. Every answer is checked
+ * against the OpenAPI document (status listed, body matching its schema) unless `checkResponses`
+ * is false (benchmarks), so the reference cannot drift from what the API does.
+ */
+export function apiClient(baseUrl: string, token?: string, opts: { checkResponses?: boolean } = {}) {
   async function call<T = any>(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<ApiResponse<T>> {
     const res = await fetch(`${baseUrl}${path}`, {
       method,
@@ -48,7 +53,9 @@ export function apiClient(baseUrl: string, token?: string) {
     const text = await res.text();
     // JSON answers parsed; anything else (a CSV, the docs page) as text.
     const isJson = (res.headers.get('content-type') ?? 'application/json').includes('json');
-    return { status: res.status, body: text ? (isJson ? JSON.parse(text) : text) : undefined };
+    const parsed = text ? (isJson ? JSON.parse(text) : text) : undefined;
+    if (opts.checkResponses !== false) checkAgainstOpenApi(method, path, res.redirected ? 302 : res.status, res.redirected ? undefined : parsed);
+    return { status: res.status, body: parsed };
   }
   return {
     get: <T = any>(path: string, headers?: Record<string, string>) => call<T>('GET', path, undefined, headers),

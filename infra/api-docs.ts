@@ -1,0 +1,116 @@
+import { z } from 'zod';
+import { pageQuerySchema, pageSchema } from '../shared/schemas/api';
+import { businessEntityInputSchema, businessEntitySchema } from '../shared/schemas/business-entity';
+import { closeBodySchema, contactPreferencesBodySchema, holdBodySchema, paymentBodySchema, planBodySchema, releaseBodySchema, settleBodySchema } from '../shared/schemas/case-actions';
+import { clientInputSchema, clientSchema } from '../shared/schemas/client';
+import { caseListQuerySchema } from '../shared/schemas/queries';
+import {
+  apiKeyCreatedSchema,
+  apiKeyViewSchema,
+  caseViewSchema,
+  communicationSchema,
+  healthSchema,
+  importCreatedSchema,
+  importReportLinkSchema,
+  importViewSchema,
+  paymentDuplicateSchema,
+  paymentRecordedSchema,
+  planAgreedSchema,
+  timelineEventSchema,
+} from '../shared/schemas/views';
+import { named, openApiDocument, type RouteDoc } from '../shared/http/openapi';
+import { API_ROUTES, type ApiRouteKey } from './api-routes';
+
+/**
+ * What each route of infra/api-routes.ts takes and answers, from the zod schemas the handlers
+ * validate with: the OpenAPI document (GET /openapi.json, GET /docs) is generated from this.
+ * Keyed by the route table's own keys, so a route added there without a doc here does not compile.
+ */
+
+const Case = named('Case', caseViewSchema);
+const Client = named('Client', clientSchema);
+const BusinessEntity = named('BusinessEntity', businessEntitySchema);
+const Import = named('Import', importViewSchema);
+const ApiKey = named('ApiKey', apiKeyViewSchema);
+const Communication = named('Communication', communicationSchema);
+const TimelineEvent = named('TimelineEvent', timelineEventSchema);
+named('ClientInput', clientInputSchema);
+named('BusinessEntityInput', businessEntityInputSchema);
+
+/** A merge patch of a record: any of its input fields, plus the `version` read (409 when stale). */
+const patchOf = (name: string) =>
+  named(
+    `${name}Patch`,
+    z.looseObject({ version: z.number().int().min(1).optional().describe('the version you read; or send If-Match: <version>') }).describe(`JSON Merge Patch (RFC 7396) of ${name}Input: objects merge, null removes a field`),
+  );
+
+const caseAction = (summary: string, body: z.ZodType, description?: string): RouteDoc => ({
+  summary,
+  description,
+  body,
+  responses: { 200: { description: 'The case after the action', schema: Case } },
+  errors: [409],
+});
+
+export const API_DOCS: Record<ApiRouteKey, RouteDoc> = {
+  'GET /health': { summary: 'Liveness', public: true, responses: { 200: { description: 'The API answers', schema: named('Health', healthSchema) } } },
+  'GET /openapi.json': { summary: 'This document (OpenAPI 3.1)', public: true, responses: { 200: { description: 'The OpenAPI document', schema: named('OpenApiDocument', z.looseObject({ openapi: z.string() })) } } },
+  'GET /docs': { summary: 'This reference as a web page', public: true, responses: { 200: { description: 'A self-contained HTML page', mediaType: 'text/html' } } },
+
+  'POST /business-entities': { summary: 'Create a business entity', description: 'Sender address, invoice settings, email footer and common templates.', body: businessEntityInputSchema, responses: { 201: { description: 'Created', schema: BusinessEntity } } },
+  'GET /business-entities': { summary: 'List business entities, oldest first', query: pageQuerySchema, responses: { 200: { description: 'One page', schema: named('BusinessEntityPage', pageSchema(BusinessEntity)) } } },
+  'GET /business-entities/{id}': { summary: 'Read a business entity', responses: { 200: { description: 'The entity', schema: BusinessEntity } } },
+  'PATCH /business-entities/{id}': { summary: 'Correct a business entity (JSON Merge Patch)', description: 'A patch that changes nothing keeps the version.', body: patchOf('BusinessEntity'), responses: { 200: { description: 'The entity as stored', schema: BusinessEntity } }, errors: [409] },
+
+  'POST /clients': { summary: 'Create a client', description: 'Company info, contacts, settings, finances, workflows, portfolios.', body: clientInputSchema, responses: { 201: { description: 'Created', schema: Client } } },
+  'GET /clients': { summary: 'List clients, oldest first', query: pageQuerySchema, responses: { 200: { description: 'One page', schema: named('ClientPage', pageSchema(Client)) } } },
+  'GET /clients/{clientId}': { summary: 'Read a client', responses: { 200: { description: 'The client', schema: Client } } },
+  'PATCH /clients/{clientId}': { summary: 'Change a client (JSON Merge Patch)', body: patchOf('Client'), responses: { 200: { description: 'The client as stored', schema: Client } }, errors: [409] },
+  'POST /clients/{clientId}/api-keys': { summary: "Issue an API key for the client's own system", body: named('ApiKeyInput', z.object({ label: z.string().max(100).optional() }).strict()), responses: { 201: { description: 'The key, with its token (shown once)', schema: named('ApiKeyCreated', apiKeyCreatedSchema) } } },
+  'GET /clients/{clientId}/api-keys': { summary: "List the client's API keys", query: pageQuerySchema, responses: { 200: { description: 'One page', schema: named('ApiKeyPage', pageSchema(ApiKey)) } } },
+  'DELETE /clients/{clientId}/api-keys/{keyId}': { summary: 'Revoke an API key', description: 'At once in this function, within a minute everywhere.', responses: { 200: { description: 'The revoked key', schema: ApiKey } } },
+
+  'POST /clients/{clientId}/imports': { summary: 'Announce an upload: a presigned PUT into the drop folder', description: 'PUT the CSV to `uploadUrl`; the upload starts the import.', body: named('ImportInput', z.object({}).passthrough()), responses: { 201: { description: 'The import, pending, with its upload URL', schema: named('ImportCreated', importCreatedSchema) } } },
+  'GET /clients/{clientId}/imports': { summary: "List the client's imports", query: pageQuerySchema, responses: { 200: { description: 'One page', schema: named('ImportPage', pageSchema(Import)) } } },
+  'GET /imports/{importId}': { summary: 'Status and counts of an import', description: 'rows, created, merged, duplicates, rejected; the first errors inline.', responses: { 200: { description: 'The import', schema: Import } } },
+  'GET /imports/{importId}/report': {
+    summary: "An import's error report (CSV)",
+    description: 'Redirects to a presigned GET of `reports/<importId>-errors.csv` (columns row, outcome, column, message, value), valid 5 minutes. 404 `no_report` when no row was rejected; 409 `not_finished` while it runs.',
+    responses: { 302: { description: 'Follow `Location` (no token needed there)', schema: named('ImportReportLink', importReportLinkSchema), headers: { location: 'presigned URL of the CSV' } } },
+    errors: [409],
+  },
+
+  'GET /clients/{clientId}/cases': { summary: "List the client's cases", query: caseListQuerySchema, responses: { 200: { description: 'One page', schema: named('CasePage', pageSchema(Case)) } } },
+  'GET /cases/{caseId}': { summary: 'Read a case with its balance as of today', responses: { 200: { description: 'The case', schema: Case } } },
+  'GET /cases/{caseId}/communications': { summary: "A case's messages: channel, node, template, recipient, status, at, provider id", query: pageQuerySchema, responses: { 200: { description: 'One page, in time order', schema: named('CommunicationPage', pageSchema(Communication)) } } },
+  'GET /cases/{caseId}/timeline': { summary: "A case's timeline: imported, phase changes, charges, payments, sends and skips", query: pageQuerySchema, responses: { 200: { description: 'One page, in time order', schema: named('TimelinePage', pageSchema(TimelineEvent)) } } },
+
+  'POST /cases/{caseId}/payments': {
+    summary: 'Record a payment',
+    description: 'Allocated to costs, then interest, then principal. The same `reference` again answers 200 with `duplicate: true` and records nothing; the same reference with another amount is a 409.',
+    body: named('PaymentInput', paymentBodySchema),
+    responses: { 201: { description: 'Recorded', schema: named('PaymentRecorded', paymentRecordedSchema) }, 200: { description: 'Already recorded under this reference', schema: named('PaymentDuplicate', paymentDuplicateSchema) } },
+    errors: [409],
+  },
+  'POST /cases/{caseId}/payment-plan': { summary: 'Agree a payment plan', body: named('PaymentPlanInput', planBodySchema), responses: { 201: { description: 'The plan in force', schema: named('PaymentPlanAgreed', planAgreedSchema) } }, errors: [409] },
+  'POST /cases/{caseId}/hold': caseAction('Put the case on hold (dispute, investigation)', named('HoldInput', holdBodySchema), 'Suspends regular communication at once.'),
+  'POST /cases/{caseId}/release': caseAction('Release the case from hold', named('ReleaseInput', releaseBodySchema), 'Back to outreach or its payment plan (default: where it was).'),
+  'POST /cases/{caseId}/settle': caseAction('Agree a settlement', named('SettleInput', settleBodySchema), 'The case closes as settled once this much is paid.'),
+  'POST /cases/{caseId}/close': caseAction('Close the case by hand', named('CloseInput', closeBodySchema)),
+  'POST /cases/{caseId}/contact-preferences': caseAction("Record the debtor's contact preferences per channel", named('ContactPreferencesInput', contactPreferencesBodySchema), 'false stops a channel (an opt-out such as a STOP reply), true allows it again.'),
+};
+
+let built: Record<string, unknown> | undefined;
+
+/** The OpenAPI 3.1 document of every route in infra/api-routes.ts, built once per process. */
+export function apiDocument(): Record<string, unknown> {
+  built ??= openApiDocument(API_ROUTES, API_DOCS, {
+    title: 'Recoup API',
+    version: '1',
+    description:
+      'Debt-collection cases and workflows. Money is integer minor units (`amountMinor`) with an ISO 4217 `currency`; dates are `YYYY-MM-DD`, instants ISO 8601 UTC. ' +
+      'PATCH is JSON Merge Patch with the `version` you read. Lists answer `{ items, cursor }`. Errors are `{ error: { code, message, details } }`. ' +
+      'Answers may gain fields over time; ignore the ones you do not know.',
+  });
+  return built;
+}
