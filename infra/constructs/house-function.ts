@@ -13,6 +13,7 @@ import { PROJECT_ROOT, type Access } from '../function-catalog';
 import type { ConnectSettings } from '../function-environment';
 import { acknowledge, acknowledgeWildcardAction, acknowledgeWildcardResource } from './nag';
 import { METRICS_NAMESPACE } from '../../shared/adapters/metric-names';
+import { LETTER_PREFIX } from '../../shared/adapters/channels/letter-keys';
 
 /** Item reads the repositories make: keys, batches of keys, and key-condition queries (tables and indexes). */
 export const TABLE_READ_ACTIONS = ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query'] as const;
@@ -169,9 +170,19 @@ export class HouseFunction extends Construct {
     return this;
   }
 
-  /** Object access on the documents bucket. */
+  /**
+   * Object access on the documents bucket. A function that writes letters also hands the print
+   * service a presigned GET of each one, and S3 authorises a presigned request as the role that
+   * signed it, so 'write' includes s3:GetObject on letters/ (nothing else, no listing).
+   * https://docs.aws.amazon.com/AmazonS3/latest/userguide/using-presigned-url.html
+   */
   grantDocumentsBucket(bucket: IBucket, access: Access): this {
     this.grantObjects(bucket, access, 'letters are stored under generated keys per case');
+    if (access === 'write') {
+      const letters = bucket.arnForObjects(`${LETTER_PREFIX}*`);
+      this.fn.addToRolePolicy(new PolicyStatement({ actions: ['s3:GetObject'], resources: [letters] }));
+      acknowledgeWildcardResource(this, letters, 'The print service fetches each letter through a presigned GET signed by this role; letter keys are generated per case under letters/.');
+    }
     return this;
   }
 

@@ -26,3 +26,6 @@ export const DEFAULT_ADMIN_TOKEN = 'local-admin-token';
 export const ADMIN_TOKEN_ENV = 'RECOUP_ADMIN_TOKEN';
 export const DROP_BUCKET = 'recoup-drop';
 export const TABLE_NAME = 'recoup';
+/** The one key pair the local stand-ins accept (s3rver knows only this account). */
+export const LOCAL_ACCESS_KEY_ID = 'S3RVER';
+export const LOCAL_SECRET_ACCESS_KEY = 'S3RVER';

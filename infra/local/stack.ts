@@ -10,7 +10,8 @@ import { createApiServer, type LocalRoute } from './api-server';
 import { localRoutesForClock } from './clock-routes';
 import { close, ensureBucket, listen, rethrowPort } from './stand-ins';
 import { startStandInThread, type StandInThread } from './stand-in-thread';
-import { DEFAULT_ADMIN_TOKEN, DEFAULT_PORTS, DROP_BUCKET, TABLE_NAME, type Ports } from './ports';
+import { s3Authentication } from './s3-authentication';
+import { DEFAULT_ADMIN_TOKEN, DEFAULT_PORTS, DROP_BUCKET, LOCAL_ACCESS_KEY_ID, LOCAL_SECRET_ACCESS_KEY, TABLE_NAME, type Ports } from './ports';
 import type { LocalContext, LocalPlugin } from './plugins';
 import { VirtualClock } from './virtual-clock';
 import { LOCAL_PLUGINS } from './plugin-list';
@@ -57,6 +58,8 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
     stops.push(() => dyn.stop());
 
     const s3 = new S3rver({ port: ports.s3, address: '127.0.0.1', directory: join(opts.dataDir, 's3'), silent: true, configureBuckets: [{ name: DROP_BUCKET, configs: [] }] });
+    // Before s3rver's own middleware: S3's authentication (SigV4 header or presigned query, known key).
+    s3.middleware.unshift(s3Authentication(new Map([[LOCAL_ACCESS_KEY_ID, LOCAL_SECRET_ACCESS_KEY]])));
     const s3Address = (await s3.run().catch((e: Error) => rethrowPort(e, ports.s3, 'S3 (s3rver)'))) as AddressInfo;
     stops.push(() => s3.close());
 
@@ -72,8 +75,8 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
     };
     Object.assign(process.env, {
       AWS_REGION: 'eu-west-1',
-      AWS_ACCESS_KEY_ID: 'S3RVER',
-      AWS_SECRET_ACCESS_KEY: 'S3RVER',
+      AWS_ACCESS_KEY_ID: LOCAL_ACCESS_KEY_ID,
+      AWS_SECRET_ACCESS_KEY: LOCAL_SECRET_ACCESS_KEY,
       AWS_ENDPOINT_URL_DYNAMODB: urls.dynamo,
       AWS_ENDPOINT_URL_S3: urls.s3,
       AWS_ENDPOINT_URL_SESV2: urls.ses,

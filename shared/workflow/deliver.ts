@@ -4,6 +4,7 @@ import { sendEmail } from '../adapters/channels/email';
 import { ProviderError, providerError } from '../adapters/channels/errors';
 import { renderLetterPdf, storeLetter } from '../adapters/channels/letters';
 import { submitPrintJob } from '../adapters/channels/print-service';
+import { LETTER_PREFIX } from '../adapters/channels/letter-keys';
 import { sendSms } from '../adapters/channels/sms';
 import { startCall } from '../adapters/channels/connect';
 import { communications, timeline } from '../adapters/dynamo/case-repository';
@@ -226,8 +227,8 @@ async function send(ctx: CaseContext, req: DeliveryRequest, key: string, recipie
         body: m.text,
         footer: entity?.emailFooter,
       });
-      const stored = await storeLetter(`letters/${c.caseId}/${createHash('sha256').update(key).digest('hex').slice(0, 24)}.pdf`, pdf);
-      return submitPrintJob({ ...stored, recipient: { name: c.debtor.name, ...a }, idempotencyKey: key });
+      const stored = await storeLetter(`${LETTER_PREFIX}${c.caseId}/${createHash('sha256').update(key).digest('hex').slice(0, 24)}.pdf`, pdf);
+      return submitPrintJob({ pdfUrl: stored.url, pdfUrlExpiresAt: stored.expiresAt, recipient: { name: c.debtor.name, ...a }, idempotencyKey: key });
     }
     case 'ticket':
       // The communication and timeline entry are the operator's task list on the case.

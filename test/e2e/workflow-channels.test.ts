@@ -85,9 +85,14 @@ it('call retries are capped at 1 + maxPhoneCallRetries attempts; the walk then g
   const letter = (await comms(api, cases.C2.caseId)).find((c) => c.channel === 'letter');
   expect(letter).toMatchObject({ status: 'sent', recipient: '5 Low Rd, LS2 2BB, Leeds' });
   const job = (await api.get('/local/outbox?service=print')).body.items[0];
-  expect(job.body.bucket).toBe('recoup-letters');
-  const pdf = await fetch(`${stack.urls.s3}/recoup-letters/${job.body.key}`);
+  // The print service gets a short-lived presigned GET of the PDF, not a key of the private bucket.
+  expect(job.body).not.toHaveProperty('bucket');
+  expect(job.body.pdfUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/recoup-letters\/letters\/.+\.pdf\?.*X-Amz-Signature=/);
+  expect(new URL(job.body.pdfUrl).searchParams.get('X-Amz-Expires')).toBe('900');
+  const pdf = await fetch(job.body.pdfUrl);
   expect(pdf.status).toBe(200);
+  // The bucket itself is private: the same object without the signature is refused.
+  expect((await fetch(job.body.pdfUrl.split('?')[0])).status).toBe(403);
   expect(Buffer.from(await pdf.arrayBuffer()).subarray(0, 5).toString()).toBe('%PDF-');
   expect((await comms(api, cases.C3.caseId)).find((c) => c.channel === 'letter')).toMatchObject({ status: 'skipped' });
 });

@@ -30,8 +30,12 @@ declare module 's3rver' {
       s3: { bucket: { name: string }; object: { key: string; size?: number; eTag?: string; sequencer?: string } };
     }[];
   }
+  /** A Koa middleware of s3rver's app (s3rver is a Koa application). */
+  export type S3rverMiddleware = (ctx: { req: import('node:http').IncomingMessage; status: number; type: string; body: unknown }, next: () => Promise<void>) => Promise<void>;
   export default class S3rver extends EventEmitter {
     constructor(options?: S3rverOptions);
+    /** Koa's middleware stack, composed when the server starts (`run`). */
+    middleware: S3rverMiddleware[];
     run(): Promise<AddressInfo>;
     close(): Promise<void>;
     on(event: 'event', listener: (event: S3rverEvent) => void): this;

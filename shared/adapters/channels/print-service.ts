@@ -2,9 +2,10 @@ import { config } from '../config';
 import { postJson } from './http-json';
 
 export interface PrintJob {
-  /** Where the PDF is: the print service fetches it from there. */
-  bucket: string;
-  key: string;
+  /** A presigned GET of the PDF (short expiry): the provider downloads the letter from it; the bucket stays private. */
+  pdfUrl: string;
+  /** When pdfUrl stops working. */
+  pdfUrlExpiresAt: string;
   recipient: { name: string; line1?: string; line2?: string; postcode?: string; city?: string; country?: string };
   /** The same key is the same job: the print service deduplicates on it. */
   idempotencyKey: string;
