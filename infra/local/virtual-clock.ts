@@ -115,6 +115,9 @@ export class VirtualClock implements Clock {
       this.t = Math.max(this.t, next);
       const now = this.timers.filter((x) => x.at === next).sort((a, b) => a.seq - b.seq);
       this.timers = this.timers.filter((x) => x.at !== next);
+      // Saved at each instant work runs at, not only at the target: a stack killed mid-advance
+      // restarts at the last instant whose work began, never before work it already did.
+      this.persist();
       for (const timer of now) {
         if (timer.tracked) this.busy++;
         timer.resolve();

@@ -1,4 +1,6 @@
 import { randomUUID } from 'node:crypto';
+import { existsSync, mkdirSync, openSync, readFileSync, writeSync, closeSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 
 /** What a provider stand-in was asked to do. */
@@ -32,7 +34,44 @@ export class LocalOutbox {
   private readonly contacts = new Map<string, OutboxRecord>();
   private readonly clientTokens = new Map<string, string>();
 
-  constructor(private readonly now: () => Date) {}
+  private readonly fd?: number;
+
+  /**
+   * `persistPath`: a JSON-lines file the records are appended to as they are made (one write(2)
+   * each, so a killed process keeps every answered request) and read back from on start, so
+   * the outbox, and the calls Connect's DescribeContact and ClientToken know, survive a restart.
+   * Arranged faults, call outcomes and skip-trace answers are test arrangements: not kept.
+   */
+  constructor(
+    private readonly now: () => Date,
+    persistPath?: string,
+  ) {
+    if (!persistPath) return;
+    mkdirSync(dirname(persistPath), { recursive: true });
+    if (existsSync(persistPath)) {
+      for (const line of readFileSync(persistPath, 'utf8').split('\n')) {
+        if (!line.trim()) continue;
+        try {
+          this.remember(JSON.parse(line) as OutboxRecord);
+        } catch {
+          // a torn last line: the process died while writing it, before answering its request
+        }
+      }
+    }
+    this.fd = openSync(persistPath, 'a');
+  }
+
+  close(): void {
+    if (this.fd !== undefined) closeSync(this.fd);
+  }
+
+  private remember(r: OutboxRecord): void {
+    this.records.push(r);
+    if (r.service !== 'connect') return;
+    this.contacts.set(r.id, r);
+    const token = r.body.ClientToken;
+    if (typeof token === 'string') this.clientTokens.set(token, r.id);
+  }
 
   /** The next `count` requests to `service` (for recipient `to` only, when given) fail with a provider error (5xx). */
   failNextRequests(service: OutboxService, count: number, to?: string): void {
@@ -73,7 +112,8 @@ export class LocalOutbox {
 
   private record(r: Omit<OutboxRecord, 'id' | 'at'>): OutboxRecord {
     const full = { id: randomUUID(), at: this.now().toISOString(), ...r };
-    this.records.push(full);
+    if (this.fd !== undefined) writeSync(this.fd, `${JSON.stringify(full)}\n`);
+    this.remember(full);
     return full;
   }
 
@@ -131,8 +171,6 @@ export class LocalOutbox {
     const queued = this.callOutcomes.get(phone);
     const outcome = queued?.shift() ?? 'answered';
     const r = this.record({ service: 'connect', to: phone, body, outcome });
-    this.contacts.set(r.id, r);
-    if (token) this.clientTokens.set(token, r.id);
     json(res, 200, { ContactId: r.id, ContactArn: `arn:aws:connect:local:000000000000:instance/${String(body.InstanceId)}/contact/${r.id}` });
   }
 

@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import { z } from 'zod';
 import { resetConfig } from '../../../shared/adapters/config';
 import { issuesToDetails } from '../../../shared/http/validate';
@@ -38,7 +39,7 @@ function parse<T>(schema: z.ZodType<T>, body: unknown, hint: string): { ok: true
 export const outboxPlugin: LocalPlugin = {
   name: 'outbox',
   async start(ctx) {
-    const outbox = new LocalOutbox(() => ctx.clock.now());
+    const outbox = new LocalOutbox(() => ctx.clock.now(), join(ctx.dataDir, 'outbox', 'records.jsonl'));
     current = outbox;
     const server = outbox.createServer();
     const url = `http://127.0.0.1:${await listen(server, Number(process.env[OUTBOX_PORT_ENV] || 0), 'SNS, Connect, print and skip-trace stand-ins')}`;
@@ -89,9 +90,10 @@ export const outboxPlugin: LocalPlugin = {
     for (const [k, r] of Object.entries(routes)) ctx.addRoute(k, r);
 
     return {
-      stop: () => {
+      stop: async () => {
         if (current === outbox) current = undefined;
-        return close(server);
+        await close(server);
+        outbox.close();
       },
     };
   },

@@ -1,0 +1,111 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, expect, it } from 'vitest';
+import { PROJECT_ROOT } from '../../infra/function-catalog';
+import { apiClient } from '../support/local-stack';
+import { advanceDays, comms, setUpClient, uploadCases } from '../support/workflows';
+
+/**
+ * `npm start` killed with SIGKILL in the middle of running workflows, then started again on the
+ * same data folder: every running execution goes on where it was (same names, no step twice,
+ * none skipped), a case in breathing space leaves it, and the outbox is still there.
+ */
+const dataDir = mkdtempSync(join(tmpdir(), 'recoup-sigkill-'));
+const TOKEN = 'sigkill-test-token';
+const children: ChildProcess[] = [];
+afterAll(() => {
+  for (const c of children) if (c.exitCode === null) c.kill('SIGKILL');
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+/**
+ * `npm start`'s entry (tsx infra/local/start.ts) as a child process on free ports; resolves once
+ * it printed its URLs. tsx's loader runs in the same process (`node --import tsx`), so the
+ * SIGKILL hits the stack itself, not a tsx parent that would leave it running.
+ */
+async function startRecoup(): Promise<{ child: ChildProcess; api: string; s3: string }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', join(PROJECT_ROOT, 'infra/local/start.ts')], {
+    cwd: PROJECT_ROOT,
+    env: {
+      PATH: process.env.PATH,
+      HOME: process.env.HOME,
+      RECOUP_DATA_DIR: dataDir,
+      RECOUP_ADMIN_TOKEN: TOKEN,
+      RECOUP_API_PORT: '0',
+      RECOUP_S3_PORT: '0',
+      RECOUP_DYNAMO_PORT: '0',
+      RECOUP_SES_PORT: '0',
+      RECOUP_SFN_PORT: '0',
+      RECOUP_OUTBOX_PORT: '0',
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  children.push(child);
+  let out = '';
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`npm start did not come up:\n${out}`)), 60_000);
+    const onData = (d: Buffer) => {
+      out += d.toString();
+      const api = /\bAPI\s+(http:\/\/127\.0\.0\.1:\d+)/.exec(out)?.[1];
+      const s3 = /S3 \(s3rver\)[^\n]*?(http:\/\/127\.0\.0\.1:\d+)/.exec(out)?.[1];
+      if (api && s3 && out.includes('Press Ctrl-C')) {
+        clearTimeout(timer);
+        resolve({ child, api, s3 });
+      }
+    };
+    child.stdout!.on('data', onData);
+    child.stderr!.on('data', onData);
+    child.on('exit', (code) => reject(new Error(`npm start exited (${code}):\n${out}`)));
+  });
+}
+
+async function kill(child: ChildProcess): Promise<void> {
+  const exited = new Promise((r) => child.once('exit', r));
+  child.kill('SIGKILL');
+  await exited;
+}
+
+it('SIGKILL mid-run, then start again: each message goes out once, none is skipped, breathing space ends', async () => {
+  const first = await startRecoup();
+  let api = apiClient(first.api, TOKEN);
+  const { clientId } = await setUpClient(api);
+  const debtors = [
+    { ref: 'K1', name: 'Bea Breathing', email: 'bea@example.com', phone: '+447700900201', postcode: 'LS1 1AA', amount: '300.00' },
+    { ref: 'K2', name: 'Otto Outreach', email: 'otto@example.com', phone: '+447700900202', postcode: 'LS1 1AB', amount: '400.00', portfolio: 'no-breathing' },
+  ];
+  const cases = await uploadCases(api, first.s3, clientId, debtors);
+  const [bea, otto] = [cases.K1, cases.K2];
+  // Day 10: Bea is 10 days into her 14-day breathing space; Otto has had his email, SMS and call,
+  // his letter (day 14) and second email (day 21) are waiting.
+  await advanceDays(api, 10);
+  expect((await api.get(`/cases/${bea.caseId}`)).body.phase).toBe('breathing_space');
+  expect((await comms(api, otto.caseId)).map((c) => c.channel)).toEqual(['email', 'sms', 'call']);
+  const running = (await api.get('/local/step-functions/executions?status=RUNNING')).body.items.map((e: { name: string }) => e.name).sort();
+  expect(running).toHaveLength(2);
+  await kill(first.child);
+
+  const second = await startRecoup();
+  api = apiClient(second.api, TOKEN);
+  // The executions are the same ones, still running where they were.
+  expect((await api.get('/local/step-functions/executions?status=RUNNING')).body.items.map((e: { name: string }) => e.name).sort()).toEqual(running);
+  await advanceDays(api, 40);
+
+  const nodes = ['email', 'sms', 'call', 'letter', 'email'];
+  for (const c of [bea, otto]) {
+    const sent = (await comms(api, c.caseId)).filter((x) => x.workflow.startsWith('mainOutreach'));
+    expect(sent.map((x) => [x.channel, x.status]), c.clientCaseNumber).toEqual(nodes.map((n) => [n, 'sent']));
+    expect(new Set(sent.map((x) => x.key)).size).toBe(nodes.length);
+  }
+  expect((await api.get(`/cases/${bea.caseId}`)).body.phase).toBe('outreach');
+  // What the providers were asked, kept across the restart: one SMS, one call, one letter each.
+  for (const [service, to] of [['sns', debtors[0]!.phone], ['sns', debtors[1]!.phone], ['connect', debtors[0]!.phone], ['connect', debtors[1]!.phone]]) {
+    expect((await api.get(`/local/outbox?service=${service}&to=${encodeURIComponent(to!)}`)).body.items, `${service} ${to}`).toHaveLength(1);
+  }
+  expect((await api.get('/local/outbox?service=print')).body.items).toHaveLength(2);
+  const executions = (await api.get('/local/step-functions/executions')).body.items as { name: string; status: string }[];
+  expect(executions.filter((e) => e.status === 'FAILED' || e.status === 'TIMED_OUT')).toEqual([]);
+  for (const name of running) expect(executions.find((e) => e.name === name)?.status, name).toMatch(/SUCCEEDED|ABORTED/);
+  await kill(second.child);
+}, 180_000);
