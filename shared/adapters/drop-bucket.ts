@@ -34,13 +34,14 @@ export const dropBucket = {
   /**
    * The object's bytes from `offset` on, as a stream (never buffered whole). `IfMatch` pins the
    * version we started on: if the object was replaced mid-import, the read fails rather than
-   * mixing two files.
+   * mixing two files. A connection reset while the body streams is read on from where it broke.
    */
   async stream(bucket: string, key: string, etag: string, offset = 0): Promise<Readable> {
-    const out = await s3().send(
-      new GetObjectCommand({ Bucket: bucket, Key: key, IfMatch: `"${etag}"`, Range: offset > 0 ? `bytes=${offset}-` : undefined }),
-    );
-    return out.Body as Readable;
+    const open = async (from: number) => {
+      const out = await s3().send(new GetObjectCommand({ Bucket: bucket, Key: key, IfMatch: `"${etag}"`, Range: from > 0 ? `bytes=${from}-` : undefined }));
+      return { body: out.Body as Readable, length: out.ContentLength };
+    };
+    return resumingBody(open, offset, await open(offset));
   },
 
   async putText(bucket: string, key: string, body: string, contentType = 'text/csv; charset=utf-8'): Promise<void> {
@@ -98,3 +99,50 @@ export const dropBucket = {
     return getSignedUrl(s3(), new PutObjectCommand({ Bucket: bucket, Key: key }), { expiresIn: expiresInSeconds });
   },
 };
+
+interface OpenedBody {
+  body: Readable;
+  /** Bytes the response announced (Content-Length). */
+  length?: number;
+}
+
+/** Resets of a body's connection that a ranged GET from the same byte goes on after. */
+const RESUMABLE_BODY_ERRORS = new Set(['ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'ECONNABORTED', 'ERR_STREAM_PREMATURE_CLOSE']);
+const BODY_RESUMES = 5;
+
+function isResumableBodyError(e: unknown): boolean {
+  const { code, message } = (e ?? {}) as { code?: string; message?: string };
+  return (code !== undefined && RESUMABLE_BODY_ERRORS.has(code)) || message === 'aborted' || message === 'socket hang up';
+}
+
+/**
+ * The SDK retries a request until its response headers arrive, not the body after them: once
+ * `send()` resolved, a reset while the body streams ("socket hang up", ECONNRESET, a socket
+ * timeout while the reader is paused) surfaces as an error of the stream, and no retry strategy
+ * or request handler setting covers it (https://github.com/aws/aws-sdk-js-v3/issues/8098:
+ * "send() already succeeded, the retry strategy is done; the failure is in the body phase").
+ * So the body is read on from the first byte not yet passed on, with a ranged GET of the same
+ * version, a few times with backoff; the reader sees one unbroken stream.
+ */
+function resumingBody(open: (from: number) => Promise<OpenedBody>, offset: number, first: OpenedBody): Readable {
+  async function* bytes(): AsyncGenerator<Buffer> {
+    let position = offset;
+    for (let resumes = 0, opened = first; ; opened = await open(position)) {
+      const start = position;
+      try {
+        for await (const chunk of opened.body) {
+          position += (chunk as Buffer).length;
+          yield chunk as Buffer;
+        }
+        // A body that ends short of its length without an error lost its connection too.
+        if (opened.length === undefined || position - start >= opened.length) return;
+        throw Object.assign(new Error(`the body ended after ${position - start} of ${opened.length} bytes`), { code: 'ERR_STREAM_PREMATURE_CLOSE' });
+      } catch (e) {
+        opened.body.destroy();
+        if (!isResumableBodyError(e) || ++resumes > BODY_RESUMES) throw e;
+        await new Promise((r) => setTimeout(r, 100 * 2 ** resumes));
+      }
+    }
+  }
+  return Readable.from(bytes(), { objectMode: false });
+}

@@ -1,7 +1,8 @@
+import { Transform, type Readable } from 'node:stream';
 import type { S3Event } from 'aws-lambda';
 import { afterEach, beforeAll, expect, it } from 'vitest';
 import { dynamo } from '../../shared/adapters/dynamo/client';
-import { dropBucket } from '../../shared/adapters/drop-bucket';
+import { dropBucket, s3 as dropS3 } from '../../shared/adapters/drop-bucket';
 import { importLease } from '../../shared/adapters/dynamo/import-repository';
 import { MAX_HAND_OVERS } from '../../shared/imports/hand-over';
 import { importIdFor } from '../../shared/imports/import-ids';
@@ -129,4 +130,55 @@ it('an import that waited for another import of its client through the longest c
   const [result] = await handler(event, { getRemainingTimeInMillis: () => 900_000 });
   expect(result).toMatchObject({ outcome: 'done', status: 'completed' });
   expect((await stack().api.get(`/imports/${event.importId}`)).body.counts).toMatchObject({ rows: 400, created: 200, merged: 200 });
+});
+
+it('a connection reset while the file streams is read on from where it broke: the import completes, every row once', async () => {
+  const created = await stack().api.post('/clients', { companyInfo: { name: 'Acme' }, finances: { currency: 'EUR' } });
+  const clientId = created.body.clientId as string;
+  const key = `${clientId}/reset.csv`;
+  const s3 = dropClient(stack().urls.s3);
+  await putCsv(s3, key, file());
+  s3.destroy();
+  const head = (await dropBucket.head('recoup-drop', key))!;
+  const event = { Records: [{ eventName: 'ObjectCreated:Put', s3: { bucket: { name: 'recoup-drop' }, object: { key, eTag: head.etag } } }] } as unknown as S3Event;
+  const { handler } = await import('../../functions/import-csv/handler');
+
+  // The first GET's body breaks a third of the way in, as a reset socket does after the response headers came.
+  const client = dropS3() as unknown as { send: Send };
+  const send = client.send;
+  const ranges: (string | undefined)[] = [];
+  client.send = async function (this: unknown, ...args: unknown[]) {
+    const out = (await send.apply(this, args)) as { Body?: Readable };
+    const cmd = args[0] as { constructor: { name: string }; input: { Key?: string; Range?: string } };
+    if (cmd.constructor.name !== 'GetObjectCommand' || cmd.input.Key !== key) return out;
+    ranges.push(cmd.input.Range);
+    if (ranges.length > 1) return out;
+    let passed = 0;
+    const cut = new Transform({
+      transform(chunk: Buffer, _enc, done) {
+        const room = Math.floor(head.size / 3) - passed;
+        if (chunk.length < room) {
+          passed += chunk.length;
+          return done(null, chunk);
+        }
+        this.push(chunk.subarray(0, room));
+        passed += room;
+        done(Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' }));
+      },
+    });
+    return { ...out, Body: out.Body!.pipe(cut) };
+  };
+  try {
+    const [result] = await handler(event, { getRemainingTimeInMillis: () => 900_000 });
+    expect(result).toMatchObject({ outcome: 'done', status: 'completed' });
+  } finally {
+    client.send = send;
+  }
+  expect(ranges).toEqual([undefined, `bytes=${Math.floor(head.size / 3)}-`]);
+  const imp = (await stack().api.get(`/clients/${clientId}/imports`)).body.items[0];
+  expect(imp.counts).toEqual({ rows: 400, created: 200, merged: 200, duplicates: 0, rejected: 0 });
+  const cases = await allCases(stack().api, clientId);
+  expect(cases.flatMap((c) => c.invoices.map((i: any) => i.invoiceNumber)).sort()).toEqual(
+    Array.from({ length: 200 }, (_, d) => [`D${d}-0`, `D${d}-1`]).flat().sort(),
+  );
 });
