@@ -154,6 +154,10 @@ async function callStep(e: StepEvent, channel: 'voice' | 'call'): Promise<StepRe
     return { status: out.status, ...('reason' in out ? { reason: out.reason } : {}) };
   };
   if (!last) return await place(1);
+  // The provider refused the attempt before dialing (recorded failed, retryable): this retry
+  // places that same attempt again, as an SMS's retry sends it; its claim is the communication
+  // (deliver takes a failed one again), so a retry never dials an attempt that was placed.
+  if (last.status === 'failed' && last.retryable) return await place(last.attempt);
   if (last.status !== 'sent' || !last.providerId || last.reason) {
     // Skipped, failed, or already settled: nothing more to do for this step.
     await markStepDone(e);

@@ -163,10 +163,14 @@ export class LocalOutbox {
   private startCall(body: Record<string, unknown>, res: ServerResponse): void {
     const phone = String(body.DestinationPhoneNumber ?? '');
     if (!phone || !body.InstanceId || !body.ContactFlowId) return json(res, 400, { Message: 'DestinationPhoneNumber, InstanceId and ContactFlowId are required' }, 'InvalidParameterException');
-    // ClientToken makes the request idempotent, as on Connect: the same token gets the same contact.
+    // ClientToken makes the request idempotent as on Connect, and only as far: the same token
+    // gets the same contact while that contact is still going; once it has disconnected, the
+    // same token starts a new contact (the debtor is dialled again), so only our own claim can
+    // keep a retried step from calling twice. https://docs.aws.amazon.com/connect/latest/APIReference/API_StartOutboundVoiceContact.html
     const token = typeof body.ClientToken === 'string' ? body.ClientToken : undefined;
     const known = token ? this.clientTokens.get(token) : undefined;
-    if (known) return json(res, 200, { ContactId: known });
+    const knownContact = known ? this.contacts.get(known) : undefined;
+    if (known && knownContact && this.now().getTime() < disconnectedAt(knownContact)) return json(res, 200, { ContactId: known });
     if (this.shouldFail('connect', phone)) return json(res, 500, { Message: 'Connect is unavailable (arranged fault)' }, 'InternalServiceException');
     const queued = this.callOutcomes.get(phone);
     const outcome = queued?.shift() ?? 'answered';
@@ -185,13 +189,17 @@ export class LocalOutbox {
         Channel: 'VOICE',
         InitiationMethod: 'API',
         InitiationTimestamp: at,
-        DisconnectTimestamp: at + 60,
+        DisconnectTimestamp: disconnectedAt(r) / 1000,
         DisconnectReason: r.outcome === 'answered' ? 'CUSTOMER_DISCONNECT' : r.outcome === 'failed' ? 'OUTBOUND_DESTINATION_ENDPOINT_ERROR' : 'CUSTOMER_NEVER_ARRIVED',
         ...(r.outcome === 'answered' ? { ConnectedToSystemTimestamp: at + 5 } : {}),
       },
     });
   }
 }
+
+/** A local call lasts a minute of virtual time from when it was placed. */
+const CALL_MS = 60_000;
+const disconnectedAt = (r: OutboxRecord) => Date.parse(r.at) + CALL_MS;
 
 function readBody(req: IncomingMessage): Promise<string> {
   return new Promise((resolve, reject) => {
