@@ -19,6 +19,7 @@ import {
   timelineEventSchema,
 } from '../shared/schemas/views';
 import { named, openApiDocument, type RouteDoc } from '../shared/http/openapi';
+import { meSchema, newUserSchema, userListQuerySchema, userPatchSchema, userSchema } from '../shared/schemas/user';
 import { API_ROUTES, type ApiRouteKey } from './api-routes';
 
 /**
@@ -34,6 +35,7 @@ const Import = named('Import', importViewSchema);
 const ApiKey = named('ApiKey', apiKeyViewSchema);
 const Communication = named('Communication', communicationSchema);
 const TimelineEvent = named('TimelineEvent', timelineEventSchema);
+const User = named('User', userSchema);
 named('ClientInput', clientInputSchema);
 named('BusinessEntityInput', businessEntityInputSchema);
 
@@ -98,6 +100,19 @@ export const API_DOCS: Record<ApiRouteKey, RouteDoc> = {
   'POST /cases/{caseId}/settle': caseAction('Agree a settlement', named('SettleInput', settleBodySchema), 'The case closes as settled once this much is paid.'),
   'POST /cases/{caseId}/close': caseAction('Close the case by hand', named('CloseInput', closeBodySchema)),
   'POST /cases/{caseId}/contact-preferences': caseAction("Record the debtor's contact preferences per channel", named('ContactPreferencesInput', contactPreferencesBodySchema), 'false stops a channel (an opt-out such as a STOP reply), true allows it again.'),
+
+  'GET /me': { summary: 'Who this credential stands for', description: "A person's role and client (read from the users table), a client's API key, or the admin token; `label` is how the timeline names the caller.", responses: { 200: { description: 'The caller', schema: named('Me', meSchema) } } },
+  'POST /users': {
+    summary: 'Invite a person (agency_admin)',
+    description: 'The sign-in directory mails a temporary password; the first sign-in sets a new one. A client role names its `clientId` (a contact of that client gets platform access this way); an agency role names none.',
+    body: named('UserInput', newUserSchema),
+    responses: { 201: { description: 'The user', schema: User } },
+    errors: [409],
+  },
+  'GET /users': { summary: 'List users (agency_admin)', query: userListQuerySchema, responses: { 200: { description: 'One page, oldest first', schema: named('UserPage', pageSchema(User)) } } },
+  'GET /users/{userId}': { summary: 'Read a user (agency_admin)', responses: { 200: { description: 'The user', schema: User } } },
+  'PATCH /users/{userId}': { summary: 'Change a user’s role, client or name, or disable / enable them (agency_admin)', description: 'Disabling refuses the user’s next request, whatever tokens they hold, and revokes their refresh tokens.', body: named('UserPatch', userPatchSchema), responses: { 200: { description: 'The user', schema: User } }, errors: [409] },
+  'DELETE /users/{userId}': { summary: 'Disable a user (agency_admin)', description: 'The user can no longer sign in or call the API; the record and the history that names them stay.', responses: { 200: { description: 'The disabled user', schema: User } }, errors: [409] },
 };
 
 let built: Record<string, unknown> | undefined;

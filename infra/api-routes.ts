@@ -32,6 +32,12 @@ export const API_ROUTES = [
   { route: 'POST /cases/{caseId}/settle', fn: 'api-case-actions' },
   { route: 'POST /cases/{caseId}/close', fn: 'api-case-actions' },
   { route: 'POST /cases/{caseId}/contact-preferences', fn: 'api-case-actions' },
+  { route: 'GET /me', fn: 'api-users' },
+  { route: 'POST /users', fn: 'api-users' },
+  { route: 'GET /users', fn: 'api-users' },
+  { route: 'GET /users/{userId}', fn: 'api-users' },
+  { route: 'PATCH /users/{userId}', fn: 'api-users' },
+  { route: 'DELETE /users/{userId}', fn: 'api-users' },
 ] as const satisfies readonly { route: string; fn: string }[];
 
 export type ApiRouteKey = (typeof API_ROUTES)[number]['route'];

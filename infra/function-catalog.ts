@@ -12,6 +12,8 @@ export type Access = 'read' | 'write' | 'readWrite';
 export type Trigger =
   /** An API Gateway route listed in infra/api-routes.ts. */
   | 'api'
+  /** The machines' API's Lambda authorizer (every route but the public ones). */
+  | 'authorizer'
   /** ObjectCreated in the drop bucket. */
   | 'drop-bucket'
   /** A message on the start queue. */
@@ -53,6 +55,8 @@ export interface FunctionNeeds {
   readonly invokesItself?: boolean;
   /** Reads the admin bearer token from Secrets Manager (ADMIN_TOKEN_SECRET_ARN). */
   readonly adminToken?: boolean;
+  /** Manages the people of the Cognito user pool (USER_POOL_ID): invite, groups, disable. */
+  readonly userPool?: boolean;
   /** EventBridge schedule expression, for trigger 'schedule'. */
   readonly schedule?: string;
   readonly memoryMb?: number;
@@ -92,13 +96,11 @@ export const FUNCTION_CATALOG = {
     trigger: 'api',
     description: 'Business entities: create, list, read, merge-patch',
     table: 'readWrite',
-    adminToken: true,
   },
   'api-clients': {
     trigger: 'api',
     description: 'Clients: create, list, read, merge-patch; checks the business entity exists',
     table: 'readWrite',
-    adminToken: true,
   },
   'api-imports': {
     trigger: 'api',
@@ -106,24 +108,36 @@ export const FUNCTION_CATALOG = {
     table: 'readWrite',
     // A presigned URL carries the signer's rights: PutObject for uploads, GetObject for error reports.
     dropBucket: 'readWrite',
-    adminToken: true,
   },
   'api-cases': {
     trigger: 'api',
     description: 'Cases: list by client and phase, read with balance, timeline, communications',
     table: 'read',
-    adminToken: true,
   },
   'api-case-actions': {
     trigger: 'api',
     description: 'Case actions: payments, payment plans, holds, releases, settlements (one phase event each)',
     table: 'readWrite',
-    adminToken: true,
     // Phase changes stop the old run and queue the next one.
     startQueue: true,
     stateMachines: ['stop'],
     // A payment can close the case (closure email) or complete a plan (plan nodes: any channel).
     ...EVERY_CHANNEL,
+  },
+  'api-users': {
+    trigger: 'api',
+    description: 'Users: invite (the user pool mails a temporary password), list, read, change role or name, disable; GET /me',
+    table: 'readWrite',
+    userPool: true,
+  },
+  'api-authorizer': {
+    trigger: 'authorizer',
+    description: "Lambda REQUEST authorizer of the machines' API: the admin token and clients' API keys; answers cached by API Gateway",
+    // Reads API keys; the admin token from its secret.
+    table: 'read',
+    adminToken: true,
+    memoryMb: 256,
+    timeoutSeconds: 10,
   },
   'import-csv': {
     trigger: 'drop-bucket',

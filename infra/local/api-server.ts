@@ -2,6 +2,9 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { API_ROUTES } from '../api-routes';
+import { isPublicRoute } from '../../shared/auth/route-access';
+import type { AuthorizerContext } from '../../shared/http/authenticate';
+import { isRefusal, runAuthorizer, type LocalAuthorizers } from './authorizers';
 import { localLambdaContext } from './lambda-context';
 
 type ApiLambda = (event: APIGatewayProxyEventV2, context: Context) => Promise<APIGatewayProxyStructuredResultV2>;
@@ -29,6 +32,9 @@ function compile(routeKey: string, fn: string): CompiledRoute {
   return { routeKey, method, pattern, params, fn };
 }
 
+/** The function of the machines' Lambda authorizer (the admin token and clients' API keys). */
+export const MACHINE_AUTHORIZER = 'api-authorizer';
+
 const MAX_BODY = 10 * 1024 * 1024; // API Gateway's payload limit
 
 /**
@@ -39,13 +45,26 @@ export function createApiServer(opts: {
   localRoutes: Record<string, LocalRoute>;
   /** The admin bearer token: the local-only routes (clock, outbox, executions) answer only to it. */
   adminToken: string;
+  /** Local routes that need no token (the local sign-in itself). */
+  publicLocalRoutes?: readonly string[];
   loadHandler?: (fn: string) => Promise<ApiLambda>;
+  /** The JWT authorizer's checks against the local issuer (the machines' authorizer is functions/api-authorizer). */
+  jwtAuthorizer: LocalAuthorizers['jwt'];
+  /** Origins a browser may call the API from (the console), as the HTTP API's CORS configuration. */
+  corsOrigins: readonly string[];
 }): Server {
   const routes = API_ROUTES.map((r) => compile(r.route, r.fn));
   const cache = new Map<string, Promise<ApiLambda>>();
   const load =
     opts.loadHandler ??
     (async (fn: string) => ((await import(`../../functions/${fn}/handler.ts`)) as { handler: ApiLambda }).handler);
+  const loadCached = (fn: string) => {
+    let handlerPromise = cache.get(fn);
+    if (!handlerPromise) cache.set(fn, (handlerPromise = load(fn)));
+    return handlerPromise;
+  };
+  // API Gateway runs these before any route function (every route but the public ones).
+  const authorizers: LocalAuthorizers = { jwt: opts.jwtAuthorizer, machine: () => loadCached(MACHINE_AUTHORIZER) as never };
 
   return createServer((req, res) => {
     // What went wrong inside stays in the log; the caller gets what API Gateway would say.
@@ -58,13 +77,31 @@ export function createApiServer(opts: {
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     const method = req.method ?? 'GET';
+    // CORS as API Gateway answers it: only the console's origin is named; a preflight is
+    // answered before any authorizer or route runs.
+    // https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-cors.html
+    const origin = req.headers.origin;
+    if (origin && opts.corsOrigins.includes(origin)) {
+      res.setHeader('access-control-allow-origin', origin);
+      res.setHeader('access-control-allow-credentials', 'false');
+      res.setHeader('vary', 'Origin');
+    }
+    if (method === 'OPTIONS' && req.headers['access-control-request-method']) {
+      if (origin && opts.corsOrigins.includes(origin)) {
+        res.setHeader('access-control-allow-methods', 'GET, POST, PATCH, PUT, DELETE');
+        res.setHeader('access-control-allow-headers', 'authorization, content-type, if-match');
+        res.setHeader('access-control-max-age', '600');
+      }
+      res.writeHead(204);
+      return void res.end();
+    }
     const raw = await readBody(req);
     if (raw === null) return send(res, 413, { error: { code: 'too_large', message: 'request body over 10 MB; upload files through POST /clients/{clientId}/imports', details: [] } });
 
     const local = opts.localRoutes[`${method} ${url.pathname}`];
     if (local) {
       // Local routes move the clock and arrange provider faults: like every route but /health, they need the token.
-      const denied = localAuthError(req.headers.authorization, opts.adminToken);
+      const denied = opts.publicLocalRoutes?.includes(`${method} ${url.pathname}`) ? undefined : localAuthError(req.headers.authorization, opts.adminToken);
       if (denied) return send(res, denied.status, denied.body);
       let body: unknown;
       try {
@@ -85,10 +122,19 @@ export function createApiServer(opts: {
     if (!pathParameters) {
       return send(res, 400, { error: { code: 'bad_path', message: 'the path has malformed percent-encoding (a % must be followed by two hex digits of UTF-8); encode ids with encodeURIComponent', details: [] } });
     }
-    let handlerPromise = cache.get(match.r.fn);
-    if (!handlerPromise) cache.set(match.r.fn, (handlerPromise = load(match.r.fn)));
-    const handler = await handlerPromise;
-    const result = await handler(toEvent(req, url, match.r.routeKey, pathParameters, raw), localLambdaContext(match.r.fn, 30_000));
+    let authorizer: AuthorizerContext | undefined;
+    if (!isPublicRoute(match.r.routeKey)) {
+      const a = await runAuthorizer(authorizers, req, url, match.r.routeKey);
+      if (isRefusal(a)) {
+        res.writeHead(a.status, { 'content-type': 'application/json', ...a.headers });
+        return void res.end(JSON.stringify(a.body));
+      }
+      authorizer = a;
+    }
+    const handler = await loadCached(match.r.fn);
+    const event = toEvent(req, url, match.r.routeKey, pathParameters, raw);
+    if (authorizer) (event.requestContext as { authorizer?: AuthorizerContext }).authorizer = authorizer;
+    const result = await handler(event, localLambdaContext(match.r.fn, 30_000));
     res.writeHead(result.statusCode ?? 200, result.headers as Record<string, string>);
     res.end(result.isBase64Encoded ? Buffer.from(result.body ?? '', 'base64') : (result.body ?? ''));
   }

@@ -7,7 +7,7 @@ export interface LocalContext {
   clock: VirtualClock;
   s3rver: S3rver;
   dataDir: string;
-  urls: { api: string; s3: string; dynamo: string; ses: string };
+  urls: { api: string; s3: string; dynamo: string; ses: string; auth: string };
   /** Adds a local-only HTTP route, e.g. 'GET /local/outbox'. */
   addRoute(routeKey: string, route: LocalRoute): void;
   log(message: string): void;

@@ -4,9 +4,10 @@ export const PORT_ENV = {
   s3: 'RECOUP_S3_PORT',
   dynamo: 'RECOUP_DYNAMO_PORT',
   ses: 'RECOUP_SES_PORT',
+  auth: 'RECOUP_AUTH_PORT',
 } as const;
 
-export const DEFAULT_PORTS = { api: 3000, s3: 4569, dynamo: 8000, ses: 8005 } as const;
+export const DEFAULT_PORTS = { api: 3000, s3: 4569, dynamo: 8000, ses: 8005, auth: 8010 } as const;
 
 export type Ports = { -readonly [K in keyof typeof DEFAULT_PORTS]: number };
 
@@ -29,3 +30,20 @@ export const TABLE_NAME = 'recoup';
 /** The one key pair the local stand-ins accept (s3rver knows only this account). */
 export const LOCAL_ACCESS_KEY_ID = 'S3RVER';
 export const LOCAL_SECRET_ACCESS_KEY = 'S3RVER';
+
+/** The agency admin an empty data folder gets (the contract's defaults), and the variables that change them. */
+export const DEFAULT_ADMIN_EMAIL = 'admin@recoup.local';
+export const DEFAULT_ADMIN_PASSWORD = 'local-admin-password';
+export const ADMIN_EMAIL_ENV = 'RECOUP_ADMIN_EMAIL';
+export const ADMIN_PASSWORD_ENV = 'RECOUP_ADMIN_PASSWORD';
+
+/** The console's port: its origin is the only one the API and the issuer allow (CORS, redirects). */
+export const CONSOLE_PORT_ENV = 'RECOUP_CONSOLE_PORT';
+export const DEFAULT_CONSOLE_PORT = 3001;
+export function consoleOrigin(env: NodeJS.ProcessEnv = process.env): string {
+  return `http://127.0.0.1:${env[CONSOLE_PORT_ENV] || DEFAULT_CONSOLE_PORT}`;
+}
+
+/** The local user pool's id and the console's app client id, shaped like Cognito's. */
+export const LOCAL_USER_POOL_ID = 'eu-west-1_recouplocal';
+export const LOCAL_APP_CLIENT_ID = 'recoup-console-local';

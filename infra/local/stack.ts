@@ -11,7 +11,10 @@ import { localRoutesForClock } from './clock-routes';
 import { close, ensureBucket, listen, rethrowPort } from './stand-ins';
 import { startStandInThread, type StandInThread } from './stand-in-thread';
 import { s3Authentication } from './s3-authentication';
-import { DEFAULT_ADMIN_TOKEN, DEFAULT_PORTS, DROP_BUCKET, LOCAL_ACCESS_KEY_ID, LOCAL_SECRET_ACCESS_KEY, TABLE_NAME, type Ports } from './ports';
+import { jwtAuthorizer } from '../../shared/auth/access-token';
+import { ensureAgencyAdmin, localTokenRoute, sesInvitationMailer } from './auth/local-sign-in';
+import { startLocalIssuer } from './auth/issuer';
+import { consoleOrigin, DEFAULT_ADMIN_EMAIL, DEFAULT_ADMIN_PASSWORD, DEFAULT_ADMIN_TOKEN, DEFAULT_PORTS, DROP_BUCKET, LOCAL_ACCESS_KEY_ID, LOCAL_APP_CLIENT_ID, LOCAL_SECRET_ACCESS_KEY, LOCAL_USER_POOL_ID, TABLE_NAME, type Ports } from './ports';
 import type { LocalContext, LocalPlugin } from './plugins';
 import { VirtualClock } from './virtual-clock';
 import { LOCAL_PLUGINS } from './plugin-list';
@@ -21,6 +24,10 @@ export interface LocalStackOptions {
   dataDir: string;
   ports?: Partial<Ports>;
   adminToken?: string;
+  /** The agency admin an empty data folder gets. @default admin@recoup.local / local-admin-password */
+  admin?: { email?: string; password?: string };
+  /** scrypt cost of the local user pool (see infra/local/auth/passwords.ts); tests lower it. */
+  scryptN?: number;
   /** Start empty. */
   reset?: boolean;
   /** Keep DynamoDB in memory (tests); S3 still uses dataDir. */
@@ -32,9 +39,13 @@ export interface LocalStackOptions {
 }
 
 export interface LocalStack {
-  urls: { api: string; s3: string; dynamo: string; ses: string };
+  urls: { api: string; s3: string; dynamo: string; ses: string; auth: string };
   ports: Ports;
   adminToken: string;
+  /** The agency admin's sign-in, and whether this start created it. */
+  admin: { email: string; password: string; created: boolean };
+  /** The OpenID Connect issuer and the console's app client id. */
+  signIn: { issuer: string; discovery: string; clientId: string; consoleOrigin: string };
   clock: VirtualClock;
   dataDir: string;
   stop(): Promise<void>;
@@ -72,6 +83,7 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
       s3: `http://127.0.0.1:${s3Address.port}`,
       dynamo: `http://127.0.0.1:${dynamoPort}`,
       ses: `http://127.0.0.1:${sesPort}`,
+      auth: '',
     };
     Object.assign(process.env, {
       AWS_REGION: 'eu-west-1',
@@ -97,8 +109,34 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
     const clock = VirtualClock.restore(join(opts.dataDir, 'clock.json'), opts.startTime ?? new Date());
     useClock(clock);
 
-    const localRoutes: Record<string, LocalRoute> = { ...localRoutesForClock(clock), 'GET /local/memory': () => memoryReport({ dynalite: dyn, ses }) };
-    const api = createApiServer({ localRoutes, adminToken });
+    // Sign-in: the local OpenID Connect issuer stands in for the Cognito user pool and its
+    // managed login; the users function reaches it as the Cognito API, like on AWS.
+    const consoleUrl = consoleOrigin();
+    const issuer = await startLocalIssuer({
+      dataDir: opts.dataDir,
+      port: ports.auth,
+      poolId: LOCAL_USER_POOL_ID,
+      clientId: LOCAL_APP_CLIENT_ID,
+      consoleOrigins: [consoleUrl],
+      mail: sesInvitationMailer(urls.ses, consoleUrl),
+      scryptN: opts.scryptN,
+    });
+    stops.push(() => issuer.stop());
+    urls.auth = issuer.url;
+    Object.assign(process.env, { USER_POOL_ID: LOCAL_USER_POOL_ID, AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER: issuer.url });
+    const adminEmail = (opts.admin?.email ?? DEFAULT_ADMIN_EMAIL).toLowerCase();
+    const adminPassword = opts.admin?.password ?? DEFAULT_ADMIN_PASSWORD;
+    const { created } = await ensureAgencyAdmin(issuer, adminEmail, adminPassword);
+
+    const localRoutes: Record<string, LocalRoute> = { ...localRoutesForClock(clock), 'GET /local/memory': () => memoryReport({ dynalite: dyn, ses }), 'POST /local/auth/token': localTokenRoute(issuer) };
+    const api = createApiServer({
+      localRoutes,
+      adminToken,
+      // How a script gets its token: it cannot need one.
+      publicLocalRoutes: ['POST /local/auth/token'],
+      jwtAuthorizer: jwtAuthorizer({ issuer: issuer.issuer, audience: [LOCAL_APP_CLIENT_ID] }),
+      corsOrigins: [consoleUrl],
+    });
     const apiPort = await listen(api, ports.api, 'API');
     stops.push(() => close(api));
     urls.api = `http://127.0.0.1:${apiPort}`;
@@ -121,8 +159,10 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
 
     return {
       urls,
-      ports: { api: apiPort, s3: s3Address.port, dynamo: dynamoPort, ses: sesPort },
+      ports: { api: apiPort, s3: s3Address.port, dynamo: dynamoPort, ses: sesPort, auth: issuer.port },
       adminToken,
+      admin: { email: adminEmail, password: adminPassword, created },
+      signIn: { issuer: issuer.issuer, discovery: `${issuer.issuer}/.well-known/openid-configuration`, clientId: LOCAL_APP_CLIENT_ID, consoleOrigin: consoleUrl },
       clock,
       dataDir: opts.dataDir,
       stop: () => stopAll(stops),

@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import { startLocalStack } from './stack';
-import { ADMIN_TOKEN_ENV, PORT_ENV, portsFromEnv } from './ports';
+import { ADMIN_EMAIL_ENV, ADMIN_PASSWORD_ENV, ADMIN_TOKEN_ENV, PORT_ENV, portsFromEnv } from './ports';
 
 /** `npm start`: Recoup on this machine. `npm start -- --reset` starts with empty data. */
 async function main(): Promise<void> {
@@ -16,6 +16,7 @@ async function main(): Promise<void> {
     dataDir,
     ports: portsFromEnv(),
     adminToken: process.env[ADMIN_TOKEN_ENV] || undefined,
+    admin: { email: process.env[ADMIN_EMAIL_ENV] || undefined, password: process.env[ADMIN_PASSWORD_ENV] || undefined },
     reset: args.includes('--reset'),
     log: (m) => console.log(`  ${m}`),
   });
@@ -25,12 +26,17 @@ async function main(): Promise<void> {
     ['S3 (s3rver), bucket recoup-drop', stack.urls.s3, PORT_ENV.s3],
     ['DynamoDB (dynalite)', stack.urls.dynamo, PORT_ENV.dynamo],
     ['SES local, mail viewer and /store', stack.urls.ses, PORT_ENV.ses],
+    ['Sign-in (OpenID Connect issuer)', stack.urls.auth, PORT_ENV.auth],
   ];
   console.log(`\nRecoup is running (ready in ${Date.now() - started} ms).\n`);
   for (const [what, url, env] of rows) console.log(`  ${what.padEnd(36)} ${url.padEnd(24)} (port: ${env})`);
-  console.log(`\n  Admin token: ${stack.adminToken}   (set ${ADMIN_TOKEN_ENV} to change it)`);
+  const admin = stack.admin.created ? `${stack.admin.email} / ${stack.admin.password}` : `${stack.admin.email} (password as set when this data folder was created)`;
+  console.log(`\n  Agency admin sign-in: ${admin}   (${ADMIN_EMAIL_ENV}, ${ADMIN_PASSWORD_ENV} on an empty data folder)`);
+  console.log(`  Issuer: ${stack.signIn.discovery}   (app client ${stack.signIn.clientId})`);
+  console.log(`  Admin token: ${stack.adminToken}   (set ${ADMIN_TOKEN_ENV} to change it)`);
   console.log(`  Virtual time: ${stack.clock.now().toISOString()}   (POST ${stack.urls.api}/local/clock/advance {"days": n})`);
-  console.log(`\n  Try: curl -H "Authorization: Bearer ${stack.adminToken}" ${stack.urls.api}/clients`);
+  console.log(`\n  Try: TOKEN=$(curl -s -X POST ${stack.urls.api}/local/auth/token -H 'content-type: application/json' -d '{"email":"${stack.admin.email}","password":"${stack.admin.created ? stack.admin.password : '<password>'}"}' | node -pe 'JSON.parse(require("fs").readFileSync(0)).access_token')`);
+  console.log(`       curl -H "Authorization: Bearer $TOKEN" ${stack.urls.api}/me`);
   console.log('\nPress Ctrl-C to stop.');
 
   let stopping = false;

@@ -13,6 +13,8 @@ const configSchema = z.object({
   ADMIN_TOKEN: z.string().min(8).optional(),
   /** ... or read once from Secrets Manager (AWS). */
   ADMIN_TOKEN_SECRET_ARN: z.string().min(1).optional(),
+  /** The Cognito user pool people sign in with (the users API manages its users). */
+  USER_POOL_ID: z.string().min(1).optional(),
   /** Set by the local runtime only: enables the /local routes' behaviour in handlers. */
   RECOUP_LOCAL: z.stringbool().default(false),
   /** The workflow start queue (SQS) on AWS; absent locally, where an in-process queue stands in. */

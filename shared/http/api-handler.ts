@@ -1,8 +1,10 @@
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import { AppError, NotFoundError, UnauthorizedError, ValidationError } from '../errors';
+import { AppError, ValidationError } from '../errors';
 import { logger } from '../adapters/logger';
-import { CLIENT_ROUTES, callerOf, type Caller } from './callers';
+import { isPublicRoute } from '../auth/route-access';
+import { authorize } from './authenticate';
+import type { Caller } from './callers';
 
 /** What a route returns: a status and a JSON body (or, with a `content-type` header, a text body as it is). */
 export interface ApiResult {
@@ -18,7 +20,7 @@ export interface ApiRequest {
   headers: Record<string, string>;
   /** The JSON body, parsed; undefined when there is none. */
   body: unknown;
-  /** Who called: the agency, or one client's system (see callers.ts); the agency on public routes. */
+  /** Who called: a person, a client's system or the admin token (see callers.ts); the admin token's rights on public routes. */
   caller: Caller;
 }
 
@@ -27,13 +29,11 @@ export type Route = (req: ApiRequest) => Promise<ApiResult>;
 export const ok = (body: unknown): ApiResult => ({ status: 200, body });
 export const created = (body: unknown): ApiResult => ({ status: 201, body });
 
-/** Routes that need no bearer token. */
-const PUBLIC_ROUTES = new Set(['GET /health', 'GET /openapi.json', 'GET /docs']);
-
 /**
  * One Lambda serves a group of routes, dispatched on API Gateway's `routeKey`.
- * Middy supplies the shared behaviour: JSON errors; the handler authenticates the bearer token,
- * keeps a client's key to its own routes and client, and parses the JSON body.
+ * Middy supplies the shared behaviour: JSON errors; the handler takes the caller the API's
+ * authorizer verified, keeps it to the routes its role may use (shared/auth/route-access.ts)
+ * and to its own client's data, and parses the JSON body.
  */
 export function apiHandler(routes: Record<string, Route>) {
   return middy<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2>()
@@ -41,7 +41,7 @@ export function apiHandler(routes: Record<string, Route>) {
     .handler(async (event) => {
       const headers = lowerCaseKeys(event.headers ?? {});
       const params = (event.pathParameters ?? {}) as Record<string, string>;
-      const caller = PUBLIC_ROUTES.has(event.routeKey) ? ({ kind: 'admin' } as const) : await authenticate(headers, event.routeKey, params);
+      const caller = isPublicRoute(event.routeKey) ? ({ kind: 'admin' } as const) : await authorize(event, params);
       const route = routes[event.routeKey];
       if (!route) throw new AppError(404, 'not_found', `no route ${event.routeKey}`);
       const req: ApiRequest = {
@@ -56,21 +56,6 @@ export function apiHandler(routes: Record<string, Route>) {
       if (result.headers?.['content-type'] && typeof result.body === 'string') return { statusCode: result.status, headers: result.headers, body: result.body };
       return { ...json(result.status, result.body), ...(result.headers ? { headers: { 'content-type': 'application/json', ...result.headers } } : {}) };
     });
-}
-
-async function authenticate(headers: Record<string, string>, routeKey: string, params: Record<string, string>): Promise<Caller> {
-  const m = /^Bearer\s+(.+)$/i.exec(headers['authorization'] ?? '');
-  if (!m) throw new UnauthorizedError();
-  const caller = await callerOf(m[1]!.trim());
-  if (!caller) throw new AppError(403, 'forbidden', 'the bearer token is not valid (the admin token, or an API key a client was given; a revoked key is no longer valid)');
-  if (caller.kind === 'client') {
-    if (!CLIENT_ROUTES.has(routeKey)) {
-      throw new AppError(403, 'forbidden', `${routeKey} is for the agency's operators; a client's API key may upload files, follow its imports, read its own cases and record payments`);
-    }
-    // Another client's data does not exist for this key.
-    if (params.clientId !== undefined && params.clientId !== caller.clientId) throw new NotFoundError('client', params.clientId);
-  }
-  return caller;
 }
 
 function errorsAsJson(): middy.MiddlewareObj<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2> {

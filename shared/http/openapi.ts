@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { errorResponseSchema } from '../schemas/api';
+import { credentialRefusalSchema, errorResponseSchema } from '../schemas/api';
 
 /** How one route is described: what it takes and what it answers, as zod schemas of shared/schemas. */
 export interface RouteDoc {
@@ -36,8 +36,8 @@ const names = new Map<z.ZodType, string>();
 
 const ERROR_TEXT: Record<number, string> = {
   400: 'Bad input: the body, a query parameter or a path parameter; `details` name each bad field',
-  401: 'No bearer token',
-  403: 'The token is not valid, or its holder may not use this route',
+  401: 'No valid bearer token (API Gateway answers `{ "message": "Unauthorized" }` before any function runs), or the user is disabled',
+  403: 'The API key or admin token is not valid (API Gateway: `{ "message": "Forbidden" }`), or the caller’s role may not use this route',
   404: 'No such record (or one its caller may not see)',
   409: 'Conflict: a stale version, or an action the case’s phase does not allow',
   413: 'The body is too large',
@@ -69,6 +69,7 @@ export function openApiDocument(routes: readonly { route: string }[], docs: Reco
   };
   const ref = (id: string) => ({ $ref: `#/components/schemas/${id}` });
   register(errorResponseSchema, 'Error');
+  register(credentialRefusalSchema, 'CredentialRefusal');
   // Every named schema is a component, so one nested in another is a $ref there, not a copy.
   for (const [schema, name] of names) register(schema, name);
 
@@ -106,7 +107,7 @@ export function openApiDocument(routes: readonly { route: string }[], docs: Reco
     if (!doc.public) errors.add(401).add(403);
     if (pathParams.length) errors.add(404);
     for (const status of [...errors].sort()) {
-      responses[String(status)] = { description: ERROR_TEXT[status] ?? 'Error', content: { 'application/json': { schema: ref('Error') } } };
+      responses[String(status)] = { description: ERROR_TEXT[status] ?? 'Error', content: { 'application/json': { schema: ref(status === 401 || status === 403 ? 'CredentialRefusal' : 'Error') } } };
     }
     (paths[path] ??= {})[method.toLowerCase()] = {
       operationId: opId,

@@ -28,3 +28,10 @@ export const errorResponseSchema = z.object({
       details: z.array(z.object({ field: z.string().describe('dotted path of the bad field, or (body)'), message: z.string() })).optional(),
     }),
   });
+
+/**
+ * A 401 or 403: API Gateway's own answer when its authorizer refuses the credential (no function
+ * runs: `{ "message": "Unauthorized" }` / `{ "message": "Forbidden" }`), or the API's error when
+ * the user is disabled or the role may not use the route.
+ */
+export const credentialRefusalSchema = z.union([z.object({ message: z.enum(['Unauthorized', 'Forbidden']) }).strict(), errorResponseSchema]);

@@ -161,6 +161,8 @@ export const timelineEventSchema = z.object({
   /** Human-readable summary, e.g. "costs 25.00 EUR and interest from 2026-01-19 applied". */
   message: z.string(),
   data: z.record(z.string(), z.unknown()).optional(),
+  /** Who did it, when a person or a system asked for it: a user's email, "API key ..." or "admin token". */
+  by: z.string().optional(),
 });
 export type TimelineEvent = z.infer<typeof timelineEventSchema>;
 

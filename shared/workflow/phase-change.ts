@@ -30,6 +30,8 @@ export interface PhaseChangeOptions {
    * as it left it. A step that ends its run uses it to carry the next run's steps due now.
    */
   beforeStart?: (ctx: CaseContext, start: Extract<CaseAction, { type: 'start_workflow' }>) => Promise<CaseContext>;
+  /** Who asked for the change (a person's email, an API key, the admin token): on every timeline entry it writes. */
+  by?: string;
 }
 
 export async function changePhase(caseId: string, event: CaseEvent, opts: PhaseChangeOptions = {}): Promise<PhaseChange> {
@@ -56,7 +58,7 @@ export async function changePhaseSteps(caseId: string, events: CaseEvent[], opts
       results.push(r);
       if ('ok' in r) continue;
       c = r.case;
-      actions.push(...r.actions);
+      actions.push(...(opts.by ? r.actions.map((a) => signed(a, opts.by!)) : r.actions));
     }
     if (c === ctx.c) return results.map((r) => r as TransitionRefusal);
     // A change that leaves the case as it was and only adds to the timeline (an enrichment that
@@ -77,6 +79,10 @@ export async function changePhaseSteps(caseId: string, events: CaseEvent[], opts
     await runActions(context, actions, opts.beforeStart);
     return results.map((r) => ('ok' in r ? r : { ok: true as const, result: { ...r, case: written }, context }));
   }
+}
+
+function signed(a: CaseAction, by: string): CaseAction {
+  return a.type === 'timeline' ? { ...a, entry: { ...a.entry, by } } : a;
 }
 
 /** Like changePhase, but a refusal is an error (409) for the API. */

@@ -25,10 +25,10 @@ describe('health and auth', () => {
     expect(res).toEqual({ status: 200, body: { status: 'ok' } });
   });
 
-  it('refuses a request without a token (401) and with a wrong one (403)', async () => {
+  it('refuses a request without a token (401) and with a wrong one (403), as API Gateway does before any function runs', async () => {
     const none = await apiClient(stack.urls.api).get('/clients');
     expect(none.status).toBe(401);
-    expect(none.body.error.code).toBe('unauthorized');
+    expect(none.body).toEqual({ message: 'Unauthorized' });
     const wrong = await apiClient(stack.urls.api, 'not-the-token').get('/clients');
     expect(wrong.status).toBe(403);
   });

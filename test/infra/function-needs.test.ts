@@ -23,6 +23,7 @@ const SDK_CAPABILITY: Record<string, Capability | 'bucket'> = {
   '@aws-sdk/client-connect': 'connect',
   '@aws-sdk/client-secrets-manager': 'adminToken',
   '@aws-sdk/client-lambda': 'invokesItself',
+  '@aws-sdk/client-cognito-identity-provider': 'userPool',
 };
 /** Adapters that decide which bucket, or need a setting rather than an SDK client. */
 const ADAPTER_CAPABILITY: Record<string, Capability> = {
@@ -52,8 +53,7 @@ function channelStep(own: Capability[]): Partial<Record<Capability, string>> {
 }
 const BUNDLED_NOT_USED: Record<string, Partial<Record<Capability, string>>> = {
   'api-health': {
-    adminToken: 'GET /health is public; apiHandler bundles the token check but never runs it for this route',
-    table: 'GET /health is public; apiHandler bundles the API-key lookup but never runs it for this route',
+    table: "GET /health is public; apiHandler bundles the caller's user lookup but never runs it for this route",
   },
   'api-docs': {
     adminToken: 'GET /openapi.json and GET /docs are public; apiHandler bundles the token check but never runs it for these routes',

@@ -12,8 +12,10 @@ export async function startTestStack(opts: Partial<LocalStackOptions> = {}): Pro
   const stack = await startLocalStack({
     dataDir,
     inMemory: true,
-    ports: { api: 0, s3: 0, dynamo: 0, ses: 0 },
+    ports: { api: 0, s3: 0, dynamo: 0, ses: 0, auth: 0 },
     adminToken: TEST_TOKEN,
+    // Many sign-ins on purpose: a cheaper scrypt than the stand-in's default (passwords.ts).
+    scryptN: 2 ** 12,
     startTime: new Date('2026-01-05T09:00:00.000Z'),
     ...opts,
   });

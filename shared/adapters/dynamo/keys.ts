@@ -28,6 +28,13 @@ export const keys = {
   apiKey: (keyId: string) => ({ pk: `APIKEY#${keyId}`, sk: 'APIKEY' }),
   /** A client's API keys on GSI1, oldest first. */
   apiKeyList: (clientId: string, createdAt: string, keyId: string) => ({ gsi1pk: `CLIENT#${clientId}#APIKEYS`, gsi1sk: `${createdAt}#${keyId}` }),
+  user: (userId: string) => ({ pk: `USER#${userId}`, sk: 'USER' }),
+  /** Every user on GSI1 (oldest first); a client's users on GSI2. */
+  userLists: (createdAt: string, userId: string, clientId?: string) => ({
+    gsi1pk: 'USERS',
+    gsi1sk: `${createdAt}#${userId}`,
+    ...(clientId ? { gsi2pk: `CLIENT#${clientId}#USERS`, gsi2sk: `${createdAt}#${userId}` } : {}),
+  }),
 } as const;
 
 export const KEY_ATTRIBUTES = ['pk', 'sk', 'type', 'gsi1pk', 'gsi1sk', 'gsi2pk', 'gsi2sk'] as const;
