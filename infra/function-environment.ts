@@ -18,6 +18,7 @@ export const ENV = {
   connectSourcePhone: 'CONNECT_SOURCE_PHONE',
   printService: 'PRINT_SERVICE_URL',
   skipTrace: 'SKIP_TRACE_URL',
+  userPool: 'USER_POOL_ID',
 } as const;
 
 /** The Amazon Connect set-up the call channels use (made outside this stack). */
@@ -40,6 +41,8 @@ export interface EnvironmentSources {
   readonly dropBucketName?: string;
   readonly documentsBucketName?: string;
   readonly adminTokenSecretArn?: string;
+  /** The Cognito user pool of the people who sign in (its local stand-in's id locally). */
+  readonly userPoolId?: string;
   readonly startQueueUrl?: string;
   readonly stateMachineArnPrefix?: string;
   readonly sesConfigurationSet?: string;
@@ -56,6 +59,7 @@ const VARIABLES: readonly { need: Need; variables: readonly [name: string, value
   { need: 'dropBucket', variables: [[ENV.dropBucket, (s) => s.dropBucketName, 'the drop bucket']] },
   { need: 'documentsBucket', variables: [[ENV.letterBucket, (s) => s.documentsBucketName, 'the documents bucket']] },
   { need: 'adminToken', variables: [[ENV.adminTokenSecret, (s) => s.adminTokenSecretArn, 'the admin token secret']] },
+  { need: 'userPool', variables: [[ENV.userPool, (s) => s.userPoolId, 'the user pool']] },
   { need: 'startQueue', variables: [[ENV.startQueue, (s) => s.startQueueUrl, 'the start queue']] },
   { need: 'stateMachines', variables: [[ENV.stateMachinePrefix, (s) => s.stateMachineArnPrefix, 'the state machine ARN prefix']] },
   { need: 'ses', variables: [[ENV.sesConfigurationSet, (s) => s.sesConfigurationSet, 'the SES configuration set']] },

@@ -1,8 +1,9 @@
 import { join } from 'node:path';
-import { CfnParameter, Stack, Tags, type StackProps } from 'aws-cdk-lib';
+import { Aws, CfnParameter, Fn, Stack, Tags, type StackProps } from 'aws-cdk-lib';
 import { ConfigurationSet } from 'aws-cdk-lib/aws-ses';
 import type { Construct } from 'constructs';
 import { Api } from './constructs/api';
+import { Auth } from './constructs/auth';
 import { Functions } from './constructs/functions';
 import type { ConnectSettings } from './constructs/house-function';
 import { Imports } from './constructs/imports';
@@ -14,6 +15,10 @@ import { PROJECT_ROOT } from './function-catalog';
 import { WORKFLOW_KINDS } from '../shared/schemas/workflow';
 
 export interface RecoupStackProps extends StackProps {
+  /** The console's origin (`https://<domain>`). @default a stack parameter ConsoleOrigin */
+  readonly consoleOrigin?: string;
+  /** Prefix of the managed-login domain. @default `<stack name>-<account id>` */
+  readonly loginDomainPrefix?: string;
   /** State machine names are `<prefix><kebab-kind>`. @default `<stack name in lower case>-` */
   readonly stateMachinePrefix?: string;
   /** Subscribed to the alarm topic. */
@@ -39,6 +44,7 @@ export interface RecoupStackProps extends StackProps {
 export class RecoupStack extends Stack {
   public readonly storage: Storage;
   public readonly functions: Functions;
+  public readonly auth: Auth;
   public readonly api: Api;
   public readonly imports: Imports;
   public readonly workflows: Workflows;
@@ -55,7 +61,14 @@ export class RecoupStack extends Stack {
     this.storage = new Storage(this, 'Storage');
     // The step functions are named like the machines (<prefix><folder>): the walks build their names.
     this.functions = new Functions(this, 'Functions', { projectRoot: root, stepFunctionNamePrefix: this.stateMachinePrefix });
-    this.api = new Api(this, 'Api', { functions: this.functions, onMissingFunction: props.onMissingFunction });
+    const consoleOrigin = props.consoleOrigin ?? this.urlParameter('ConsoleOrigin', "The console's origin (https://<CloudFront domain>): the only CORS origin and sign-in callback");
+    this.auth = new Auth(this, 'Auth', { consoleOrigin, domainPrefix: props.loginDomainPrefix ?? Fn.join('-', [this.stackName.toLowerCase().replace(/[^a-z0-9-]/g, '-'), Aws.ACCOUNT_ID]) });
+    this.api = new Api(this, 'Api', {
+      functions: this.functions,
+      jwt: { issuer: this.auth.issuer, audience: [this.auth.consoleClient.userPoolClientId] },
+      consoleOrigin,
+      onMissingFunction: props.onMissingFunction,
+    });
     this.imports = new Imports(this, 'Imports', {
       dropBucket: this.storage.dropBucket,
       importFunctions: this.functions.withTrigger('drop-bucket'),
@@ -83,6 +96,7 @@ export class RecoupStack extends Stack {
       dropBucket: this.storage.dropBucket,
       documentsBucket: this.storage.documentsBucket,
       adminToken: this.api.adminToken,
+      userPool: this.auth.userPool,
       startQueue: this.imports.startQueue,
       stateMachinePrefix: this.stateMachinePrefix,
       stateMachineKinds: this.workflows.kinds,

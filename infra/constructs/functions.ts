@@ -1,6 +1,7 @@
 import { Duration } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
+import type { IUserPool } from 'aws-cdk-lib/aws-cognito';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
@@ -32,6 +33,7 @@ export interface FunctionResources {
   readonly dropBucket: IBucket;
   readonly documentsBucket: IBucket;
   readonly adminToken: ISecret;
+  readonly userPool: IUserPool;
   readonly startQueue: IQueue;
   readonly stateMachinePrefix: string;
   /** Kebab kinds of the stack's machines (`<prefix><kind>`): what a state-machine grant names. */
@@ -112,6 +114,7 @@ export class Functions extends Construct {
       dropBucketName: r.dropBucket.bucketName,
       documentsBucketName: r.documentsBucket.bucketName,
       adminTokenSecretArn: r.adminToken.secretArn,
+      userPoolId: r.userPool.userPoolId,
       startQueueUrl: r.startQueue.queueUrl,
       stateMachineArnPrefix: stateMachineArns(this, r.stateMachinePrefix).prefix,
       sesConfigurationSet: r.sesConfigurationSet,
@@ -126,6 +129,7 @@ export class Functions extends Construct {
       if (needs.dropBucket) fn.grantDropBucket(r.dropBucket, needs.dropBucket);
       if (needs.documentsBucket) fn.grantDocumentsBucket(r.documentsBucket, needs.documentsBucket);
       if (needs.adminToken) fn.grantSecret(r.adminToken);
+      if (needs.userPool) fn.grantUserPool(r.userPool);
       if (needs.startQueue) fn.grantStartQueue(r.startQueue);
       if (needs.stateMachines?.length) fn.grantStateMachines(r.stateMachinePrefix, r.stateMachineKinds, needs.stateMachines);
       if (needs.ses) fn.grantSes(r.sesConfigurationSet);

@@ -45,7 +45,8 @@ describe('cdk-nag AwsSolutions', () => {
     const assembly = app.synth();
     const report = JSON.parse(readFileSync(join(assembly.directory, 'validation-report.json'), 'utf8')) as { pluginReports: { pluginName: string; violations: unknown[] }[] };
     expect(report.pluginReports.flatMap((r) => r.violations.map((v) => `${r.pluginName}: ${JSON.stringify(v).slice(0, 300)}`))).toEqual([]);
-  });
+    // Two syntheses of the whole stack (two APIs of every route): slow on a busy machine.
+  }, 120_000);
 
   it('neither does the import path: drop-bucket notification and start-queue consumer', () => {
     // Wired to any existing function, so this runs before import-csv and start-workflow exist.

@@ -3,6 +3,8 @@ import { join } from 'node:path';
 import { Match } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
 import { API_ROUTES } from '../../infra/api-routes';
+import { isPublicRoute } from '../../shared/auth/route-access';
+import { ROLES } from '../../shared/auth/roles';
 import { WORKFLOW_KINDS } from '../../shared/schemas/workflow';
 import { STEP_FUNCTIONS } from '../../shared/domain/step-functions';
 import { METRICS_SERVICE } from '../../shared/adapters/metric-names';
@@ -173,6 +175,7 @@ describe('functions', () => {
       if (needs.connect) for (const v of [ENV.connectInstance, ENV.connectContactFlow, ENV.connectCallCentreFlow, ENV.connectSourcePhone]) expected.add(v);
       if (needs.printService) expected.add(ENV.printService);
       if (needs.skipTrace) expected.add(ENV.skipTrace);
+      if (needs.userPool) expected.add(ENV.userPool);
       const actual = Object.keys(lambdas[logicalId(f.fn, stack)]!.Properties.Environment.Variables as object);
       expect({ fn: f.functionName, env: actual.sort() }).toEqual({ fn: f.functionName, env: [...expected].sort() });
     }
@@ -246,15 +249,25 @@ describe('functions', () => {
     }
   });
 
-  it('API functions get the admin token secret, and only read access to it', () => {
-    const api = stack.functions.withTrigger('api').filter((f) => !['api-health', 'api-docs'].includes(f.functionName));
+  it("only the machines' authorizer reads the admin token secret, and only reads it", () => {
     const secretId = logicalId(stack.api.adminToken, stack);
-    for (const f of api) {
-      const env = lambdas[logicalId(f.fn, stack)]!.Properties.Environment.Variables;
-      expect(env.ADMIN_TOKEN_SECRET_ARN).toEqual({ Ref: secretId });
-      const secretStatements = statementsOfRole(template, logicalId(f.role, stack)).filter((s) => JSON.stringify(s.Resource ?? null).includes(secretId));
-      expect(secretStatements.flatMap((s) => asArray(s.Action)).sort()).toEqual(['secretsmanager:DescribeSecret', 'secretsmanager:GetSecretValue']);
-    }
+    const readers = stack.functions.all.filter((f) => statementsOfRole(template, logicalId(f.role, stack)).some((st) => JSON.stringify(st.Resource ?? null).includes(secretId)));
+    expect(readers.map((f) => f.functionName)).toEqual(['api-authorizer']);
+    const f = readers[0]!;
+    expect(lambdas[logicalId(f.fn, stack)]!.Properties.Environment.Variables.ADMIN_TOKEN_SECRET_ARN).toEqual({ Ref: secretId });
+    const statements = statementsOfRole(template, logicalId(f.role, stack)).filter((st) => JSON.stringify(st.Resource).includes(secretId));
+    expect(statements.flatMap((st) => asArray(st.Action)).sort()).toEqual(['secretsmanager:DescribeSecret', 'secretsmanager:GetSecretValue']);
+  });
+
+  it('the users API may administer users of its own pool only, with the actions it calls', () => {
+    const f = stack.functions.get('api-users')!;
+    const poolArn = { 'Fn::GetAtt': [logicalId(stack.auth.userPool, stack), 'Arn'] };
+    const statements = statementsOfRole(template, logicalId(f.role, stack)).filter((st) => asArray(st.Action).some((a) => String(a).startsWith('cognito-idp:')));
+    expect(statements.map((st) => st.Resource)).toEqual([poolArn]);
+    expect(statements.flatMap((st) => asArray(st.Action)).sort()).toEqual(
+      ['AdminAddUserToGroup', 'AdminCreateUser', 'AdminDisableUser', 'AdminEnableUser', 'AdminRemoveUserFromGroup', 'AdminUpdateUserAttributes', 'AdminUserGlobalSignOut'].map((a) => `cognito-idp:${a}`),
+    );
+    expect(lambdas[logicalId(f.fn, stack)]!.Properties.Environment.Variables.USER_POOL_ID).toEqual({ Ref: logicalId(stack.auth.userPool, stack) });
   });
 });
 
@@ -266,11 +279,12 @@ describe('API', () => {
     for (const [route, fn] of stack.api.pending) expect(functionFolders(), `${route} -> ${fn}`).not.toContain(fn);
   });
 
-  it('adds every route of infra/api-routes.ts exactly once, to the function of its folder', () => {
-    const routes = Object.values(template.findResources('AWS::ApiGatewayV2::Route'));
-    const keys = routes.map((r) => r.Properties.RouteKey as string);
-    expect(keys.sort()).toEqual(live.map((r) => r.route).sort());
+  it('adds every route of infra/api-routes.ts exactly once to each API, to the function of its folder', () => {
+    const all = Object.values(template.findResources('AWS::ApiGatewayV2::Route'));
     const integrations = template.findResources('AWS::ApiGatewayV2::Integration');
+    for (const api of [stack.api.httpApi, stack.api.machineApi]) {
+      const routes = all.filter((r) => r.Properties.ApiId.Ref === logicalId(api, stack));
+      expect(routes.map((r) => r.Properties.RouteKey as string).sort()).toEqual(live.map((r) => r.route).sort());
     for (const { route, fn } of live) {
       const r = routes.find((x) => x.Properties.RouteKey === route)!;
       const integrationId = (r.Properties.Target['Fn::Join'][1] as unknown[])[1] as { Ref: string };
@@ -278,7 +292,41 @@ describe('API', () => {
       expect(integration.Properties.IntegrationType).toBe('AWS_PROXY');
       expect(integration.Properties.PayloadFormatVersion).toBe('2.0');
       expect(JSON.stringify(integration.Properties.IntegrationUri)).toContain(logicalId(stack.functions.get(fn)!.fn, stack));
+      expect(integration.Properties.ApiId).toEqual({ Ref: logicalId(api, stack) });
     }
+    }
+  });
+
+  it("no route but the public ones runs without an authorizer: the people's API checks Cognito JWTs, the machines' API asks the Lambda authorizer (cached a minute)", () => {
+    const authorizers = template.findResources('AWS::ApiGatewayV2::Authorizer');
+    const jwt = Object.entries(authorizers).find(([, a]) => a.Properties.AuthorizerType === 'JWT')!;
+    const lambda = Object.entries(authorizers).find(([, a]) => a.Properties.AuthorizerType === 'REQUEST')!;
+    expect(jwt[1].Properties).toMatchObject({
+      ApiId: { Ref: logicalId(stack.api.httpApi, stack) },
+      IdentitySource: ['$request.header.Authorization'],
+      JwtConfiguration: { Audience: [{ Ref: logicalId(stack.auth.consoleClient, stack) }] },
+    });
+    expect(JSON.stringify(jwt[1].Properties.JwtConfiguration.Issuer)).toContain('cognito-idp.');
+    expect(lambda[1].Properties).toMatchObject({
+      ApiId: { Ref: logicalId(stack.api.machineApi, stack) },
+      AuthorizerPayloadFormatVersion: '2.0',
+      EnableSimpleResponses: true,
+      AuthorizerResultTtlInSeconds: 60,
+      IdentitySource: ['$request.header.Authorization'],
+    });
+    expect(JSON.stringify(lambda[1].Properties.AuthorizerUri)).toContain(logicalId(stack.functions.get('api-authorizer')!.fn, stack));
+    for (const r of Object.values(template.findResources('AWS::ApiGatewayV2::Route'))) {
+      const key = r.Properties.RouteKey as string;
+      const people = r.Properties.ApiId.Ref === logicalId(stack.api.httpApi, stack);
+      if (isPublicRoute(key)) expect(r.Properties.AuthorizationType ?? 'NONE', key).toBe('NONE');
+      else expect({ key, type: r.Properties.AuthorizationType, id: r.Properties.AuthorizerId }).toEqual({ key, type: people ? 'JWT' : 'CUSTOM', id: { Ref: people ? jwt[0] : lambda[0] } });
+    }
+  });
+
+  it("CORS on the people's API names the console's origin alone", () => {
+    const people = template.findResources('AWS::ApiGatewayV2::Api')[logicalId(stack.api.httpApi, stack)]!;
+    expect(people.Properties.CorsConfiguration.AllowOrigins).toEqual([{ Ref: 'ConsoleOrigin' }]);
+    expect(template.findResources('AWS::ApiGatewayV2::Api')[logicalId(stack.api.machineApi, stack)]!.Properties.CorsConfiguration).toBeUndefined();
   });
 
   it('the $default stage auto-deploys, logs access and is throttled', () => {
@@ -403,5 +451,50 @@ describe('observability', () => {
       expect(body, needle).toContain(needle);
     }
     for (const f of stack.functions.all) expect(body).toContain(logicalId(f.fn, stack));
+  });
+});
+
+describe('sign-in (Cognito)', () => {
+  it('a user pool: email sign-in, invitation only, optional TOTP MFA, the shared password policy, kept on stack deletion', () => {
+    template.hasResource('AWS::Cognito::UserPool', {
+      DeletionPolicy: 'Retain',
+      Properties: Match.objectLike({
+        UsernameAttributes: ['email'],
+        AdminCreateUserConfig: Match.objectLike({ AllowAdminCreateUserOnly: true }),
+        MfaConfiguration: 'OPTIONAL',
+        EnabledMfas: ['SOFTWARE_TOKEN_MFA'],
+        Policies: { PasswordPolicy: Match.objectLike({ MinimumLength: 12, TemporaryPasswordValidityDays: 7 }) },
+        DeletionProtection: 'ACTIVE',
+      }),
+    });
+    const pool = Object.values(template.findResources('AWS::Cognito::UserPool'))[0]!;
+    // The invitation carries the temporary password ({####}) and the console's address.
+    expect(JSON.stringify(pool.Properties.AdminCreateUserConfig.InviteMessageTemplate.EmailMessage)).toMatch(/\{####\}.*ConsoleOrigin/);
+  });
+
+  it('one group per role', () => {
+    const groups = Object.values(template.findResources('AWS::Cognito::UserPoolGroup')).map((g) => g.Properties.GroupName as string);
+    expect(groups.sort()).toEqual([...ROLES].sort());
+  });
+
+  it("the console's app client is public, authorization code only (PKCE), 1 h tokens, refresh rotated", () => {
+    template.hasResourceProperties('AWS::Cognito::UserPoolClient', {
+      GenerateSecret: false,
+      AllowedOAuthFlows: ['code'],
+      AllowedOAuthFlowsUserPoolClient: true,
+      AllowedOAuthScopes: Match.arrayWith(['openid', 'email', 'profile']),
+      ExplicitAuthFlows: Match.not(Match.arrayWith(['ALLOW_USER_PASSWORD_AUTH'])),
+      AccessTokenValidity: 60,
+      IdTokenValidity: 60,
+      TokenValidityUnits: Match.objectLike({ AccessToken: 'minutes', IdToken: 'minutes' }),
+      RefreshTokenRotation: Match.objectLike({ Feature: 'ENABLED' }),
+      EnableTokenRevocation: true,
+      PreventUserExistenceErrors: 'ENABLED',
+    });
+  });
+
+  it('a managed login domain with a branding for the console', () => {
+    template.hasResourceProperties('AWS::Cognito::UserPoolDomain', { ManagedLoginVersion: 2 });
+    template.resourceCountIs('AWS::Cognito::ManagedLoginBranding', 1);
   });
 });
