@@ -4,7 +4,7 @@ import { apiKeys, type ApiKeyRecord } from '../../shared/adapters/dynamo/api-key
 import { businessEntities, clients } from '../../shared/adapters/dynamo/repositories';
 import { UnknownPortfolioError, findPortfolio } from '../../shared/domain/effective-settings';
 import { checkClientTemplates } from '../../shared/domain/template-check';
-import { NotFoundError, ValidationError } from '../../shared/errors';
+import { ConflictError, NotFoundError, ValidationError } from '../../shared/errors';
 import { apiHandler, created, ok } from '../../shared/http/api-handler';
 import { mergePatchRequest, sameJson } from '../../shared/http/merge-patch-request';
 import { newApiKeyToken } from '../../shared/auth/api-key-token';
@@ -77,8 +77,14 @@ export const handler = apiHandler({
     if (!key || key.clientId !== params.clientId) throw new NotFoundError('API key', params.keyId!);
     if (key.revokedAt) return ok(keyView(key));
     const at = nowIso();
-    const revoked = await apiKeys.replace({ ...key, revokedAt: at, updatedAt: at }, key.version);
-    return ok(keyView(revoked));
+    try {
+      return ok(keyView(await apiKeys.replace({ ...key, revokedAt: at, updatedAt: at }, key.version)));
+    } catch (e) {
+      // Two revocations at once: the other one won, and the key is revoked all the same.
+      const now = e instanceof ConflictError && e.code === 'stale_version' ? await apiKeys.find(key.keyId) : undefined;
+      if (now?.revokedAt) return ok(keyView(now));
+      throw e;
+    }
   },
 });
 

@@ -34,6 +34,8 @@ const OPEN_TO = {
 
 const KIND: Record<string, keyof typeof OPEN_TO | 'public'> = {
   'GET /health': 'public',
+  'GET /openapi.json': 'public',
+  'GET /docs': 'public',
   'POST /business-entities': 'agency',
   'GET /business-entities': 'agency',
   'GET /business-entities/{id}': 'agency',
