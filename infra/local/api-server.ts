@@ -2,6 +2,7 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { API_ROUTES } from '../api-routes';
+import { users } from '../../shared/adapters/dynamo/users';
 import { isPublicRoute } from '../../shared/auth/route-access';
 import type { AuthorizerContext } from '../../shared/http/authenticate';
 import { isRefusal, runAuthorizer, type LocalAuthorizers } from './authorizers';
@@ -101,7 +102,7 @@ export function createApiServer(opts: {
     const local = opts.localRoutes[`${method} ${url.pathname}`];
     if (local) {
       // Local routes move the clock and arrange provider faults: like every route but /health, they need the token.
-      const denied = opts.publicLocalRoutes?.includes(`${method} ${url.pathname}`) ? undefined : localAuthError(req.headers.authorization, opts.adminToken);
+      const denied = opts.publicLocalRoutes?.includes(`${method} ${url.pathname}`) ? undefined : await localAuthError(req.headers.authorization, opts.adminToken, opts.jwtAuthorizer);
       if (denied) return send(res, denied.status, denied.body);
       let body: unknown;
       try {
@@ -143,12 +144,23 @@ export function createApiServer(opts: {
 const sha256 = (text: string) => createHash('sha256').update(text).digest();
 
 /** Why a local-only route refuses this Authorization header, or undefined when it carries the admin token. */
-function localAuthError(authorization: string | undefined, adminToken: string): { status: number; body: unknown } | undefined {
+/**
+ * The local routes answer to the admin token and to a signed-in agency admin (the console's
+ * Operations page, a script that signed in), checked as the API's routes check them.
+ */
+async function localAuthError(authorization: string | undefined, adminToken: string, jwt: LocalAuthorizers['jwt']): Promise<{ status: number; body: unknown } | undefined> {
   const m = /^Bearer\s+(.+)$/i.exec(authorization ?? '');
-  if (!m) return { status: 401, body: { error: { code: 'unauthorized', message: 'send "Authorization: Bearer <admin token>"; the local routes answer only to it', details: [] } } };
+  if (!m) return { status: 401, body: { error: { code: 'unauthorized', message: 'send "Authorization: Bearer <admin token or an agency admin\'s access token>"; the local routes answer only to them', details: [] } } };
+  const bearer = m[1]!.trim();
+  if (bearer.split('.').length === 3) {
+    const check = await jwt(bearer);
+    const user = check.ok && typeof check.claims.sub === 'string' ? await users.find(check.claims.sub) : undefined;
+    if (user && !user.disabled && user.role === 'agency_admin') return undefined;
+    return { status: check.ok ? 403 : 401, body: { error: { code: check.ok ? 'forbidden' : 'unauthorized', message: check.ok ? 'the local routes answer only to the admin token and agency admins' : check.reason, details: [] } } };
+  }
   // Digests of equal length compared in constant time, as the handlers compare tokens.
-  if (!timingSafeEqual(sha256(m[1]!.trim()), sha256(adminToken))) {
-    return { status: 403, body: { error: { code: 'forbidden', message: 'the local routes answer only to the admin token', details: [] } } };
+  if (!timingSafeEqual(sha256(bearer), sha256(adminToken))) {
+    return { status: 403, body: { error: { code: 'forbidden', message: 'the local routes answer only to the admin token and agency admins', details: [] } } };
   }
   return undefined;
 }

@@ -191,3 +191,14 @@ describe('CORS', () => {
     expect(fromConsole.headers.get('access-control-allow-origin')).toBe(stack.signIn.consoleOrigin);
   });
 });
+
+describe('the local routes', () => {
+  it('answer to a signed-in agency admin as to the admin token, not to other roles', async () => {
+    const local = (token: string) => fetch(`${stack.urls.api}/local/clock`, { headers: { authorization: `Bearer ${token}` } });
+    expect((await local(adminToken)).status).toBe(200);
+    expect((await local(stack.adminToken)).status).toBe(200);
+    const oscar = await inviteAndSignIn(stack, apiClient(stack.urls.api, adminToken), { email: 'oscar@agency.example', name: 'Oscar', role: 'agency_operator' });
+    expect((await local(oscar.tokens.access_token)).status).toBe(403);
+    expect((await local('a.b.c')).status).toBe(401);
+  });
+});
