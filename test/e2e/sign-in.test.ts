@@ -171,8 +171,10 @@ describe('the console sign-in: authorization code with PKCE, refresh rotated', (
   it('an authorization request without PKCE, or to a callback that is not the console, is refused', async () => {
     const base = { response_type: 'code', client_id: stack.signIn.clientId, redirect_uri: redirectUri() };
     expect((await fetch(`${stack.urls.auth}/oauth2/authorize?${new URLSearchParams(base)}`)).status).toBe(400);
-    const evil = new URLSearchParams({ ...base, redirect_uri: 'http://evil.example/', code_challenge: 'x', code_challenge_method: 'S256' });
-    expect((await fetch(`${stack.urls.auth}/oauth2/authorize?${evil}`)).status).toBe(400);
+    for (const redirect_uri of ['http://evil.example/', `${stack.signIn.consoleOrigin}/elsewhere`]) {
+      const q = new URLSearchParams({ ...base, redirect_uri, code_challenge: 'x', code_challenge_method: 'S256' });
+      expect((await fetch(`${stack.urls.auth}/oauth2/authorize?${q}`)).status, redirect_uri).toBe(400);
+    }
   });
 });
 

@@ -134,13 +134,9 @@ export async function startLocalIssuer(opts: LocalIssuerOptions): Promise<LocalI
     };
   }
 
-  const allowedRedirect = (uri: string) => {
-    try {
-      return opts.consoleOrigins.includes(new URL(uri).origin);
-    } catch {
-      return false;
-    }
-  };
+  // As the user pool's app client: a callback (and sign-out) URL must be one listed, exactly:
+  // the console's `<origin>/` (infra/constructs/auth.ts).
+  const allowedRedirect = (uri: string) => opts.consoleOrigins.some((o) => uri === `${o}/`);
 
   /** The authorization request's problem, if any (shown to the person: never redirect to an unchecked URI). */
   function requestProblem(p: URLSearchParams | Record<string, string>): string | undefined {
