@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { pageQuerySchema, pageSchema } from '../shared/schemas/api';
 import { businessEntityInputSchema, businessEntitySchema } from '../shared/schemas/business-entity';
-import { closeBodySchema, contactPreferencesBodySchema, holdBodySchema, paymentBodySchema, planBodySchema, releaseBodySchema, settleBodySchema } from '../shared/schemas/case-actions';
+import { closeBodySchema, contactPreferencesBodySchema, debtorCorrectionBodySchema, holdBodySchema, paymentBodySchema, planBodySchema, releaseBodySchema, settleBodySchema } from '../shared/schemas/case-actions';
 import { clientInputSchema, clientSchema } from '../shared/schemas/client';
 import { caseListQuerySchema } from '../shared/schemas/queries';
 import {
@@ -84,6 +84,13 @@ export const API_DOCS: Record<ApiRouteKey, RouteDoc> = {
 
   'GET /clients/{clientId}/cases': { summary: "List the client's cases", query: caseListQuerySchema, responses: { 200: { description: 'One page', schema: named('CasePage', pageSchema(Case)) } } },
   'GET /cases/{caseId}': { summary: 'Read a case with its balance as of today', responses: { 200: { description: 'The case', schema: Case } } },
+  'PATCH /cases/{caseId}': {
+    summary: "Correct the debtor's contact data (JSON Merge Patch)",
+    description: 'name, email, phone, address, timezone; null removes one. Later sends use it; the old values stay on the timeline (`debtor_corrected`). With `version` (or If-Match) a case changed since is a 409.',
+    body: named('DebtorCorrectionInput', debtorCorrectionBodySchema),
+    responses: { 200: { description: 'The case as corrected', schema: Case } },
+    errors: [409],
+  },
   'GET /cases/{caseId}/communications': { summary: "A case's messages: channel, node, template, recipient, status, at, provider id", query: pageQuerySchema, responses: { 200: { description: 'One page, in time order', schema: named('CommunicationPage', pageSchema(Communication)) } } },
   'GET /cases/{caseId}/timeline': { summary: "A case's timeline: imported, phase changes, charges, payments, sends and skips", query: pageQuerySchema, responses: { 200: { description: 'One page, in time order', schema: named('TimelinePage', pageSchema(TimelineEvent)) } } },
 

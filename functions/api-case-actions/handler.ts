@@ -1,9 +1,14 @@
 import { nowIso } from '../../shared/adapters/clock';
+import { cases, timeline } from '../../shared/adapters/dynamo/case-repository';
+import { correctDebtor } from '../../shared/domain/debtor-correction';
+import { ConflictError } from '../../shared/errors';
+import { expectedVersion } from '../../shared/http/merge-patch-request';
 import { apiHandler, created, ok } from '../../shared/http/api-handler';
 import { callerLabel, clientScopeOf } from '../../shared/http/callers';
 import { parseOrThrow } from '../../shared/http/validate';
 import {
   closeBodySchema as closeBody,
+  debtorCorrectionBodySchema as debtorCorrectionBody,
   contactPreferencesBodySchema as contactBody,
   holdBodySchema as holdBody,
   paymentBodySchema as paymentBody,
@@ -25,6 +30,33 @@ import { caseView, visibleCase } from '../api-cases/read-routes';
  * from the phase change's own read of it.
  */
 export const handler = apiHandler({
+  /**
+   * Corrects the debtor's contact data (a merge patch of name, email, phone, address, timezone).
+   * Every later send reads the case again, so it uses the new data; the old values stay on the
+   * timeline. Without a `version` the correction is re-applied over a concurrent workflow write
+   * (a step moving its progress); with one, a changed case is a 409.
+   */
+  'PATCH /cases/{caseId}': async ({ params, body, headers }) => {
+    const b = parseOrThrow(debtorCorrectionBody, body ?? {}, 'body');
+    const expected = expectedVersion(headers['if-match'], b.version);
+    for (let attempt = 1; ; attempt++) {
+      const current = await cases.get(params.caseId!);
+      if (expected !== undefined && expected !== current.version) {
+        throw new ConflictError(`case is at version ${current.version}, not ${expected}; read it again and reapply your correction`, 'stale_version');
+      }
+      const { debtor, changes } = correctDebtor(current.debtor, b.debtor);
+      if (changes.length === 0) return ok(caseView(current));
+      try {
+        const next = await cases.replace({ ...current, debtor });
+        const said = changes.map((c) => `${c.field} ${c.before === undefined ? 'set' : `"${String(c.before)}"`} -> ${c.after === undefined ? 'removed' : `"${String(c.after)}"`}`);
+        await timeline.append(current.caseId, { type: 'debtor_corrected', message: `debtor's contact data corrected: ${said.join('; ')}`, data: { changes } });
+        return ok(caseView(next));
+      } catch (e) {
+        if (!(e instanceof ConflictError) || expected !== undefined || attempt >= 5) throw e;
+      }
+    }
+  },
+
   'POST /cases/{caseId}/payments': async (req) => {
     const { params, body } = req;
     const b = parseOrThrow(paymentBody, body ?? {}, 'body');

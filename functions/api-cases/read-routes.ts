@@ -4,6 +4,7 @@ import { clients } from '../../shared/adapters/dynamo/repositories';
 import { balanceAsOf } from '../../shared/domain/ledger';
 import { ok, type ApiRequest, type Route } from '../../shared/http/api-handler';
 import { assertVisible } from '../../shared/http/callers';
+import { ValidationError } from '../../shared/errors';
 import { parseOrThrow } from '../../shared/http/validate';
 import { pageQuerySchema } from '../../shared/schemas/api';
 import type { Case } from '../../shared/schemas/case';
@@ -30,6 +31,11 @@ export const caseReadRoutes: Record<string, Route> = {
   'GET /clients/{clientId}/cases': async ({ params, query }) => {
     const q = parseOrThrow(caseListQuery, query, 'query');
     await clients.get(params.clientId!);
+    if (q.q !== undefined) {
+      if (q.cursor) throw new ValidationError('a search has no next page', [{ field: 'cursor', message: 'a search answers its matches at once (at most limit); narrow q instead' }]);
+      const found = await cases.search(params.clientId!, q.q, q.limit);
+      return ok({ items: found.filter((c) => (!q.phase || c.phase === q.phase) && (!q.portfolio || c.portfolio === q.portfolio)).map(caseView) });
+    }
     const page = await cases.listByClient(params.clientId!, q);
     return ok({ items: page.items.map(caseView), cursor: page.cursor });
   },

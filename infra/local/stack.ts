@@ -103,7 +103,7 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
       // Metrics (EMF lines on stdout) help nobody locally; on AWS they feed the dashboard.
       POWERTOOLS_METRICS_DISABLED: process.env.POWERTOOLS_METRICS_DISABLED ?? 'true',
     });
-    await ensureTable(urls.dynamo);
+    await ensureTable(urls.dynamo, log);
     await ensureBucket(urls.s3, DROP_BUCKET);
 
     const clock = VirtualClock.restore(join(opts.dataDir, 'clock.json'), opts.startTime ?? new Date());
@@ -177,10 +177,15 @@ async function stopAll(stops: (() => Promise<void>)[]): Promise<void> {
   for (const stop of stops.splice(0).reverse()) await stop().catch(() => undefined);
 }
 
-async function ensureTable(endpoint: string): Promise<void> {
+async function ensureTable(endpoint: string, log: (message: string) => void): Promise<void> {
   const ddb = new DynamoDBClient({ endpoint });
   try {
-    await ddb.send(new DescribeTableCommand({ TableName: TABLE_NAME }));
+    const { Table } = await ddb.send(new DescribeTableCommand({ TableName: TABLE_NAME }));
+    // dynalite cannot add an index to an existing table (UpdateTable creates none), so a data
+    // folder from before an index was added says so rather than failing at the first query.
+    const have = new Set((Table?.GlobalSecondaryIndexes ?? []).map((i) => i.IndexName));
+    const missing = (createTableInput(TABLE_NAME).GlobalSecondaryIndexes ?? []).map((i) => i.IndexName!).filter((n) => !have.has(n));
+    if (missing.length) log(`WARNING: the local table was created before the indexes ${missing.join(', ')} existed; routes that query them answer errors. Start with --reset to recreate it (the local data is lost).`);
   } catch (e) {
     if (!(e instanceof ResourceNotFoundException)) throw e;
     await ddb.send(new CreateTableCommand(createTableInput(TABLE_NAME)));

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { MANUAL_CLOSE_REASONS } from '../domain/transition';
 import { contactAllowedSchema, HOLD_REASONS, installmentSchema } from './case';
-import { isoInstantSchema, positiveAmountMinorSchema } from './common';
+import { countrySchema, emailSchema, isoInstantSchema, lineTextSchema, positiveAmountMinorSchema, timeZoneSchema } from './common';
 
 /** The bodies of the case actions (POST /cases/{caseId}/...): one phase event each. */
 
@@ -27,3 +27,28 @@ export const contactPreferencesBodySchema = contactAllowedSchema
   .extend({ note: z.string().trim().max(1_000).optional() })
   .strict()
   .refine((b) => Object.keys(b).some((k) => k !== 'note'), { message: 'name at least one channel: email, sms, phone or post (true allows it, false stops it)' });
+
+/**
+ * `PATCH /cases/{caseId}`: a JSON Merge Patch of the debtor's contact data (null removes an
+ * optional field); the `version` read makes a concurrent change a 409 instead of being overwritten.
+ */
+export const debtorCorrectionBodySchema = z
+  .object({
+    version: z.number().int().min(1).optional().describe('the case version you read; or send If-Match: <version>'),
+    debtor: z
+      .object({
+        name: lineTextSchema(200).pipe(z.string().min(1, 'is required')),
+        email: z.string().trim().pipe(emailSchema.max(254)).nullable(),
+        phone: lineTextSchema(30).nullable().describe('E.164 preferred; a national number is read with the debtor country'),
+        address: z
+          .object({ line1: lineTextSchema(200).nullable(), line2: lineTextSchema(200).nullable(), postcode: lineTextSchema(20).nullable(), city: lineTextSchema(100).nullable(), country: countrySchema.nullable() })
+          .partial()
+          .strict(),
+        timezone: timeZoneSchema.nullable().describe('IANA zone the contact hours are read in'),
+      })
+      .partial()
+      .strict()
+      .refine((d) => Object.keys(d).length > 0, { message: 'name at least one of name, email, phone, address, timezone' }),
+  })
+  .strict();
+export type DebtorCorrection = z.infer<typeof debtorCorrectionBodySchema>['debtor'];

@@ -1,8 +1,14 @@
 import { z } from 'zod';
 import { PHASES } from './case';
+import { lineTextSchema } from './common';
 import { pageQuerySchema } from './api';
 
-/** `GET /clients/{clientId}/cases`: one page of the client's cases, optionally in one phase. */
+/** `GET /clients/{clientId}/cases`: one page of the client's cases, optionally in one phase or portfolio, or a search; any other parameter is a 400. */
 export const caseListQuerySchema = pageQuerySchema.extend({
   phase: z.enum(PHASES, { error: `must be one of ${PHASES.join(', ')}` }).optional(),
+  portfolio: lineTextSchema(100).pipe(z.string().min(1)).optional().describe("only the cases of this portfolio (by name)"),
+  q: lineTextSchema(200)
+    .pipe(z.string().min(2, 'must be at least 2 characters'))
+    .optional()
+    .describe('search: the start of the debtor name, email, phone or client case number, or an invoice number exactly; answers at most `limit` matches, oldest first, without a cursor'),
 });

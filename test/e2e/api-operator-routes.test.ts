@@ -1,8 +1,8 @@
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { apiDocument } from '../../infra/api-docs';
 import { HEADER, waitForImport } from '../support/imports';
 import { apiClient, startTestStack, TEST_TOKEN } from '../support/local-stack';
-import { setUpClient } from '../support/workflows';
+import { advanceDays, comms, events, setUpClient, uploadCases } from '../support/workflows';
 
 let stack: Awaited<ReturnType<typeof startTestStack>>;
 const ids = { client: '', entity: '' };
@@ -110,4 +110,74 @@ it('the API describes itself without a token: /openapi.json and a page at /docs'
   const html = await page.text();
   expect(html).toContain('<code>/cases/{caseId}/payments</code>');
   expect(html).not.toMatch(/<script|src=|href="https?:/);
+});
+
+describe('finding and correcting cases', () => {
+  let found: Record<string, any>;
+  beforeAll(async () => {
+    found = await uploadCases(stack.api, stack.urls.s3, ids.client, [
+      { ref: 'S1', name: 'Maria Lopez', email: 'maria@example.com', phone: '+447700900101', amount: '100.00' },
+      { ref: 'S2', name: 'Mario Rossi', email: 'mrossi@example.com', phone: '+447700900202', amount: '200.00', portfolio: 'no-breathing' },
+      { ref: 'S3', name: 'Zoe Adams', email: 'zoe@example.com', amount: '300.00' },
+    ], 'search.csv');
+  });
+  const search = async (query: string) => {
+    const r = await stack.api.get(`/clients/${ids.client}/cases?${query}`);
+    expect(r.status, query).toBe(200);
+    return r.body.items.map((c: any) => c.clientCaseNumber).sort();
+  };
+
+  it('finds cases by the start of name, email, phone or case number, by invoice number, and filters by phase and portfolio', async () => {
+    expect(await search('q=mari')).toEqual(['S1', 'S2']);
+    expect(await search('q=Mario%20R')).toEqual(['S2']);
+    expect(await search('q=zoe%40ex')).toEqual(['S3']);
+    expect(await search(`q=${encodeURIComponent('+44 7700 900 20')}`)).toEqual(['S2']);
+    expect(await search('q=inv-s3')).toEqual(['S3']);
+    expect(await search('q=s1')).toEqual(['S1']);
+    expect(await search('q=nobody')).toEqual([]);
+    expect(await search('q=mari&phase=outreach')).toEqual(['S2']);
+    expect(await search('q=mari&portfolio=default')).toEqual(['S1']);
+    expect(await search('portfolio=no-breathing')).toEqual(['S2']);
+
+    const unknown = await stack.api.get(`/clients/${ids.client}/cases?query=mari`);
+    expect(unknown.status).toBe(400);
+    expect(unknown.body.error.details[0].field).toBe('query');
+  });
+
+  it("corrects the debtor's contact data: later sends use it, the old values stay on the timeline", async () => {
+    const { api } = stack;
+    const zoe = found.S3;
+    const path = `/cases/${zoe.caseId}`;
+    const fixed = await api.patch(path, { version: zoe.version, debtor: { email: ' Zoe.Adams@Example.com ', phone: '+44 7700 900303', address: { city: 'York' } } });
+    expect(fixed.status, JSON.stringify(fixed.body)).toBe(200);
+    expect(fixed.body.debtor).toMatchObject({ name: 'Zoe Adams', email: 'zoe.adams@example.com', phone: '+447700900303', address: { city: 'York' } });
+    expect(fixed.body.version).toBe(zoe.version + 1);
+
+    const stale = await api.patch(path, { version: zoe.version, debtor: { name: 'Zoë Adams' } });
+    expect(stale.status).toBe(409);
+    expect((await api.patch(path, { debtor: { nickname: 'Z' } })).status).toBe(400);
+    expect((await api.patch(path, { debtor: { email: 'not-an-email' } })).status).toBe(400);
+    expect((await api.patch(path, { debtor: { timezone: 'Mars/Olympus' } })).status).toBe(400);
+    expect((await api.patch(path, { clientId: 'cl_other' })).status).toBe(400);
+    // The same correction again changes nothing.
+    expect((await api.patch(path, { debtor: { email: 'zoe.adams@example.com' } })).body.version).toBe(zoe.version + 1);
+
+    const corrected = (await events(api, zoe.caseId)).filter((e) => e.type === 'debtor_corrected');
+    expect(corrected).toHaveLength(1);
+    expect(corrected[0].data.changes).toEqual(
+      expect.arrayContaining([
+        { field: 'email', before: 'zoe@example.com', after: 'zoe.adams@example.com' },
+        { field: 'phone', after: '+447700900303' },
+        { field: 'address.city', after: 'York' },
+      ]),
+    );
+    // The search follows the correction.
+    expect(await search('q=zoe.adams')).toEqual(['S3']);
+    expect(await search('q=zoe%40example')).toEqual([]);
+
+    // Breathing space (14 days) ends: the first email goes to the corrected address.
+    await advanceDays(api, 15);
+    const sent = (await comms(api, zoe.caseId)).filter((c) => c.channel === 'email');
+    expect(sent.map((c) => [c.status, c.recipient])).toEqual([['sent', 'zoe.adams@example.com']]);
+  });
 });

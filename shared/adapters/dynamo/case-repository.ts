@@ -7,11 +7,16 @@ import type { Case, Communication, TimelineEvent } from '../../schemas/case';
 import { batchGet, batchPut, type BatchOptions } from './batch';
 import { dynamo, writeIf } from './client';
 import { decodeCursor, encodeCursor, startKey, type Page } from './cursor';
-import { GSI1, GSI2, caseChildKeys, keys, stripKeys } from './keys';
+import { GSI1, GSI2, SEARCH_INDEXES, caseChildKeys, keys, searchPartition, searchValue, stripKeys, type SearchField } from './keys';
+import { invoiceHomeId, normaliseInvoiceNumber } from '../../domain/import-plan';
 import { versionedStore } from './versioned-store';
 
 function caseItemKeys(c: Case) {
-  return { ...keys.case(c.caseId), ...keys.caseLists(c.clientId, c.phase, c.createdAt, c.caseId) };
+  return {
+    ...keys.case(c.caseId),
+    ...keys.caseLists(c.clientId, c.phase, c.createdAt, c.caseId),
+    ...keys.caseSearch(c.clientId, c.caseId, { name: c.debtor.name, email: c.debtor.email, phone: c.debtor.phone, caseNumber: c.clientCaseNumber }),
+  };
 }
 
 /** The case record is the truth; every change names the version it replaces (optimistic locking). */
@@ -49,12 +54,70 @@ export const cases = {
   /** Item and keys as a BatchWrite put request, for bulk creation by the importer. */
   toItem: (c: Case) => ({ ...c, ...caseItemKeys(c), type: 'case' }),
 
-  listByClient(clientId: string, opts: { phase?: string; limit: number; cursor?: string }): Promise<Page<Case>> {
-    return opts.phase
-      ? versionedStore.queryPage<Case>({ index: GSI2, pkName: 'gsi2pk', pkValue: `CLIENT#${clientId}#PHASE#${opts.phase}`, limit: opts.limit, cursor: opts.cursor, ascending: true })
-      : versionedStore.queryPage<Case>({ index: GSI1, pkName: 'gsi1pk', pkValue: `CLIENT#${clientId}#CASES`, limit: opts.limit, cursor: opts.cursor, ascending: true });
+  /**
+   * One page of a client's cases, oldest first: in one phase from GSI2, else from GSI1; a
+   * portfolio filters the page read (a page may then hold fewer than `limit`; follow the cursor).
+   */
+  async listByClient(clientId: string, opts: { phase?: string; portfolio?: string; limit: number; cursor?: string }): Promise<Page<Case>> {
+    const [index, pkName, pkValue] = opts.phase ? [GSI2, 'gsi2pk', `CLIENT#${clientId}#PHASE#${opts.phase}`] : [GSI1, 'gsi1pk', `CLIENT#${clientId}#CASES`];
+    if (!opts.portfolio) return versionedStore.queryPage<Case>({ index, pkName, pkValue, limit: opts.limit, cursor: opts.cursor, ascending: true });
+    const out = await dynamo().send(
+      new QueryCommand({
+        TableName: config().TABLE_NAME,
+        IndexName: index,
+        KeyConditionExpression: '#pk = :pk',
+        FilterExpression: '#portfolio = :portfolio',
+        ExpressionAttributeNames: { '#pk': pkName, '#portfolio': 'portfolio' },
+        ExpressionAttributeValues: { ':pk': pkValue, ':portfolio': opts.portfolio },
+        Limit: opts.limit,
+        ExclusiveStartKey: startKey(opts.cursor, { [pkName]: pkValue }),
+      }),
+    );
+    return { items: (out.Items ?? []).map((i) => stripKeys<Case>(i)), cursor: encodeCursor(out.LastEvaluatedKey) };
+  },
+
+  /**
+   * The client's cases whose debtor name, email, phone or client case number starts with `q`, or
+   * that hold invoice number `q`: one bounded Query per search index (KEYS_ONLY, `limit` each) and
+   * one GetItem of the invoice number's home, then the cases by key. At most `limit` matches,
+   * oldest first; no table scan.
+   */
+  async search(clientId: string, q: string, limit: number): Promise<Case[]> {
+    const fields = (Object.keys(SEARCH_INDEXES) as SearchField[]).filter((f) => f !== 'phone' || looksLikePhone(q));
+    const found = await Promise.all([
+      ...fields.map(async (field) => {
+        const value = searchValue[field](q);
+        if (!value) return [];
+        const index = SEARCH_INDEXES[field];
+        const out = await dynamo().send(
+          new QueryCommand({
+            TableName: config().TABLE_NAME,
+            IndexName: index.indexName,
+            KeyConditionExpression: '#pk = :pk AND begins_with(#sk, :prefix)',
+            ExpressionAttributeNames: { '#pk': index.partitionKey, '#sk': index.sortKey },
+            ExpressionAttributeValues: { ':pk': searchPartition(clientId, field), ':prefix': value },
+            Limit: limit,
+          }),
+        );
+        return (out.Items ?? []).map((i) => String(i[index.sortKey]).split('#').pop()!);
+      }),
+      (async () => {
+        // An invoice number's home holds the case it opened, or a pointer to the case that holds it.
+        const home = await versionedStore.find<{ caseId?: string }>(keys.case(invoiceHomeId(clientId, normaliseInvoiceNumber(q))));
+        return home?.caseId ? [home.caseId] : [];
+      })(),
+    ]);
+    const ids = [...new Set(found.flat())];
+    const byId = await cases.findMany(ids);
+    return [...byId.values()]
+      .filter((c) => c.clientId === clientId)
+      .sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.caseId.localeCompare(b.caseId))
+      .slice(0, limit);
   },
 };
+
+/** Only a query made of phone characters with a few digits is looked up as a phone (else "INV-1" would match every +1 number). */
+const looksLikePhone = (q: string) => /^[+\d\s().-]+$/.test(q) && q.replace(/\D/g, '').length >= 4;
 
 export const timeline = {
   async append(caseId: string, event: Omit<TimelineEvent, 'at'> & { at?: string }): Promise<TimelineEvent> {

@@ -1,9 +1,31 @@
+import { normaliseCaseNumber, normaliseName } from '../../domain/normalise';
+
 /**
  * Key layout of the single table. See ACCESS-PATTERNS.md beside this file for why.
  * Every item has `pk`, `sk` and `type`; list views use GSI1 and GSI2 (sparse).
  */
 export const GSI1 = 'gsi1';
 export const GSI2 = 'gsi2';
+
+/**
+ * Case search: one sparse index per field a case is found by, keyed `CLIENT#<clientId>#<FIELD>` /
+ * `<normalised value>#<caseId>`, so a prefix of the value is one bounded Query (begins_with).
+ */
+export const SEARCH_INDEXES = {
+  name: { indexName: 'search-name', partitionKey: 'sname_pk', sortKey: 'sname_sk' },
+  email: { indexName: 'search-email', partitionKey: 'semail_pk', sortKey: 'semail_sk' },
+  phone: { indexName: 'search-phone', partitionKey: 'sphone_pk', sortKey: 'sphone_sk' },
+  caseNumber: { indexName: 'search-case-number', partitionKey: 'sccn_pk', sortKey: 'sccn_sk' },
+} as const;
+export type SearchField = keyof typeof SEARCH_INDEXES;
+
+/** A search value in the form its index holds (digits only for a phone), or undefined when it has none. */
+export const searchValue: Record<SearchField, (v: string | undefined) => string | undefined> = {
+  name: (v) => normaliseName(v),
+  email: (v) => v?.trim().toLowerCase() || undefined,
+  phone: (v) => v?.replace(/\D/g, '') || undefined,
+  caseNumber: (v) => normaliseCaseNumber(v),
+};
 
 export const keys = {
   businessEntity: (id: string) => ({ pk: `ENTITY#${id}`, sk: 'ENTITY' }),
@@ -13,6 +35,18 @@ export const keys = {
   /** All clients, newest last, on GSI1. */
   clientList: (createdAt: string, id: string) => ({ gsi1pk: 'CLIENTS', gsi1sk: `${createdAt}#${id}` }),
   case: (id: string) => ({ pk: `CASE#${id}`, sk: 'CASE' }),
+  /** A case's entries in the search indexes: only for the fields it has, so they stay sparse. */
+  caseSearch(clientId: string, caseId: string, values: Record<SearchField, string | undefined>): Record<string, string> {
+    const out: Record<string, string> = {};
+    for (const field of Object.keys(SEARCH_INDEXES) as SearchField[]) {
+      const value = searchValue[field](values[field]);
+      if (!value) continue;
+      const index = SEARCH_INDEXES[field];
+      out[index.partitionKey] = searchPartition(clientId, field);
+      out[index.sortKey] = `${value}#${caseId}`;
+    }
+    return out;
+  },
   /** A client's cases on GSI1 (all) and GSI2 (by phase). */
   caseLists: (clientId: string, phase: string, createdAt: string, caseId: string) => ({
     gsi1pk: `CLIENT#${clientId}#CASES`,
@@ -37,7 +71,9 @@ export const keys = {
   }),
 } as const;
 
-export const KEY_ATTRIBUTES = ['pk', 'sk', 'type', 'gsi1pk', 'gsi1sk', 'gsi2pk', 'gsi2sk'] as const;
+export const searchPartition = (clientId: string, field: SearchField) => `CLIENT#${clientId}#${field.toUpperCase()}`;
+
+export const KEY_ATTRIBUTES = ['pk', 'sk', 'type', 'gsi1pk', 'gsi1sk', 'gsi2pk', 'gsi2sk', ...Object.values(SEARCH_INDEXES).flatMap((i) => [i.partitionKey, i.sortKey])] as const;
 
 /** Removes key attributes so only the domain record leaves the repository. */
 export function stripKeys<T>(item: Record<string, unknown>): T {
