@@ -37,10 +37,12 @@ export const handler = apiHandler({
    * (a step moving its progress); with one, a changed case is a 409.
    */
   'PATCH /cases/{caseId}': async ({ params, body, headers }) => {
+    // An unknown case is a 404 whatever the body says.
+    let current = await cases.get(params.caseId!);
     const b = parseOrThrow(debtorCorrectionBody, body ?? {}, 'body');
     const expected = expectedVersion(headers['if-match'], b.version);
     for (let attempt = 1; ; attempt++) {
-      const current = await cases.get(params.caseId!);
+      if (attempt > 1) current = await cases.get(params.caseId!);
       if (expected !== undefined && expected !== current.version) {
         throw new ConflictError(`case is at version ${current.version}, not ${expected}; read it again and reapply your correction`, 'stale_version');
       }
