@@ -8,6 +8,7 @@ import {
   apiKeyCreatedSchema,
   apiKeyViewSchema,
   caseViewSchema,
+  clientInvoiceSchema,
   communicationSchema,
   healthSchema,
   importCreatedSchema,
@@ -83,6 +84,12 @@ export const API_DOCS: Record<ApiRouteKey, RouteDoc> = {
   },
 
   'GET /clients/{clientId}/cases': { summary: "List the client's cases", query: caseListQuerySchema, responses: { 200: { description: 'One page', schema: named('CasePage', pageSchema(Case)) } } },
+  'GET /clients/{clientId}/invoices': {
+    summary: "The client's invoices across its cases",
+    description: 'Oldest case first; one page holds the invoices of up to `limit` cases, each with its case id, reference, debtor name and phase.',
+    query: pageQuerySchema,
+    responses: { 200: { description: 'One page', schema: named('InvoicePage', pageSchema(named('ClientInvoice', clientInvoiceSchema))) } },
+  },
   'GET /cases/{caseId}': { summary: 'Read a case with its balance as of today', responses: { 200: { description: 'The case', schema: Case } } },
   'PATCH /cases/{caseId}': {
     summary: "Correct the debtor's contact data (JSON Merge Patch)",

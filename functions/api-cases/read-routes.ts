@@ -40,6 +40,21 @@ export const caseReadRoutes: Record<string, Route> = {
     return ok({ items: page.items.map(caseView), cursor: page.cursor });
   },
 
+  /**
+   * The client's invoices across its cases, oldest case first: one page holds the invoices of up
+   * to `limit` cases (a case's invoices are never split), each with its case's id, reference,
+   * debtor and phase. Paginated over the client's case list (GSI1), never a scan.
+   */
+  'GET /clients/{clientId}/invoices': async ({ params, query }) => {
+    const q = parseOrThrow(pageQuery, query, 'query');
+    await clients.get(params.clientId!);
+    const page = await cases.listByClient(params.clientId!, q);
+    const items = page.items.flatMap((c) =>
+      c.invoices.map((inv) => ({ ...inv, caseId: c.caseId, ...(c.clientCaseNumber ? { clientCaseNumber: c.clientCaseNumber } : {}), debtorName: c.debtor.name, phase: c.phase })),
+    );
+    return ok({ items, cursor: page.cursor });
+  },
+
   'GET /cases/{caseId}': async (req) => ok(caseView(await visibleCase(req))),
 
   'GET /cases/{caseId}/communications': async (req) => {

@@ -45,6 +45,7 @@ export const ROUTE_ACCESS: Record<ApiRouteKey, RouteRule> = {
   'GET /imports/{importId}': READERS,
   'GET /imports/{importId}/report': READERS,
   'GET /clients/{clientId}/cases': READERS,
+  'GET /clients/{clientId}/invoices': READERS,
   'GET /cases/{caseId}': READERS,
   'PATCH /cases/{caseId}': CASE_ACTORS,
   'GET /cases/{caseId}/communications': READERS,

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { caseSchema, communicationSchema, paymentPlanSchema, timelineEventSchema } from './case';
+import { caseSchema, communicationSchema, invoiceSchema, paymentPlanSchema, phaseSchema, timelineEventSchema } from './case';
 import { amountMinorSchema, currencySchema, isoInstantSchema } from './common';
 import { importRecordSchema } from './import';
 
@@ -71,6 +71,9 @@ export const apiKeyViewSchema = z.object({
   updatedAt: isoInstantSchema,
 });
 export const apiKeyCreatedSchema = apiKeyViewSchema.extend({ token: z.string().describe('`rk_<key id>.<secret>`: shown in this answer only') });
+
+/** An invoice in the client-wide list, with the case that holds it. */
+export const clientInvoiceSchema = invoiceSchema.extend({ caseId: z.string(), clientCaseNumber: z.string().optional(), debtorName: z.string(), phase: phaseSchema });
 
 export const healthSchema = z.object({ status: z.literal('ok') });
 

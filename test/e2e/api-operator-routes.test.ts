@@ -144,6 +144,21 @@ describe('finding and correcting cases', () => {
     expect(unknown.body.error.details[0].field).toBe('query');
   });
 
+  it("lists the client's invoices across its cases, page by page", async () => {
+    const seen: any[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await stack.api.get(`/clients/${ids.client}/invoices?limit=2${cursor ? `&cursor=${cursor}` : ''}`);
+      expect(page.status).toBe(200);
+      seen.push(...page.body.items);
+      cursor = page.body.cursor;
+    } while (cursor);
+    const byNumber = Object.fromEntries(seen.map((i) => [i.invoiceNumber, i]));
+    expect(Object.keys(byNumber).sort()).toEqual(['INV-R1', 'INV-S1', 'INV-S2', 'INV-S3']);
+    expect(byNumber['INV-S2']).toMatchObject({ caseId: found.S2.caseId, clientCaseNumber: 'S2', debtorName: 'Mario Rossi', amountMinor: 20000, currency: 'EUR' });
+    expect((await stack.api.get(`/clients/${ids.client}/invoices?status=open`)).status).toBe(400);
+  });
+
   it("corrects the debtor's contact data: later sends use it, the old values stay on the timeline", async () => {
     const { api } = stack;
     const zoe = found.S3;
