@@ -12,6 +12,8 @@ export const TABLE_KEYS = { partitionKey: 'pk', sortKey: 'sk' } as const;
  * projects keys only is written only when its key attributes change, so the many writes that
  * move a case's workflow progress cost no index write
  * (https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/GSI.html#GSI.ThroughputConsiderations.Writes).
+ * DynamoDB creates one index per table update: a stack deployed before the search indexes
+ * existed gets them over four deployments (add one entry of SEARCH_INDEXES at a time).
  */
 export const TABLE_INDEXES: readonly { indexName: string; partitionKey: string; sortKey: string; projection: 'ALL' | 'KEYS_ONLY' }[] = [
   { indexName: GSI1, partitionKey: 'gsi1pk', sortKey: 'gsi1sk', projection: 'ALL' },
