@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import { nowIso } from '../../shared/adapters/clock';
 import { config } from '../../shared/adapters/config';
 import { dropBucket } from '../../shared/adapters/drop-bucket';
@@ -15,6 +16,9 @@ const UPLOAD_URL_SECONDS = 3600;
 /** How long the link to an error report works: long enough to follow the redirect, short enough not to be passed around. */
 const REPORT_URL_SECONDS = 300;
 
+/** The upload is announced with no settings of its own (the client's import settings apply): an empty object or no body. */
+const newImportBody = z.strictObject({}, { error: 'send no body, or an empty JSON object {}; the file itself goes to the uploadUrl of the answer' });
+
 
 /** The import as callers see it: the checkpoint's internals stay inside; how far it got (running, or stopped by an error and resumable) does not. */
 export function importView(r: ImportRecord) {
@@ -27,7 +31,8 @@ export const handler = apiHandler({
    * Announces an upload: a presigned PUT into the client's drop folder. The upload itself
    * starts the import (the same path as any file dropped into S3); this import id follows it.
    */
-  'POST /clients/{clientId}/imports': async ({ params }) => {
+  'POST /clients/{clientId}/imports': async ({ params, body }) => {
+    parseOrThrow(newImportBody, body ?? {}, 'body');
     const client = await clients.get(params.clientId!);
     const importId = newId('im');
     const key = `${client.clientId}/${importId}.csv`;

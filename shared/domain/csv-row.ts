@@ -64,6 +64,15 @@ export type RowResult = { ok: true; row: CsvRow } | { ok: false; errors: ImportE
 
 /** Validates one record (already split into cells) against the row schema. `rowNumber` 1 = first data row. */
 export function parseRow(cells: string[], header: HeaderMap, rowNumber: number, schema: ReturnType<typeof csvRowSchema>): RowResult {
+  // More cells than the header has columns: a value split by an unquoted comma (1,234.56 read as
+  // 1 and 234.56). Every cell after the split is in the wrong column, so the row is refused whole,
+  // even when the extra cell is empty (the shifted last column may be an empty one).
+  if (cells.length > header.columns.length) {
+    return {
+      ok: false,
+      errors: [{ row: rowNumber, message: `has ${cells.length} cells but the header has ${header.columns.length} columns; quote values that contain a comma (e.g. "1,234.56"), or write amounts with "." and no thousands separator`, value: clip(cells.join(',')) }],
+    };
+  }
   const raw: RawCsvRow = {};
   header.columns.forEach((col, i) => {
     if (col) raw[col] = cells[i] ?? '';

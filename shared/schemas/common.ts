@@ -98,3 +98,5 @@ export const positiveBoundedAmountMinorSchema = boundedAmountMinorSchema.refine(
 
 /** The earliest date or instant a case's money can carry (a payment received, an instalment due). */
 export const EARLIEST_DATE = '2000-01-01';
+/** The latest date a case's record carries (an invoice date, a due date); plans have their own, nearer bound. */
+export const LATEST_DATE = '2099-12-31';

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { MoneyParseError, parseDecimalToMinor } from '../domain/money';
-import { countrySchema, currencySchema, isRealIsoDate, isTimeZone } from './common';
+import { EARLIEST_DATE, LATEST_DATE, MAX_AMOUNT_MINOR, countrySchema, currencySchema, hasControlCharacters, isRealIsoDate, isTimeZone } from './common';
 
 /** The columns of the case CSV (see CONTRACT.md), in the order the error report lists them. */
 export const CSV_COLUMNS = [
@@ -30,12 +30,14 @@ export const REQUIRED_COLUMNS = ['debtor_name', 'invoice_number', 'due_date', 'a
 /** A row as read from the file: canonical column name -> raw text (absent columns are undefined). */
 export type RawCsvRow = Partial<Record<CsvColumn, string>>;
 
-/** Empty cells mean "not given". */
-const optionalText = (max: number) =>
+const NO_CONTROL = { message: 'contains control characters (NUL, escape, a line break...); remove them' };
+
+/** Empty cells mean "not given". Descriptions may hold line breaks (a quoted cell); nothing else may. */
+const optionalText = (max: number, lines = false) =>
   z
     .string()
     .transform((s) => s.trim())
-    .pipe(z.string().max(max, `is longer than ${max} characters`))
+    .pipe(z.string().max(max, `is longer than ${max} characters`).refine((s) => !hasControlCharacters(lines ? s.replace(/[\r\n\t]/g, ' ') : s), NO_CONTROL))
     .optional()
     .transform((s) => (s ? s : undefined));
 
@@ -43,7 +45,7 @@ const requiredText = (max: number) =>
   z
     .string({ error: 'is required' })
     .transform((s) => s.trim())
-    .pipe(z.string().min(1, 'is required').max(max, `is longer than ${max} characters`));
+    .pipe(z.string().min(1, 'is required').max(max, `is longer than ${max} characters`).refine((s) => !hasControlCharacters(s), NO_CONTROL));
 
 const csvDate = z
   .string()
@@ -53,6 +55,8 @@ const csvDate = z
       ctx.addIssue({ code: 'custom', message: `must be a date in the form YYYY-MM-DD, e.g. 2025-12-31 (got "${truncate(s)}")` });
     } else if (!isRealIsoDate(s)) {
       ctx.addIssue({ code: 'custom', message: `${s} is not a real calendar date` });
+    } else if (s < EARLIEST_DATE || s > LATEST_DATE) {
+      ctx.addIssue({ code: 'custom', message: `${s} is outside the dates a case can hold (${EARLIEST_DATE} to ${LATEST_DATE})` });
     }
   });
 
@@ -96,7 +100,7 @@ export function csvRowSchema(defaultCurrency: string) {
         .transform((s) => s?.toUpperCase())
         .pipe(currencySchema.optional()),
       portfolio: optionalText(100),
-      description: optionalText(2000),
+      description: optionalText(2000, true),
     })
     .transform((row, ctx) => {
       const currency = row.currency ?? defaultCurrency;
@@ -148,8 +152,15 @@ function parseAmount(text: string, currency: string, checkDecimals = true): numb
     if (/^[0.]+$/.test(s)) throw new MoneyParseError('must be greater than 0');
     return 0;
   }
-  const minor = parseDecimalToMinor(s, currency);
+  const tooLarge = new MoneyParseError(`must be at most ${MAX_AMOUNT_MINOR} minor units (10,000,000,000.00), the most a case can hold`);
+  let minor: number;
+  try {
+    minor = parseDecimalToMinor(s, currency);
+  } catch (e) {
+    throw e instanceof MoneyParseError && e.message === 'is too large' ? tooLarge : e;
+  }
   if (minor === 0) throw new MoneyParseError('must be greater than 0');
+  if (minor > MAX_AMOUNT_MINOR) throw tooLarge;
   return minor;
 }
 

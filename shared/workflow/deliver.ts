@@ -66,6 +66,10 @@ export class ProviderUnavailableError extends Error {
   override name = 'Recoup.ProviderUnavailable';
 }
 
+/** What follows a send refused for now, true on every try including the step's last. */
+export const RETRY_WORDS = 'the step tries again if it has retries left, else it is given up (a later entry says so)';
+export const RETRY_NOTE = '(tried again while the step has retries)';
+
 const CHANNEL_WORD: Record<NodeType, string> = { email: 'email', sms: 'SMS', voice: 'voice call', call: 'call-centre call', letter: 'letter', ticket: 'ticket' };
 
 /**
@@ -137,7 +141,9 @@ export async function deliver(req: DeliveryRequest): Promise<DeliveryOutcome> {
       countMessage(channel, 'failed');
       return { status: 'failed', key, reason: pe.message };
     }
-    await communications.settleWithEvent(req.caseId, claim, { status: 'failed', reason: `${pe.message} (will be retried)`, retryable: true }, { type: 'message_failed', message: `${CHANNEL_WORD[channel]} not sent: ${pe.message}; retrying`, data: { key, channel, retry: true } });
+    // This try cannot know whether it was its step's last: the entry says what happens either way,
+    // and a step whose retries are spent adds its own "given up" entry (recordStepFailure).
+    await communications.settleWithEvent(req.caseId, claim, { status: 'failed', reason: `${pe.message} ${RETRY_NOTE}`, retryable: true }, { type: 'message_failed', message: `${CHANNEL_WORD[channel]} not sent: ${pe.message}; ${RETRY_WORDS}`, data: { key, channel, retry: true } });
     countMessage(channel, 'failed');
     throw new ProviderUnavailableError(pe.message);
   }

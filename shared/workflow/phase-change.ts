@@ -11,7 +11,23 @@ import { deliver } from './deliver';
 
 export type PhaseChange = { ok: true; result: TransitionResult; context: CaseContext } | TransitionRefusal;
 
-const MAX_ATTEMPTS = 5;
+/**
+ * Writes lost to another writer are decided again on a fresh read. Concurrent events of one case
+ * (payments with different references arriving together) are not conflicts for the caller: each
+ * retry waits a jittered, growing delay so they fall into line, and only a case that stays
+ * contended beyond all of this answers 409.
+ */
+const MAX_ATTEMPTS = 60;
+/** Retries stop after this long even with attempts left (well inside an API function's timeout). */
+const RETRY_BUDGET_MS = 10_000;
+const BACKOFF_BASE_MS = 5;
+const BACKOFF_CAP_MS = 200;
+
+/** "Full jitter" backoff: https://aws.amazon.com/blogs/architecture/exponential-backoff-and-jitter/ */
+function backoff(attempt: number): Promise<void> {
+  const ms = Math.random() * Math.min(BACKOFF_CAP_MS, BACKOFF_BASE_MS * 2 ** attempt);
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
 
 /**
  * Applies an event to a case: transition (pure) -> conditional write at the version read
@@ -46,6 +62,7 @@ export async function changePhase(caseId: string, event: CaseEvent, opts: PhaseC
  */
 export async function changePhaseSteps(caseId: string, events: CaseEvent[], opts: PhaseChangeOptions = {}): Promise<PhaseChange[]> {
   let known = opts.known;
+  const started = Date.now();
   for (let attempt = 1; ; attempt++) {
     const ctx = known ?? (await loadCaseContext(caseId));
     known = undefined;
@@ -72,7 +89,10 @@ export async function changePhaseSteps(caseId: string, events: CaseEvent[], opts
     try {
       written = await cases.replace(c);
     } catch (e) {
-      if (e instanceof ConflictError && e.code === 'stale_version' && attempt < MAX_ATTEMPTS) continue;
+      if (e instanceof ConflictError && e.code === 'stale_version' && attempt < MAX_ATTEMPTS && Date.now() - started < RETRY_BUDGET_MS) {
+        await backoff(attempt);
+        continue;
+      }
       throw e;
     }
     const context = { ...ctx, c: written };

@@ -8,7 +8,7 @@ import { stopExecution } from '../adapters/step-functions';
 import { ValidationError } from '../errors';
 import { WORKFLOW_KINDS, NODE_TYPES, type NodeType, type WorkflowKind } from '../schemas/workflow';
 import { loadCaseContext, type CaseContext } from './case-context';
-import { deliver, ProviderUnavailableError, type DeliveryOutcome } from './deliver';
+import { deliver, ProviderUnavailableError, RETRY_NOTE, type DeliveryOutcome } from './deliver';
 import type { CaseEvent } from '../domain/transition';
 import { changePhaseSteps, type PhaseChange } from './phase-change';
 import { carryDueSteps } from './carry';
@@ -211,7 +211,7 @@ export async function recordStepFailure(event: unknown): Promise<StepResult> {
   });
   // Its sends refused for now are given up with it: no resumed run sends them later (nodesToRetry).
   for (const c of await communications.listByKeyPrefix(e.caseId, `${stepKey(e)}:`)) {
-    if (c.status === 'failed' && c.retryable) await communications.giveUp(e.caseId, c, `${(c.reason ?? 'refused').replace(/ \(will be retried\)$/, '')}; given up after the step's retries`);
+    if (c.status === 'failed' && c.retryable) await communications.giveUp(e.caseId, c, `${(c.reason ?? 'refused').replace(` ${RETRY_NOTE}`, '')}; given up after the step's retries`);
   }
   const m = metrics.singleMetric();
   m.addDimension('kind', e.kind);

@@ -137,7 +137,13 @@ it('a send refused on every retry is given up with its step, and a later release
   expect(sms[0]).toMatchObject({ status: 'failed' });
   expect(sms[0].reason).toMatch(/given up after the step's retries$/);
   expect(sms[0].retryable).toBe(false);
-  expect((await events(api, id)).some((e) => e.type === 'step_failed')).toBe(true);
+  const timeline = await events(api, id);
+  expect(timeline.some((e) => e.type === 'step_failed')).toBe(true);
+  // No entry promised a retry that never came: each failed try says what follows either way.
+  const failures = timeline.filter((e) => e.type === 'message_failed');
+  expect(failures.length).toBeGreaterThan(0);
+  for (const f of failures) expect(f.message).not.toMatch(/retrying/);
+  expect(failures.at(-1).message).toMatch(/else it is given up/);
 
   expect((await api.post(`/cases/${id}/hold`, { reason: 'investigation' })).status).toBe(200);
   expect((await api.post(`/cases/${id}/release`, {})).status).toBe(200);

@@ -107,3 +107,21 @@ describe('error report', () => {
     expect(errorReportLine({ row: 4, outcome: 'rejected', column: 'debtor_name', message: 'a, "b"', value: '=HYPERLINK("x")' })).toBe(`4,rejected,debtor_name,"a, ""b""","'=HYPERLINK(""x"")"\r\n`);
   });
 });
+
+describe('rows that do not fit the header', () => {
+  it('a row with more cells than the header (an unquoted 1,234.56) is rejected whole, naming the row and the counts', () => {
+    const cells = ['Jane Doe', 'jane@example.com', 'INV-1', '2025-12-31', '1', '234.56', 'EUR', ''];
+    const r = parseRow(cells, header, 7, schema);
+    expect(r).toEqual({ ok: false, errors: [{ row: 7, message: expect.stringMatching(/^has 8 cells but the header has 7 columns/), value: cells.join(',') }] });
+  });
+
+  it('a row with fewer cells reads the missing ones as empty', () => {
+    const r = parseRow(['Jane Doe', 'jane@example.com', 'INV-1', '2025-12-31', '12.34'], header, 7, schema);
+    expect(r.ok && r.row.invoice.amountMinor).toBe(1234);
+  });
+
+  it('control characters are refused in text cells; a description may hold line breaks', () => {
+    expect(errorOf({ debtor_name: 'Jane\u001bDoe' })).toEqual([expect.objectContaining({ column: 'debtor_name', message: expect.stringMatching(/control characters/) })]);
+    expect(errorOf({ invoice_number: 'INV\u00001' })[0]!.column).toBe('invoice_number');
+  });
+});
