@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { AWS_DEFAULT_QUOTAS } from './provider-quotas';
 
 /**
  * Configuration of every function, validated once at cold start. On AWS the CDK house
@@ -40,6 +41,14 @@ const configSchema = z.object({
   PRINT_SERVICE_URL: z.url().optional(),
   /** Base URL of the skip-trace provider's JSON API (`POST {url}/lookups`). */
   SKIP_TRACE_URL: z.url().optional(),
+  /**
+   * The providers' quotas this deployment has (sends per second; see provider-quotas.ts for
+   * AWS's defaults and where they are written down): the schedule spreads a cohort's steps in
+   * slots of one send at these rates. Raise them with the account's quotas.
+   */
+  SES_MAX_SEND_RATE: z.coerce.number().positive().default(AWS_DEFAULT_QUOTAS.sesSendsPerSecond),
+  SMS_MAX_SEND_RATE: z.coerce.number().positive().default(AWS_DEFAULT_QUOTAS.smsPerSecond),
+  CONNECT_MAX_CALL_RATE: z.coerce.number().positive().default(AWS_DEFAULT_QUOTAS.connectCallsPerSecond),
 });
 export type Config = z.infer<typeof configSchema>;
 

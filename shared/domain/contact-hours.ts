@@ -79,3 +79,17 @@ export function nextContactTime(ms: number, zone: string, hours: Pick<ContactHou
   const utc = targetLocal - offsetMs(targetLocal - offsetMs(ms, zone), zone);
   return Math.max(utc, ms);
 }
+
+/**
+ * The end of the contact hours that `ms` lies in (local `to`:00 of that local day), for an
+ * instant inside the hours (see nextContactTime); `ms` itself when it is outside.
+ */
+export function contactWindowEnd(ms: number, zone: string, hours: Pick<ContactHours, 'from' | 'to'>): number {
+  const local = ms + offsetMs(ms, zone);
+  const localDay = Math.floor(local / DAY_MS) * DAY_MS;
+  const hour = (local - localDay) / HOUR_MS;
+  if (hour < hours.from || hour >= hours.to) return ms;
+  const targetLocal = localDay + hours.to * HOUR_MS;
+  const utc = targetLocal - offsetMs(targetLocal - offsetMs(ms, zone), zone);
+  return Math.max(utc, ms);
+}

@@ -5,7 +5,7 @@ import type { CaseAction } from '../domain/transition';
 import type { NodeType } from '../schemas/workflow';
 import type { CaseContext } from './case-context';
 import { claimStep } from './claim-step';
-import { contactWindow } from './contact-window';
+import { sendTime } from './contact-window';
 import { deliver } from './deliver';
 import { changePhaseSteps } from './phase-change';
 
@@ -29,10 +29,12 @@ export async function carryDueSteps(ctx: CaseContext, start: Extract<CaseAction,
   let cur = ctx;
   const progress = cur.c.progress[start.kind];
   if (!progress || cur.c.workflow?.executionName !== start.executionName) return cur;
-  const inHours = contactWindow(cur);
+  const sendsAt = sendTime(cur);
   for (const s of resumeSchedule(progress, cur.settings.workflows[start.kind], { now })) {
-    // Due now in the debtor's contact hours too: at night the next run sends it in the morning.
-    if (inHours(s.at) > now || !CARRIABLE.has(s.node.type)) break;
+    // Due now at the case's point of the debtor's contact hours too (as the next run would
+    // schedule it): at night the next run sends it in the morning, and a cohort ending its
+    // breathing space together is paced over the day rather than carried all at once.
+    if (!CARRIABLE.has(s.node.type) || sendsAt(s.at, s.node.type) > now) break;
     try {
       // Progress only once delivered: a node that fails here stays in the next run's schedule.
       const claim = claimStep({ kind: start.kind, execution: start.executionName, index: s.index }, cur, { progress: false });

@@ -1,4 +1,7 @@
-import { debtorTimeZone, nextContactTime } from '../domain/contact-hours';
+import { config } from '../adapters/config';
+import { contactWindowEnd, debtorTimeZone, nextContactTime } from '../domain/contact-hours';
+import { spreadFraction, spreadInWindow } from '../domain/send-spread';
+import type { NodeType } from '../schemas/workflow';
 import type { CaseContext } from './case-context';
 
 /**
@@ -7,11 +10,38 @@ import type { CaseContext } from './case-context';
  * through it, so a step never reaches a debtor at night, whatever time the case was imported.
  */
 export function contactWindow(ctx: CaseContext): (at: string) => string {
-  const hours = ctx.settings.contactHours;
-  const zone = debtorTimeZone(ctx.c.debtor, { contactHours: hours, country: ctx.client.companyInfo.address.country });
+  const { zone, hours } = zoneAndHours(ctx);
   return (at) => {
     const ms = Date.parse(at);
     const open = nextContactTime(ms, zone, hours);
     return open === ms ? at : new Date(open).toISOString();
   };
+}
+
+/**
+ * When a step of this case due at `at` goes out: in the debtor's contact hours (contactWindow),
+ * then at the case's own point of what is left of that day's hours (send-spread.ts), in slots
+ * of one send at the provider's rate. A cohort due at one instant is paced over the window
+ * instead of reaching a provider all at once.
+ */
+export function sendTime(ctx: CaseContext): (at: string, channel: NodeType) => string {
+  const { zone, hours } = zoneAndHours(ctx);
+  const fraction = spreadFraction(ctx.c.caseId);
+  return (at, channel) => {
+    const due = nextContactTime(Date.parse(at), zone, hours);
+    const out = spreadInWindow(due, contactWindowEnd(due, zone, hours), fraction, slotMs(channel));
+    return new Date(out).toISOString();
+  };
+}
+
+/** One send at the provider's rate, in whole milliseconds; a second for channels without a rate quota (letters, tickets). */
+function slotMs(channel: NodeType): number {
+  const c = config();
+  const rate = channel === 'email' ? c.SES_MAX_SEND_RATE : channel === 'sms' ? c.SMS_MAX_SEND_RATE : channel === 'voice' || channel === 'call' ? c.CONNECT_MAX_CALL_RATE : 1;
+  return Math.max(1, Math.floor(1000 / rate));
+}
+
+function zoneAndHours(ctx: CaseContext) {
+  const hours = ctx.settings.contactHours;
+  return { hours, zone: debtorTimeZone(ctx.c.debtor, { contactHours: hours, country: ctx.client.companyInfo.address.country }) };
 }

@@ -5,9 +5,9 @@ import { planSchedule } from '../domain/payment-plan';
 import { breathingSpaceEndsAt, nodesToRetry, orderNodes, resumeSchedule, timedSchedule, walkSteps } from '../domain/schedule';
 import { communications } from '../adapters/dynamo/case-repository';
 import { stepFunctionFolder } from '../domain/step-functions';
-import { WORKFLOW_KINDS, type WorkflowKind } from '../schemas/workflow';
+import { NODE_TYPES, WORKFLOW_KINDS, type NodeType, type WorkflowKind } from '../schemas/workflow';
 import { loadCaseContext } from './case-context';
-import { contactWindow } from './contact-window';
+import { contactWindow, sendTime } from './contact-window';
 import { registerEnrichment } from './enrichment';
 
 export const runEventSchema = z.object({
@@ -65,7 +65,7 @@ export async function scheduleRun(event: unknown): Promise<StepItem[] | null> {
     logger.info('stale run: nothing to schedule', { caseId: e.caseId, execution: e.execution, current: c.workflow?.executionName });
     return null;
   }
-  const inHours = contactWindow(ctx);
+  const inHours = { window: contactWindow(ctx), send: sendTime(ctx) };
   const kind: WorkflowKind = e.kind;
 
   if (kind === 'paymentPlan') {
@@ -109,10 +109,19 @@ export async function scheduleRun(event: unknown): Promise<StepItem[] | null> {
 
 /**
  * The walk of one execution (see walkSteps), each step moved into the debtor's contact hours
- * and naming the function that runs it. The run's own end (`endAt`) is not a message: it keeps
- * its time.
+ * and naming the function that runs it. A message goes out at the case's own point of the
+ * window (sendTime: a cohort due at one instant is paced, not sent at once); a plan's due
+ * check keeps the opening. The run's own end (`endAt`) is not a message: it keeps its time.
  */
-function finish(items: Draft[], now: string, inHours: (at: string) => string, endAt?: string): StepItem[] {
-  const timed = items.map((s) => ({ ...s, at: inHours(s.at) }));
+function finish(items: Draft[], now: string, inHours: { window: (at: string) => string; send: (at: string, channel: NodeType) => string }, endAt?: string): StepItem[] {
+  let previous = '';
+  const timed = items.map((s) => {
+    const at = isMessage(s.node.type) ? inHours.send(s.at, s.node.type) : inHours.window(s.at);
+    // Channels' slots differ by a few milliseconds: a step never goes before the one ahead of it.
+    previous = at < previous ? previous : at;
+    return { ...s, at: previous };
+  });
   return walkSteps(timed, now, endAt).map((d) => ({ ...d, fn: stepFunctionFolder(d.node.type) }));
 }
+
+const isMessage = (type: string): type is NodeType => (NODE_TYPES as readonly string[]).includes(type);
