@@ -17,6 +17,8 @@ import { startLocalIssuer } from './auth/issuer';
 import { consoleOrigin, DEFAULT_ADMIN_EMAIL, DEFAULT_ADMIN_PASSWORD, DEFAULT_ADMIN_TOKEN, DEFAULT_PORTS, DROP_BUCKET, LOCAL_ACCESS_KEY_ID, LOCAL_APP_CLIENT_ID, LOCAL_SECRET_ACCESS_KEY, LOCAL_USER_POOL_ID, TABLE_NAME, type Ports } from './ports';
 import type { LocalContext, LocalPlugin } from './plugins';
 import { VirtualClock } from './virtual-clock';
+import { localQuotaSettings, PerSecondQuota } from './provider-quotas';
+import { createSesQuotaProxy } from './ses-quota-proxy';
 import { LOCAL_PLUGINS } from './plugin-list';
 
 export interface LocalStackOptions {
@@ -74,9 +76,16 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
     const s3Address = (await s3.run().catch((e: Error) => rethrowPort(e, ports.s3, 'S3 (s3rver)'))) as AddressInfo;
     stops.push(() => s3.close());
 
-    const ses = await startStandInThread('ses', ports.ses).catch((e: Error) => rethrowPort(e, ports.ses, 'SES local'));
-    const sesPort = ses.port;
+    const clock = VirtualClock.restore(join(opts.dataDir, 'clock.json'), opts.startTime ?? new Date());
+    useClock(clock);
+    const quotas = localQuotaSettings();
+
+    // SES local on a port of its own; the SES port is its sending-rate quota in front of it.
+    const ses = await startStandInThread('ses', 0);
     stops.push(() => ses.stop());
+    const sesProxy = createSesQuotaProxy(ses.port, new PerSecondQuota(quotas.SES_MAX_SEND_RATE, clock));
+    const sesPort = await listen(sesProxy, ports.ses, 'SES local');
+    stops.push(() => close(sesProxy));
 
     const urls = {
       api: '',
@@ -105,9 +114,6 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
     });
     await ensureTable(urls.dynamo, log);
     await ensureBucket(urls.s3, DROP_BUCKET);
-
-    const clock = VirtualClock.restore(join(opts.dataDir, 'clock.json'), opts.startTime ?? new Date());
-    useClock(clock);
 
     // Sign-in: the local OpenID Connect issuer stands in for the Cognito user pool and its
     // managed login; the users function reaches it as the Cognito API, like on AWS.

@@ -28,6 +28,7 @@ export class VirtualClock implements Clock {
   private busy = 0;
   private idleWaiters: (() => void)[] = [];
   private advancing: Promise<unknown> = Promise.resolve();
+  private running = false;
 
   constructor(
     start: Date,
@@ -94,6 +95,11 @@ export class VirtualClock implements Clock {
     return this.advanceTo(new Date(this.t + days * 86_400_000));
   }
 
+  /** True while an advance runs due work (the stand-ins' per-second quotas count virtual seconds then). */
+  get isAdvancing(): boolean {
+    return this.running;
+  }
+
   /** Resolves when no tracked work is running. */
   idle(): Promise<void> {
     if (this.busy === 0) return Promise.resolve();
@@ -107,6 +113,15 @@ export class VirtualClock implements Clock {
 
   private async doAdvance(target: number): Promise<Date> {
     if (target < this.t) throw new RangeError(`cannot move the clock back from ${this.now().toISOString()} to ${new Date(target).toISOString()}`);
+    this.running = true;
+    try {
+      return await this.runUntil(target);
+    } finally {
+      this.running = false;
+    }
+  }
+
+  private async runUntil(target: number): Promise<Date> {
     await this.idle();
     for (;;) {
       const due = this.timers.filter((x) => x.at <= target);

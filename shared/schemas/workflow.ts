@@ -86,6 +86,14 @@ export const contactHoursSchema = z
     from: z.number().int().min(0).max(23).default(8),
     to: z.number().int().min(1).max(24).default(20),
     timeZone: timeZoneSchema.optional(),
+    /**
+     * Each case's messages go out at its own point of what is left of the hours they are due
+     * in (a stable hash of the case id), so a large import or a night's steps moved to the
+     * morning reach the providers paced, within their quotas. `false`: every step goes at the
+     * first instant of the hours it is due in, and a large cohort relies on the providers'
+     * throttling retries alone.
+     */
+    spread: z.boolean().default(true),
   })
   .refine((h) => h.from < h.to, { message: 'must be later than from (hours of one day, e.g. from 8 to 20)', path: ['to'] });
 export type ContactHours = z.infer<typeof contactHoursSchema>;

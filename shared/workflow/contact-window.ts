@@ -19,18 +19,30 @@ export function contactWindow(ctx: CaseContext): (at: string) => string {
 }
 
 /**
+ * The Retry interval at which a call step reads a placed call's outcome and places the next
+ * attempt (the `Recoup.CallOutcomePending` rule of the state machines).
+ */
+const CALL_OUTCOME_INTERVAL_MS = 15 * 60_000;
+
+/**
  * When a step of this case due at `at` goes out: in the debtor's contact hours (contactWindow),
- * then at the case's own point of what is left of that day's hours (send-spread.ts), in slots
- * of one send at the provider's rate. A cohort due at one instant is paced over the window
- * instead of reaching a provider all at once.
+ * then, unless the hours say `spread: false`, at the case's own point of what is left of that
+ * day's hours (send-spread.ts), in slots of one send at the provider's rate. A cohort due at one
+ * instant is paced over the window instead of reaching a provider all at once. A call keeps
+ * room before the hours end for its retries (one outcome read every 15 minutes), which are
+ * not placed at night.
  */
 export function sendTime(ctx: CaseContext): (at: string, channel: NodeType) => string {
   const { zone, hours } = zoneAndHours(ctx);
   const fraction = spreadFraction(ctx.c.caseId);
+  const callReserveMs = (ctx.settings.maxPhoneCallRetries + 1) * CALL_OUTCOME_INTERVAL_MS;
   return (at, channel) => {
-    const due = nextContactTime(Date.parse(at), zone, hours);
-    const out = spreadInWindow(due, contactWindowEnd(due, zone, hours), fraction, slotMs(channel));
-    return new Date(out).toISOString();
+    const ms = Date.parse(at);
+    const due = nextContactTime(ms, zone, hours);
+    if (hours.spread === false) return due === ms ? at : new Date(due).toISOString();
+    const end = contactWindowEnd(due, zone, hours) - (channel === 'call' || channel === 'voice' ? callReserveMs : 0);
+    const out = spreadInWindow(due, end, fraction, slotMs(channel));
+    return out === ms ? at : new Date(out).toISOString();
   };
 }
 

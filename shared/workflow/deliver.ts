@@ -70,6 +70,15 @@ export class ProviderUnavailableError extends Error {
 export const RETRY_WORDS = 'the step tries again if it has retries left, else it is given up (a later entry says so)';
 export const RETRY_NOTE = '(tried again while the step has retries)';
 
+/**
+ * Thrown so Step Functions retries with its throttling rule (longer backoff, full jitter, more
+ * attempts): the provider refused the send for its rate quota, nothing left. A cohort's sends
+ * that meet in one second are spread apart by the jitter instead of given up.
+ */
+export class ProviderThrottledError extends Error {
+  override name = 'Recoup.Throttled';
+}
+
 const CHANNEL_WORD: Record<NodeType, string> = { email: 'email', sms: 'SMS', voice: 'voice call', call: 'call-centre call', letter: 'letter', ticket: 'ticket' };
 
 /**
@@ -145,7 +154,7 @@ export async function deliver(req: DeliveryRequest): Promise<DeliveryOutcome> {
     // and a step whose retries are spent adds its own "given up" entry (recordStepFailure).
     await communications.settleWithEvent(req.caseId, claim, { status: 'failed', reason: `${pe.message} ${RETRY_NOTE}`, retryable: true }, { type: 'message_failed', message: `${CHANNEL_WORD[channel]} not sent: ${pe.message}; ${RETRY_WORDS}`, data: { key, channel, retry: true } });
     countMessage(channel, 'failed');
-    throw new ProviderUnavailableError(pe.message);
+    throw pe.throttled ? new ProviderThrottledError(pe.message) : new ProviderUnavailableError(pe.message);
   }
 
   const what = req.node.template ? ` (${req.node.template})` : req.node.title ? `: ${req.node.title}` : '';

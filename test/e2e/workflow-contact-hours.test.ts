@@ -51,7 +51,7 @@ it('a client may narrow the hours, per portfolio too, and they are checked when 
   const { clientId } = await setUpClient(api, { companyInfo: { name: 'Office Hours Energy' } });
   const patched = await api.patch(`/clients/${clientId}`, { settings: { workflow: { contactHours: { from: 9, to: 17, timeZone: 'Europe/London' } } } });
   expect(patched.status).toBe(200);
-  expect(patched.body.settings.workflow.contactHours).toEqual({ from: 9, to: 17, timeZone: 'Europe/London' });
+  expect(patched.body.settings.workflow.contactHours).toEqual({ from: 9, to: 17, timeZone: 'Europe/London', spread: false });
   const bad = await api.patch(`/clients/${clientId}`, { settings: { workflow: { contactHours: { from: 18, to: 9 } } } });
   expect(bad.status).toBe(400);
   expect(bad.body.error.details.map((d: { field: string }) => d.field)).toContain('settings.workflow.contactHours.to');

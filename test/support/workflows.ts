@@ -22,7 +22,10 @@ export function referenceClient(entityId: string, overrides: Record<string, unkn
     settings: {
       businessEntityId: entityId,
       enrichment: { intervalDays: 30, attempts: 2 },
-      workflow: { breathingSpace: { enabled: true, days: 14 }, paymentPlanReminderDays: 3, maxPhoneCallRetries: 2 },
+      // Steps at their exact instants (the first of the hours they are due in): these scenarios
+      // are about phases, channels and retries. The pacing of a cohort over the hours has tests of
+      // its own (send-spread, workflow-cohort-pacing).
+      workflow: { breathingSpace: { enabled: true, days: 14 }, paymentPlanReminderDays: 3, maxPhoneCallRetries: 2, contactHours: { spread: false } },
       debtorCommunication: { emailOnClosePaidInFull: true, emailOnCloseSettlement: false },
     },
     finances: { currency: 'EUR', costs: [{ name: 'collection fee', kind: 'fixed', amountMinor: 2500 }], interest: { annualRatePercent: 8 } },

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { retryDelay, type Retrier } from '../../infra/local/step-functions/retry-delay';
+import { jittered, retryDelay, type Retrier } from '../../infra/local/step-functions/retry-delay';
 
 /** The step Task's rules, as the state machines write them. */
 const RULES: Retrier[] = [
@@ -21,5 +21,18 @@ describe('retryDelay (the local engine waits out Retry intervals on the virtual 
     expect(retryDelay(RULES, 'Recoup.CallOutcomePending', [12])).toBeUndefined();
     expect(retryDelay(RULES, 'Recoup.Transient', [0, 6])).toBeUndefined();
     expect(retryDelay(RULES, 'States.Timeout', [])).toBeUndefined();
+  });
+});
+
+describe('jittered (JitterStrategy FULL, drawn the same way on every run)', () => {
+  const full: Retrier = { ErrorEquals: ['Recoup.Throttled'], IntervalSeconds: 5, JitterStrategy: 'FULL' };
+  it('draws each try from (0, delay], repeatably, and apart for different executions', () => {
+    const waits = Array.from({ length: 200 }, (_, i) => jittered(full, 5000, `exec-${i}|RunStep|1`));
+    for (const w of waits) expect(w).toBeGreaterThan(0), expect(w).toBeLessThanOrEqual(5000);
+    expect(new Set(waits).size).toBeGreaterThan(190);
+    expect(jittered(full, 5000, 'exec-1|RunStep|1')).toBe(jittered(full, 5000, 'exec-1|RunStep|1'));
+  });
+  it('leaves a rule without jitter as it is', () => {
+    expect(jittered({ ErrorEquals: ['States.ALL'], IntervalSeconds: 5 }, 5000, 'x')).toBe(5000);
   });
 });

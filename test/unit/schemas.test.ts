@@ -14,7 +14,7 @@ describe('client schema', () => {
     expect(c.settings).toEqual({
       enrichment: { intervalDays: 30, attempts: 2 },
       import: { newCasePerInvoice: false, matchOnClientCaseNumber: false, columnMap: {} },
-      workflow: { breathingSpace: { enabled: true, days: 14 }, paymentPlanReminderDays: 3, maxPhoneCallRetries: 2, brokenPlanAfterMissedInstallments: 2, contactHours: { from: 8, to: 20 } },
+      workflow: { breathingSpace: { enabled: true, days: 14 }, paymentPlanReminderDays: 3, maxPhoneCallRetries: 2, brokenPlanAfterMissedInstallments: 2, contactHours: { from: 8, to: 20, spread: true } },
       debtorCommunication: { emailOnClosePaidInFull: true, emailOnCloseSettlement: false },
     });
     expect(c.finances).toEqual({ currency: 'EUR', costs: [], interest: { annualRatePercent: 0 }, commission: { percent: 0 } });

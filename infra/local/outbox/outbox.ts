@@ -34,6 +34,13 @@ export class LocalOutbox {
   private readonly contacts = new Map<string, OutboxRecord>();
   private readonly clientTokens = new Map<string, string>();
 
+  /**
+   * The SMS and call quotas (per second), refused as the services refuse them: SNS Publish
+   * with `Throttled` (429), Connect's StartOutboundVoiceContact with TooManyRequestsException
+   * (429); see shared/adapters/provider-quotas.ts. None: unlimited.
+   */
+  quotas: { sms?: { take(): boolean }; calls?: { take(): boolean } } = {};
+
   private readonly fd?: number;
 
   /**
@@ -148,6 +155,7 @@ export class LocalOutbox {
     const phone = form.get('PhoneNumber');
     const message = form.get('Message');
     if (!phone || !message) return xmlError(res, 400, 'InvalidParameter', 'PhoneNumber and Message are required locally');
+    if (this.quotas.sms && !this.quotas.sms.take()) return xmlError(res, 429, 'Throttled', 'Rate exceeded: the SMS messages per second quota of the account');
     if (this.shouldFail('sns', phone)) return xmlError(res, 500, 'InternalError', 'SNS is unavailable (arranged fault)');
     const attributes: Record<string, string> = {};
     for (let i = 1; form.has(`MessageAttributes.entry.${i}.Name`); i++) {
@@ -163,6 +171,7 @@ export class LocalOutbox {
   private startCall(body: Record<string, unknown>, res: ServerResponse): void {
     const phone = String(body.DestinationPhoneNumber ?? '');
     if (!phone || !body.InstanceId || !body.ContactFlowId) return json(res, 400, { Message: 'DestinationPhoneNumber, InstanceId and ContactFlowId are required' }, 'InvalidParameterException');
+    if (this.quotas.calls && !this.quotas.calls.take()) return json(res, 429, { Message: 'Rate exceeded' }, 'TooManyRequestsException');
     // ClientToken makes the request idempotent as on Connect, and only as far: the same token
     // gets the same contact while that contact is still going; once it has disconnected, the
     // same token starts a new contact (the debtor is dialled again), so only our own claim can

@@ -4,7 +4,7 @@ import { StateMachine } from 'aws-local-stepfunctions';
 import aslValidator from 'asl-validator';
 import { localLambdaContext } from '../lambda-context';
 import type { VirtualClock } from '../virtual-clock';
-import { retryDelay, type Retrier } from './retry-delay';
+import { jittered, retryDelay, type Retrier } from './retry-delay';
 import type { ExecutionStore, JournalEntry, StoredExecution } from './execution-store';
 import { SFN_LIMITS, dataLimitBreach, historyBreach, historyEventsOf, payloadBytes, timeoutBreach, type LimitBreach, type ServiceLimits } from './limits';
 import {
@@ -101,6 +101,11 @@ export interface LocalStepFunctionsOptions {
   definitions: LoadedDefinition[];
   /** Loads `functions/<folder>/handler.ts`; overridable for tests that stub tasks. */
   loadHandler?: (folder: string) => Promise<TaskHandler>;
+  /**
+   * The account's Lambda concurrency: an invocation beyond it is refused with
+   * Lambda.TooManyRequestsException, as Lambda refuses it (default: unlimited).
+   */
+  lambdaConcurrency?: number;
   /** Called when an execution fails or times out (not when it is stopped). */
   onFailure?: (record: ExecutionRecord) => void;
   /** Keeps executions and their finished task calls on disk, so a restart resumes them (see resume()). */
@@ -127,6 +132,8 @@ export class LocalStepFunctions {
   private readonly handlers = new Map<string, Promise<TaskHandler>>();
   private readonly loadHandler: (folder: string) => Promise<TaskHandler>;
   private readonly limits: ServiceLimits;
+  /** Handler invocations running now (Lambda's concurrent executions). */
+  private inFlight = 0;
 
   constructor(private readonly opts: LocalStepFunctionsOptions) {
     this.loadHandler =
@@ -425,7 +432,8 @@ export class LocalStepFunctions {
       const next = live.stopped || !rules ? undefined : retryDelay(rules, err.name, tries);
       if (next) {
         tries[next.rule] = (tries[next.rule] ?? 0) + 1;
-        live.retries.set(retryKey, { tries, dueAt: at + next.ms });
+        const seed = `${live.record.executionArn}\u0000${retryKey}\u0000${tries.join(',')}`;
+        live.retries.set(retryKey, { tries, dueAt: at + jittered(rules![next.rule]!, next.ms, seed) });
       } else live.retries.delete(retryKey);
       throw e;
     }
@@ -451,6 +459,21 @@ export class LocalStepFunctions {
 
   private async invoke(live: LiveExecution, folder: string, stateName: string, input: unknown): Promise<unknown> {
     if (live.stopped) throw new ExecutionStoppedError(`execution ${live.record.name} was stopped`);
+    const limit = this.opts.lambdaConcurrency ?? Number.POSITIVE_INFINITY;
+    if (this.inFlight >= limit) {
+      // As Lambda refuses an invocation beyond the account's concurrency; the Task's Retry
+      // (Lambda.TooManyRequestsException, backoff with jitter) tries again.
+      throw Object.assign(new Error(`Rate Exceeded. (concurrent executions at the account's limit of ${limit}: ConcurrentInvocationLimitExceeded)`), { name: 'Lambda.TooManyRequestsException' });
+    }
+    this.inFlight++;
+    try {
+      return await this.invokeHandler(live, folder, stateName, input);
+    } finally {
+      this.inFlight--;
+    }
+  }
+
+  private async invokeHandler(live: LiveExecution, folder: string, stateName: string, input: unknown): Promise<unknown> {
     live.record.taskInvocations++;
     let handler = this.handlers.get(folder);
     if (!handler) this.handlers.set(folder, (handler = this.loadHandler(folder)));

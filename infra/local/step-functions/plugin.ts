@@ -1,6 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { resetConfig } from '../../../shared/adapters/config';
 import type { LocalPlugin } from '../plugins';
+import { localQuotaSettings } from '../provider-quotas';
 import { close, listen } from '../stand-ins';
 import { LOCAL_STATE_MACHINE_ARN_PREFIX, loadDefinitions } from './definitions';
 import { LocalStepFunctions } from './engine';
@@ -33,6 +34,7 @@ export const stepFunctionsPlugin: LocalPlugin = {
     const engine = new LocalStepFunctions({
       clock: ctx.clock,
       definitions,
+      lambdaConcurrency: localQuotaSettings().LAMBDA_CONCURRENCY,
       store,
       onFailure: (r) => ctx.log(`execution ${r.name} ${r.status === 'TIMED_OUT' ? 'timed out' : 'failed'}: ${r.error}: ${r.cause}`),
       log: ctx.log,

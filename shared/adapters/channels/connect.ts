@@ -2,10 +2,11 @@ import { createHash } from 'node:crypto';
 import { ConnectClient, DescribeContactCommand, StartOutboundVoiceContactCommand } from '@aws-sdk/client-connect';
 import { config } from '../config';
 import { providerError } from './errors';
+import { withoutThrottlingRetries } from './send-retry';
 import { sdkClientOptions } from '../sdk-client-options';
 
 let connect: ConnectClient | undefined;
-const client = () => (connect ??= new ConnectClient({ maxAttempts: 3, ...sdkClientOptions() }));
+const client = () => (connect ??= withoutThrottlingRetries(new ConnectClient({ maxAttempts: 3, ...sdkClientOptions() })));
 
 export type CallPurpose = 'voice' | 'call';
 export type CallState = 'in_progress' | 'answered' | 'unanswered' | 'failed';

@@ -1,6 +1,7 @@
 import { SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
 import { config } from '../config';
 import { providerError } from './errors';
+import { withoutThrottlingRetries } from './send-retry';
 import { sdkClientOptions } from '../sdk-client-options';
 
 let ses: SESv2Client | undefined;
@@ -18,7 +19,7 @@ export interface EmailMessage {
 
 /** Sends one email through SES v2 (aws-ses-v2-local locally); returns the SES message id. */
 export async function sendEmail(m: EmailMessage): Promise<string> {
-  ses ??= new SESv2Client({ maxAttempts: 3, ...sdkClientOptions() });
+  ses ??= withoutThrottlingRetries(new SESv2Client({ maxAttempts: 3, ...sdkClientOptions() }));
   try {
     const out = await ses.send(
       new SendEmailCommand({

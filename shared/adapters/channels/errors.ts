@@ -8,6 +8,8 @@ export class ProviderError extends Error {
     /** `transient`: not sent, worth retrying. `permanent`: not sent, a retry cannot help (bad number, refused). `ambiguous`: may have been sent. */
     readonly kind: 'transient' | 'permanent' | 'ambiguous',
     readonly provider: string,
+    /** A transient refusal for the provider's rate quota (SES sending rate, SMS per second, Connect's API rate): retried with a longer backoff. */
+    readonly throttled = false,
   ) {
     super(message);
   }
@@ -20,6 +22,8 @@ export function providerError(provider: string, e: unknown): ProviderError {
   const status = err.$metadata?.httpStatusCode;
   const text = `${provider}: ${err.name ?? 'Error'}: ${err.message ?? String(e)}`;
   if (status === undefined) return new ProviderError(text, 'ambiguous', provider);
-  if (status >= 500 || status === 429 || /Throttl|TooManyRequests|LimitExceeded/i.test(err.name ?? '')) return new ProviderError(text, 'transient', provider);
+  // SES: ThrottlingException "Maximum sending rate exceeded."; SNS: Throttled; Connect and Lambda: TooManyRequestsException (429).
+  const throttled = status === 429 || /Throttl|TooManyRequests|LimitExceeded/i.test(err.name ?? '') || /Maximum sending rate exceeded/i.test(err.message ?? '');
+  if (status >= 500 || throttled) return new ProviderError(text, 'transient', provider, throttled);
   return new ProviderError(text, 'permanent', provider);
 }
