@@ -48,7 +48,8 @@ it('an SMS provider failing on two task attempts, then succeeding, sends exactly
     const sms = (await comms(api, cases[ref].caseId)).filter((c) => c.channel === 'sms');
     expect(sms.map((c) => c.status)).toEqual(['sent']);
     expect((await api.get(`/local/outbox?service=sns&to=${encodeURIComponent(phone)}`)).body.items).toHaveLength(1);
-    const failed = (await events(api, cases[ref].caseId)).filter((e) => e.type === 'message_failed');
+    // The SMS refusals only: the day-0 emails of these cases met in one second, over SES's rate, and were retried too.
+    const failed = (await events(api, cases[ref].caseId)).filter((e) => e.type === 'message_failed' && e.data?.channel === 'sms');
     for (const f of failed) expect(f.message).toMatch(/SMS not sent: SNS.*the step tries again if it has retries left, else it is given up/);
     failures[ref] = failed.length;
   }
