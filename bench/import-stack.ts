@@ -6,7 +6,8 @@
  * through `GET /imports/{importId}` until it finishes. Prints the import's rows/s, the stack's
  * peak and final memory (RSS of the stack's process: the handlers, dynalite and s3rver, SES local
  * and Step Functions all run in it) and where the import ended. Not a test.
- * Options: `--rows N`, `--timeout-min M` (default 30), `--port-base P`; BENCH_HEAP_SNAPSHOT=1 runs
+ * Options: `--rows N`, `--timeout-min M` (default 30), `--port-base P`, `--max-rss-mib M` (default 6000:
+ * the run stops there); BENCH_HEAP_SNAPSHOT=1 runs
  * the stack with `--heapsnapshot-signal=SIGUSR2` and takes a snapshot at the peak of the import.
  */
 import { spawn } from 'node:child_process';
@@ -23,6 +24,8 @@ const arg = (name: string, fallback: number) => {
 const ROWS = arg('rows', 200_000);
 const TIMEOUT_MS = arg('timeout-min', 30) * 60_000;
 const BASE = arg('port-base', 41030);
+/** The run stops when the stack's RSS passes this, so a growing stack cannot take a shared machine's memory. */
+const MAX_RSS_MIB = arg('max-rss-mib', 6000);
 const TOKEN = 'bench-admin-token';
 const ports = { api: BASE, s3: BASE + 1, dynamo: BASE + 2, ses: BASE + 3 };
 
@@ -114,6 +117,7 @@ async function main(): Promise<void> {
       imp = (await api(`/clients/${clientId}/imports`).catch(() => ({ items: [imp] }))).items[0];
       const done = imp?.progress?.rowsDone ?? imp?.counts?.rows ?? 0;
       if (rss > peak) [peak, peakAtRow] = [rss, done];
+      if (rss > MAX_RSS_MIB) throw new Error(`stopped: the stack's RSS reached ${rss.toFixed(0)} MiB (over --max-rss-mib ${MAX_RSS_MIB}) at row ${done} of ${ROWS}`);
       if (process.env.BENCH_HEAP_SNAPSHOT && !snapshotTaken && done >= ROWS / 2) {
         process.kill(pid, 'SIGUSR2');
         snapshotTaken = true;
