@@ -4,7 +4,7 @@
  * Connect 2 calls, Lambda 1,000 concurrent). The file arrives at 21:00, after the contact hours:
  * every day-0 email is due at 08:00 the next morning. Prints the emails delivered and given up
  * (goal 0), the refusals for the sending rate on the way, the first and last send and the share
- * delivered inside that first contact window (08:00-20:00).
+ * delivered inside that first contact window (08:00-20:00 London, which is UTC in January).
  *
  *   npm run bench:cohort                  (20,000 cases)
  *   npm run bench:cohort -- --cases 2000  (a quicker run)
@@ -65,7 +65,7 @@ async function main(): Promise<void> {
   const api = apiClient(stack.urls.api, 'bench-token-123');
   try {
     const { clientId } = await setUpClient(api, { companyInfo: { name: 'Cohort Energy' } });
-    const patched = await api.patch(`/clients/${clientId}`, { settings: { workflow: { contactHours: { from: 8, to: 20, timeZone: 'UTC', spread: SPREAD } } } });
+    const patched = await api.patch(`/clients/${clientId}`, { settings: { workflow: { contactHours: { from: 8, to: 20, timeZone: 'Europe/London', spread: SPREAD } } } });
     if (patched.status !== 200) throw new Error(`client: ${JSON.stringify(patched.body)}`);
     await api.post('/local/clock/advance', { to: ARRIVES });
 
