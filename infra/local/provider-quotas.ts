@@ -21,39 +21,42 @@ export function localQuotaSettings(env: NodeJS.ProcessEnv = process.env) {
 }
 
 /**
- * A provider's requests-per-second quota. Which seconds count: the virtual clock's while an
- * advance runs due work (the clock stands still at each instant while everything due then
- * runs, so a cohort due at one instant really is a burst within one second, as it would be on
- * AWS), and the wall clock's between advances (API calls made while virtual time stands still
- * take real time, as they would on AWS; counting them against one frozen virtual second would
- * throttle a few payments' closure emails that AWS would send).
+ * A provider's requests-per-second quota, as a token bucket: `perSecond` tokens a second refill
+ * a bucket of `burst` (Amazon Connect's StartOutboundVoiceContact: a rate of 2 per second with a
+ * burst of 5, https://docs.aws.amazon.com/connect/latest/adminguide/amazon-connect-service-limits.html;
+ * SES and SNS state a rate only, so their burst is the rate). Which seconds count: the virtual
+ * clock's while an advance runs due work (the clock stands still at each instant while everything
+ * due then runs, so a cohort due at one instant really is a burst within one second, as it would be
+ * on AWS), and the wall clock's between advances (API calls made while virtual time stands still
+ * take real time, as they would on AWS). Moving from one to the other starts with a full bucket.
  */
 export class PerSecondQuota {
-  private window = '';
-  private used = 0;
-  /** Requests a window holds, and the window's length: at least one request per window (a rate below 1 per second is one per 1/rate seconds). */
-  private readonly capacity: number;
-  private readonly windowMs: number;
+  private source: 'virtual' | 'wall' | undefined;
+  private tokens = 0;
+  private at = 0;
+  readonly burst: number;
 
   constructor(
     readonly perSecond: number,
     private readonly clock: Pick<VirtualClock, 'now' | 'isAdvancing'>,
+    burst?: number,
   ) {
-    this.windowMs = perSecond >= 1 ? 1000 : Math.ceil(1000 / perSecond);
-    this.capacity = perSecond >= 1 ? Math.floor(perSecond) : 1;
+    this.burst = burst ?? Math.max(1, Math.floor(perSecond));
   }
 
-  /** Counts one request; false when the current second's quota is already spent (the request is refused, as the service would). */
+  /** Takes one token; false when the bucket is empty (the request is refused, as the service would). */
   take(): boolean {
-    const virtual = this.clock.isAdvancing;
-    const ms = virtual ? this.clock.now().getTime() : Date.now();
-    const window = `${virtual ? 'v' : 'w'}${Math.floor(ms / this.windowMs)}`;
-    if (window !== this.window) {
-      this.window = window;
-      this.used = 0;
+    const source = this.clock.isAdvancing ? 'virtual' : 'wall';
+    const ms = source === 'virtual' ? this.clock.now().getTime() : Date.now();
+    if (source !== this.source) {
+      this.source = source;
+      this.tokens = this.burst;
+    } else {
+      this.tokens = Math.min(this.burst, this.tokens + (Math.max(0, ms - this.at) / 1000) * this.perSecond);
     }
-    if (this.used >= this.capacity) return false;
-    this.used++;
+    this.at = ms;
+    if (this.tokens < 1) return false;
+    this.tokens -= 1;
     return true;
   }
 }

@@ -25,6 +25,8 @@ export const AWS_DEFAULT_QUOTAS = {
    * https://docs.aws.amazon.com/connect/latest/adminguide/amazon-connect-service-limits.html
    */
   connectCallsPerSecond: 2,
+  /** Connect's burst above that rate: 5 requests (same page). */
+  connectCallBurst: 5,
   /**
    * Lambda: 1,000 concurrent executions per Region; over it an invocation is refused with
    * TooManyRequestsException (429, Reason ConcurrentInvocationLimitExceeded).

@@ -4,6 +4,7 @@ import { resetConfig } from '../../../shared/adapters/config';
 import { issuesToDetails } from '../../../shared/http/validate';
 import type { LocalRoute } from '../api-server';
 import type { LocalPlugin } from '../plugins';
+import { AWS_DEFAULT_QUOTAS } from '../../../shared/adapters/provider-quotas';
 import { localQuotaSettings, PerSecondQuota } from '../provider-quotas';
 import { close, ensureBucket, listen } from '../stand-ins';
 import { LocalOutbox } from './outbox';
@@ -42,7 +43,7 @@ export const outboxPlugin: LocalPlugin = {
   async start(ctx) {
     const outbox = new LocalOutbox(() => ctx.clock.now(), join(ctx.dataDir, 'outbox', 'records.jsonl'));
     const quotas = localQuotaSettings();
-    outbox.quotas = { sms: new PerSecondQuota(quotas.SMS_MAX_SEND_RATE, ctx.clock), calls: new PerSecondQuota(quotas.CONNECT_MAX_CALL_RATE, ctx.clock) };
+    outbox.quotas = { sms: new PerSecondQuota(quotas.SMS_MAX_SEND_RATE, ctx.clock), calls: new PerSecondQuota(quotas.CONNECT_MAX_CALL_RATE, ctx.clock, Math.max(AWS_DEFAULT_QUOTAS.connectCallBurst, Math.floor(quotas.CONNECT_MAX_CALL_RATE))) };
     current = outbox;
     const server = outbox.createServer();
     const url = `http://127.0.0.1:${await listen(server, Number(process.env[OUTBOX_PORT_ENV] || 0), 'SNS, Connect, print and skip-trace stand-ins')}`;
