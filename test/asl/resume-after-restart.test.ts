@@ -13,15 +13,26 @@ it('a restarted engine resumes a running execution from its journal: done steps 
   const dataDir = mkdtempSync(join(tmpdir(), 'recoup-sfn-store-'));
   dirs.push(dataDir);
   const steps = [step(day(1), 0, 'email'), step(day(2), 1, 'sms'), step(day(5), 2, 'email'), step(day(9), 3, 'sms', last)];
-  let smsTries = 0;
-  const stubs = {
-    'send-email': () => ({ status: 'sent' }),
-    // The second step's first try fails: its retry (30 s later) is pending when the stack dies.
-    'send-sms': () => {
-      if (++smsTries === 1) throw Object.assign(new Error('provider down'), { name: 'Recoup.ProviderUnavailable' });
-      return { status: 'sent' };
-    },
+  const stubsFailingOnce = () => {
+    let smsTries = 0;
+    return {
+      'send-email': () => ({ status: 'sent' }),
+      // The second step's first try fails: its retry (within 30 s, full jitter) is pending when the stack dies.
+      'send-sms': () => {
+        if (++smsTries === 1) throw Object.assign(new Error('provider down'), { name: 'Recoup.ProviderUnavailable' });
+        return { status: 'sent' };
+      },
+    };
   };
+  const stubs = stubsFailingOnce();
+  // The same execution run without a restart: what the restarted one must do, instant for instant.
+  const uninterrupted = harness(stubsFailingOnce());
+  uninterrupted.start('main-outreach', steps, 'case1-mainOutreach-1');
+  await uninterrupted.clock.advanceTo(new Date(day(10)));
+  const retry = uninterrupted.calls[2]!;
+  expect(retry.fn).toBe('send-sms');
+  expect(Date.parse(retry.at) - Date.parse(day(2))).toBeGreaterThan(0);
+  expect(Date.parse(retry.at) - Date.parse(day(2))).toBeLessThanOrEqual(30_000);
   const first = harness(stubs, { store: new ExecutionStore(dataDir) });
   const arn = first.start('main-outreach', steps, 'case1-mainOutreach-1');
   await first.clock.advanceTo(new Date(day(2)));
@@ -35,12 +46,13 @@ it('a restarted engine resumes a running execution from its journal: done steps 
   expect(second.engine.describeExecution(arn)).toMatchObject({ status: 'RUNNING', name: 'case1-mainOutreach-1' });
   expect(second.engine.resume()).toBe(1);
   await second.clock.advanceTo(new Date(day(10)));
-  // Nothing done before is done again; the retry comes 30 s after the failed try, then the rest when due.
+  // Nothing done before is done again; the retry comes when it would have without the restart, then the rest when due.
   expect(second.calls.map((c) => [c.fn, c.at])).toEqual([
-    ['send-sms', new Date(Date.parse(day(2)) + 30_000).toISOString()],
+    ['send-sms', retry.at],
     ['send-email', day(5)],
     ['send-sms', day(9)],
   ]);
+  expect(uninterrupted.calls.slice(2).map((c) => [c.fn, c.at])).toEqual(second.calls.map((c) => [c.fn, c.at]));
   expect(second.engine.describeExecution(arn).status).toBe('SUCCEEDED');
 
   // And the ended execution is still listed after another restart.
