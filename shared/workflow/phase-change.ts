@@ -7,7 +7,7 @@ import { stopExecution } from '../adapters/step-functions';
 import { AppError, ConflictError } from '../errors';
 import { tryTransition, type CaseAction, type CaseEvent, type TransitionRefusal, type TransitionResult } from '../domain/transition';
 import { loadCaseContext, type CaseContext } from './case-context';
-import { deliver } from './deliver';
+import { deliver, ProviderThrottledError, ProviderUnavailableError } from './deliver';
 
 export type PhaseChange = { ok: true; result: TransitionResult; context: CaseContext } | TransitionRefusal;
 
@@ -27,6 +27,29 @@ const BACKOFF_CAP_MS = 200;
 function backoff(attempt: number): Promise<void> {
   const ms = Math.random() * Math.min(BACKOFF_CAP_MS, BACKOFF_BASE_MS * 2 ** attempt);
   return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/**
+ * A closure or plan message goes out inside the request that changed the case (a payment, a
+ * plan check), where no Step Functions retry follows: a send the provider refuses for now (SES's
+ * sending rate, reached by two closures in one second) is tried again here, a few times with
+ * "equal jitter" (half the delay fixed, half random) so requests that collided fall apart; its
+ * claim stays ours between tries (deliver reclaims a failed claim of the same key).
+ */
+const MESSAGE_TRIES = 5;
+const MESSAGE_RETRY_BASE_MS = 500;
+
+async function deliverRetryingRefusals(req: Parameters<typeof deliver>[0]): ReturnType<typeof deliver> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await deliver(req);
+    } catch (e) {
+      const forNow = e instanceof ProviderThrottledError || e instanceof ProviderUnavailableError;
+      if (!forNow || attempt + 1 >= MESSAGE_TRIES) throw e;
+      const ms = MESSAGE_RETRY_BASE_MS * 2 ** attempt;
+      await new Promise((resolve) => setTimeout(resolve, ms / 2 + Math.random() * (ms / 2)));
+    }
+  }
 }
 
 /**
@@ -134,12 +157,12 @@ async function runActions(context: CaseContext, actions: CaseAction[], beforeSta
         await sendStarts([{ caseId, kind: a.kind, seq: a.seq }]);
         break;
       case 'send_closure_email':
-        await deliver({ caseId, node: { type: 'email', template: a.template }, key: a.key, workflow: 'closure', nodeIndex: 0, afterClose: true, context: ctx });
+        await deliverRetryingRefusals({ caseId, node: { type: 'email', template: a.template }, key: a.key, workflow: 'closure', nodeIndex: 0, afterClose: true, context: ctx });
         break;
       case 'send_plan_message':
         for (const [i, node] of a.nodes.entries()) {
           // Late notices follow a due check inside the plan; broken/completed messages go out as the plan ends.
-          const out = await deliver({ caseId, node, key: `${a.key}:${i}`, workflow: `paymentPlan:${a.event}`, nodeIndex: i, installmentIndex: a.installmentIndex, context: ctx, afterClose: ctx.c.phase === 'closed' });
+          const out = await deliverRetryingRefusals({ caseId, node, key: `${a.key}:${i}`, workflow: `paymentPlan:${a.event}`, nodeIndex: i, installmentIndex: a.installmentIndex, context: ctx, afterClose: ctx.c.phase === 'closed' });
           if (out.status === 'failed') logger.warn('plan message not sent', { caseId, event: a.event, reason: out.reason });
         }
         break;

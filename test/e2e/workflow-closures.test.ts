@@ -96,6 +96,21 @@ it('a payment posted twice with its reference (a client system retrying) is reco
   expect((await events(api, R1.caseId)).filter((e) => e.type === 'payment_received')).toHaveLength(2);
 });
 
+it('cases closed by payments in the same second all get their closure email: a send over SES\'s rate is tried again inside the request, never a 500', async () => {
+  const { api } = stack;
+  const { clientId } = await setUpClient(api, { companyInfo: { name: 'Burst Pay Energy' } });
+  const debtors = ['B1', 'B2', 'B3'].map((ref) => ({ ref, name: `Bea ${ref}`, email: `bea.${ref.toLowerCase()}@example.com`, amount: '50.00', portfolio: 'no-breathing' }));
+  const cs = await uploadCases(api, stack.urls.s3, clientId, debtors);
+  await advanceDays(api, 1);
+  const owed = await Promise.all(debtors.map(async (d) => (await balance(cs[d.ref].caseId)).balance.outstandingMinor as number));
+  const paid = await Promise.all(debtors.map((d, i) => api.post(`/cases/${cs[d.ref].caseId}/payments`, { amountMinor: owed[i], method: 'bank' })));
+  expect(paid.map((r) => [r.status, r.body.case.phase])).toEqual(debtors.map(() => [201, 'closed']));
+  for (const d of debtors) {
+    expect((await comms(api, cs[d.ref].caseId)).filter((x) => x.workflow === 'closure').map((x) => x.status)).toEqual(['sent']);
+    expect((await mailTo(d.email)).filter((m) => m.subject === 'Paid in full: thank you')).toHaveLength(1);
+  }
+});
+
 it('an operator closes cases by hand: withdrawn keeps what was owed, written off clears it; neither accrues interest nor sends anything again', async () => {
   const { api } = stack;
   const { clientId } = await setUpClient(api, { companyInfo: { name: 'Closes Energy' } });
