@@ -48,7 +48,17 @@ export function cognitoApi(pool: LocalUserPool, poolId: string, groups: readonly
       const email = str(input, 'Username');
       if (!/^[^@\s]+@[^@\s]+$/.test(email)) throw new PoolError('InvalidParameterException', 'Username should be an email.');
       const { user, temporaryPassword } = await pool.create(email, attrs.name ?? email);
-      if (input.MessageAction !== 'SUPPRESS') await mail(user.email, user.name, temporaryPassword);
+      if (input.MessageAction !== 'SUPPRESS') {
+        try {
+          await mail(user.email, user.name, temporaryPassword);
+        } catch (e) {
+          // Cognito answers CodeDeliveryFailureException when it cannot deliver the message; the
+          // user is not left half-made, so asking again (an SDK retry, the admin) creates it.
+          // https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_AdminCreateUser.html
+          pool.remove(user.sub);
+          throw new PoolError('CodeDeliveryFailureException', `The invitation could not be delivered: ${(e as Error).message}`);
+        }
+      }
       return { User: userType(user) };
     },
     async AdminGetUser(input) {

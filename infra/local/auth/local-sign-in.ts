@@ -8,7 +8,8 @@ import { PoolError } from './user-pool';
 
 /** The invitation Cognito mails (its default wording), here through SES local, where it can be read. */
 export function sesInvitationMailer(sesEndpoint: string, signInUrl: string): InvitationMailer {
-  const ses = new SESv2Client({ endpoint: sesEndpoint });
+  // Mail waits its turn under SES's sending rate (the invitations of several users made at once).
+  const ses = new SESv2Client({ endpoint: sesEndpoint, maxAttempts: 10 });
   return async (to, name, temporaryPassword) => {
     await ses.send(
       new SendEmailCommand({

@@ -114,6 +114,12 @@ export class LocalUserPool {
     return { user, temporaryPassword };
   }
 
+  /** Forgets a user whose creation could not be completed (its invitation was never mailed). */
+  remove(emailOrSub: string): void {
+    delete this.store.users[this.get(emailOrSub).email];
+    this.save();
+  }
+
   /** AdminSetUserPassword with Permanent: true. */
   async setPassword(emailOrSub: string, password: string): Promise<void> {
     const problem = passwordProblem(password);
