@@ -3,11 +3,12 @@ import { pageQuerySchema, pageSchema } from '../shared/schemas/api';
 import { businessEntityInputSchema, businessEntitySchema } from '../shared/schemas/business-entity';
 import { closeBodySchema, contactPreferencesBodySchema, debtorCorrectionBodySchema, holdBodySchema, paymentBodySchema, planBodySchema, releaseBodySchema, settleBodySchema } from '../shared/schemas/case-actions';
 import { clientInputSchema, clientSchema } from '../shared/schemas/client';
-import { caseListQuerySchema } from '../shared/schemas/queries';
+import { caseListQuerySchema, clientCommunicationsQuerySchema } from '../shared/schemas/queries';
 import {
   apiKeyCreatedSchema,
   apiKeyViewSchema,
   caseViewSchema,
+  clientCommunicationSchema,
   clientInvoiceSchema,
   communicationSchema,
   healthSchema,
@@ -89,6 +90,12 @@ export const API_DOCS: Record<ApiRouteKey, RouteDoc> = {
     description: 'Oldest case first; one page holds the invoices of up to `limit` cases, each with its case id, reference, debtor name and phase.',
     query: pageQuerySchema,
     responses: { 200: { description: 'One page', schema: named('InvoicePage', pageSchema(named('ClientInvoice', clientInvoiceSchema))) } },
+  },
+  'GET /clients/{clientId}/communications': {
+    summary: "The client's communications across its cases, newest first",
+    description: 'Each with its case id and debtor name. `status` is read from its own index; `channel` filters the page read, so a page may hold fewer than `limit` while a cursor follows. An unknown parameter or value is a 400.',
+    query: clientCommunicationsQuerySchema,
+    responses: { 200: { description: 'One page', schema: named('ClientCommunicationPage', pageSchema(named('ClientCommunication', clientCommunicationSchema))) } },
   },
   'GET /cases/{caseId}': { summary: 'Read a case with its balance as of today', responses: { 200: { description: 'The case', schema: Case } } },
   'PATCH /cases/{caseId}': {

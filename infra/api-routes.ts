@@ -23,6 +23,7 @@ export const API_ROUTES = [
   { route: 'GET /imports/{importId}/report', fn: 'api-imports' },
   { route: 'GET /clients/{clientId}/cases', fn: 'api-cases' },
   { route: 'GET /clients/{clientId}/invoices', fn: 'api-cases' },
+  { route: 'GET /clients/{clientId}/communications', fn: 'api-cases' },
   { route: 'GET /cases/{caseId}', fn: 'api-cases' },
   { route: 'PATCH /cases/{caseId}', fn: 'api-case-actions' },
   { route: 'GET /cases/{caseId}/communications', fn: 'api-cases' },

@@ -55,6 +55,8 @@ export interface FunctionNeeds {
   readonly invokesItself?: boolean;
   /** Reads the admin bearer token from Secrets Manager (ADMIN_TOKEN_SECRET_ARN). */
   readonly adminToken?: boolean;
+  /** Signs and checks the cursors of the lists it pages through, with the cursor secret from Secrets Manager (CURSOR_SECRET_ARN). */
+  readonly cursorSecret?: boolean;
   /** Manages the people of the Cognito user pool (USER_POOL_ID): invite, groups, disable. */
   readonly userPool?: boolean;
   /** EventBridge schedule expression, for trigger 'schedule'. */
@@ -96,16 +98,19 @@ export const FUNCTION_CATALOG = {
     trigger: 'api',
     description: 'Business entities: create, list, read, merge-patch',
     table: 'readWrite',
+    cursorSecret: true,
   },
   'api-clients': {
     trigger: 'api',
     description: 'Clients: create, list, read, merge-patch; checks the business entity exists',
     table: 'readWrite',
+    cursorSecret: true,
   },
   'api-imports': {
     trigger: 'api',
     description: 'Imports: presigned PUT into the drop folder (import record created), list and status, presigned GET of the error report',
     table: 'readWrite',
+    cursorSecret: true,
     // A presigned URL carries the signer's rights: PutObject for uploads, GetObject for error reports.
     dropBucket: 'readWrite',
   },
@@ -113,6 +118,7 @@ export const FUNCTION_CATALOG = {
     trigger: 'api',
     description: 'Cases: list by client and phase, read with balance, timeline, communications',
     table: 'read',
+    cursorSecret: true,
   },
   'api-case-actions': {
     trigger: 'api',
@@ -128,6 +134,7 @@ export const FUNCTION_CATALOG = {
     trigger: 'api',
     description: 'Users: invite (the user pool mails a temporary password), list, read, change role or name, disable; GET /me',
     table: 'readWrite',
+    cursorSecret: true,
     userPool: true,
   },
   'api-authorizer': {

@@ -9,6 +9,7 @@ export const ENV = {
   dropBucket: 'DROP_BUCKET',
   letterBucket: 'LETTER_BUCKET',
   adminTokenSecret: 'ADMIN_TOKEN_SECRET_ARN',
+  cursorSecret: 'CURSOR_SECRET_ARN',
   startQueue: 'START_QUEUE_URL',
   stateMachinePrefix: 'STATE_MACHINE_ARN_PREFIX',
   sesConfigurationSet: 'SENDER_CONFIGURATION_SET',
@@ -41,6 +42,8 @@ export interface EnvironmentSources {
   readonly dropBucketName?: string;
   readonly documentsBucketName?: string;
   readonly adminTokenSecretArn?: string;
+  /** The key pagination cursors are signed with (a Secrets Manager secret). */
+  readonly cursorSecretArn?: string;
   /** The Cognito user pool of the people who sign in (its local stand-in's id locally). */
   readonly userPoolId?: string;
   readonly startQueueUrl?: string;
@@ -59,6 +62,7 @@ const VARIABLES: readonly { need: Need; variables: readonly [name: string, value
   { need: 'dropBucket', variables: [[ENV.dropBucket, (s) => s.dropBucketName, 'the drop bucket']] },
   { need: 'documentsBucket', variables: [[ENV.letterBucket, (s) => s.documentsBucketName, 'the documents bucket']] },
   { need: 'adminToken', variables: [[ENV.adminTokenSecret, (s) => s.adminTokenSecretArn, 'the admin token secret']] },
+  { need: 'cursorSecret', variables: [[ENV.cursorSecret, (s) => s.cursorSecretArn, 'the cursor secret']] },
   { need: 'userPool', variables: [[ENV.userPool, (s) => s.userPoolId, 'the user pool']] },
   { need: 'startQueue', variables: [[ENV.startQueue, (s) => s.startQueueUrl, 'the start queue']] },
   { need: 'stateMachines', variables: [[ENV.stateMachinePrefix, (s) => s.stateMachineArnPrefix, 'the state machine ARN prefix']] },

@@ -96,6 +96,7 @@ export class RecoupStack extends Stack {
       dropBucket: this.storage.dropBucket,
       documentsBucket: this.storage.documentsBucket,
       adminToken: this.api.adminToken,
+      cursorSecret: this.api.cursorSecret,
       userPool: this.auth.userPool,
       startQueue: this.imports.startQueue,
       stateMachinePrefix: this.stateMachinePrefix,

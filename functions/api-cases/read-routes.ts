@@ -8,7 +8,7 @@ import { ValidationError } from '../../shared/errors';
 import { parseOrThrow } from '../../shared/http/validate';
 import { pageQuerySchema } from '../../shared/schemas/api';
 import type { Case } from '../../shared/schemas/case';
-import { caseListQuerySchema } from '../../shared/schemas/queries';
+import { caseListQuerySchema, clientCommunicationsQuerySchema } from '../../shared/schemas/queries';
 
 const pageQuery = pageQuerySchema;
 const caseListQuery = caseListQuerySchema;
@@ -53,6 +53,19 @@ export const caseReadRoutes: Record<string, Route> = {
       c.invoices.map((inv) => ({ ...inv, caseId: c.caseId, ...(c.clientCaseNumber ? { clientCaseNumber: c.clientCaseNumber } : {}), debtorName: c.debtor.name, phase: c.phase })),
     );
     return ok({ items, cursor: page.cursor });
+  },
+
+  /**
+   * The client's communications across its cases, newest first, from the client's
+   * communication index (in one status: its status index; a channel filters the page read).
+   * Each with its case's id and the debtor's name as the case holds it now.
+   */
+  'GET /clients/{clientId}/communications': async ({ params, query }) => {
+    const q = parseOrThrow(clientCommunicationsQuerySchema, query, 'query');
+    await clients.get(params.clientId!);
+    const page = await communications.listByClient(params.clientId!, q);
+    const byId = await cases.findMany([...new Set(page.items.map((c) => c.caseId))]);
+    return ok({ items: page.items.map((c) => ({ ...c, debtorName: byId.get(c.caseId)?.debtor.name ?? '' })), cursor: page.cursor });
   },
 
   'GET /cases/{caseId}': async (req) => ok(caseView(await visibleCase(req))),

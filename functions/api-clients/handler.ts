@@ -9,12 +9,11 @@ import { apiHandler, created, ok } from '../../shared/http/api-handler';
 import { mergePatchRequest, sameJson } from '../../shared/http/merge-patch-request';
 import { newApiKeyToken } from '../../shared/auth/api-key-token';
 import { parseOrThrow } from '../../shared/http/validate';
+import { pageQuerySchema } from '../../shared/schemas/api';
 import { clientInputSchema, type Client } from '../../shared/schemas/client';
 
-const listQuery = z.object({
-  limit: z.coerce.number().int().min(1).max(100).default(25),
-  cursor: z.string().optional(),
-});
+/** `?limit=&cursor=` and nothing else: a misspelt parameter is a 400 naming it, not a list of everything. */
+const listQuery = pageQuerySchema;
 
 const newKeyBody = z.object({ label: z.string().trim().min(1).max(100).optional() }).strict();
 

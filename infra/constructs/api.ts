@@ -54,6 +54,8 @@ export class Api extends Construct {
   public readonly machineStage: HttpStage;
   public readonly machineAccessLogs: LogGroup;
   public readonly adminToken: Secret;
+  /** The key the list routes sign their pagination cursors with; only the functions that page (catalog `cursorSecret`) may read it. */
+  public readonly cursorSecret: Secret;
   /** Route key -> function folder, as wired. */
   public readonly routes: ReadonlyMap<string, string>;
   /** Route key -> function folder, for routes left out because the folder does not exist yet. */
@@ -70,6 +72,16 @@ export class Api extends Construct {
       this.adminToken,
       'AwsSolutions-SMG4',
       'A static break-glass token; rotating it means re-issuing it, so it is rotated by hand (put a new value; the authorizer re-reads it on cold start).',
+    );
+
+    this.cursorSecret = new Secret(this, 'CursorSecret', {
+      description: 'Key the Recoup API signs its pagination cursors with (HMAC-SHA256), so an edited cursor is refused',
+      generateSecretString: { passwordLength: 64, excludePunctuation: true, includeSpace: false },
+    });
+    acknowledge(
+      this.cursorSecret,
+      'AwsSolutions-SMG4',
+      'Rotating it only invalidates the cursors handed out before (a caller restarts its listing); rotated by hand by putting a new value, read again on cold start.',
     );
 
     const routes = props.routes ?? API_ROUTES;

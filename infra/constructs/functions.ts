@@ -33,6 +33,8 @@ export interface FunctionResources {
   readonly dropBucket: IBucket;
   readonly documentsBucket: IBucket;
   readonly adminToken: ISecret;
+  /** The key list cursors are signed with. */
+  readonly cursorSecret: ISecret;
   readonly userPool: IUserPool;
   readonly startQueue: IQueue;
   readonly stateMachinePrefix: string;
@@ -114,6 +116,7 @@ export class Functions extends Construct {
       dropBucketName: r.dropBucket.bucketName,
       documentsBucketName: r.documentsBucket.bucketName,
       adminTokenSecretArn: r.adminToken.secretArn,
+      cursorSecretArn: r.cursorSecret.secretArn,
       userPoolId: r.userPool.userPoolId,
       startQueueUrl: r.startQueue.queueUrl,
       stateMachineArnPrefix: stateMachineArns(this, r.stateMachinePrefix).prefix,
@@ -129,6 +132,7 @@ export class Functions extends Construct {
       if (needs.dropBucket) fn.grantDropBucket(r.dropBucket, needs.dropBucket);
       if (needs.documentsBucket) fn.grantDocumentsBucket(r.documentsBucket, needs.documentsBucket);
       if (needs.adminToken) fn.grantSecret(r.adminToken);
+      if (needs.cursorSecret) fn.grantSecret(r.cursorSecret);
       if (needs.userPool) fn.grantUserPool(r.userPool);
       if (needs.startQueue) fn.grantStartQueue(r.startQueue);
       if (needs.stateMachines?.length) fn.grantStateMachines(r.stateMachinePrefix, r.stateMachineKinds, needs.stateMachines);

@@ -17,6 +17,7 @@ import { startLocalIssuer } from './auth/issuer';
 import { consoleOrigin, DEFAULT_ADMIN_EMAIL, DEFAULT_ADMIN_PASSWORD, DEFAULT_ADMIN_TOKEN, DEFAULT_PORTS, DROP_BUCKET, LOCAL_ACCESS_KEY_ID, LOCAL_APP_CLIENT_ID, LOCAL_SECRET_ACCESS_KEY, LOCAL_USER_POOL_ID, TABLE_NAME, type Ports } from './ports';
 import type { LocalContext, LocalPlugin } from './plugins';
 import { VirtualClock } from './virtual-clock';
+import { localCursorSecret } from './cursor-secret';
 import { localQuotaSettings, PerSecondQuota } from './provider-quotas';
 import { createSesQuotaProxy } from './ses-quota-proxy';
 import { LOCAL_PLUGINS } from './plugin-list';
@@ -63,6 +64,7 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
   const adminToken = opts.adminToken ?? DEFAULT_ADMIN_TOKEN;
   if (opts.reset) rmSync(opts.dataDir, { recursive: true, force: true });
   mkdirSync(join(opts.dataDir, 's3'), { recursive: true });
+  const cursorSecret = localCursorSecret(opts.dataDir);
   const stops: (() => Promise<void>)[] = [];
 
   try {
@@ -106,6 +108,8 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
       DROP_BUCKET,
       S3_FORCE_PATH_STYLE: 'true',
       ADMIN_TOKEN: adminToken,
+      // What the stack gives the paginating functions on AWS as a secret: the key cursors are signed with.
+      CURSOR_SECRET: cursorSecret,
       RECOUP_LOCAL: 'true',
       // Locally we run on Node 20 by design (Lambda runs 22): the SDK's upgrade notice is noise.
       AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',

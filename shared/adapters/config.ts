@@ -14,6 +14,10 @@ const configSchema = z.object({
   ADMIN_TOKEN: z.string().min(8).optional(),
   /** ... or read once from Secrets Manager (AWS). */
   ADMIN_TOKEN_SECRET_ARN: z.string().min(1).optional(),
+  /** The key pagination cursors are signed with, given directly (local) ... */
+  CURSOR_SECRET: z.string().min(16).optional(),
+  /** ... or read once from Secrets Manager (AWS). */
+  CURSOR_SECRET_ARN: z.string().min(1).optional(),
   /** The Cognito user pool people sign in with (the users API manages its users). */
   USER_POOL_ID: z.string().min(1).optional(),
   /** Set by the local runtime only: enables the /local routes' behaviour in handlers. */

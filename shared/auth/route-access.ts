@@ -46,6 +46,7 @@ export const ROUTE_ACCESS: Record<ApiRouteKey, RouteRule> = {
   'GET /imports/{importId}/report': READERS,
   'GET /clients/{clientId}/cases': READERS,
   'GET /clients/{clientId}/invoices': READERS,
+  'GET /clients/{clientId}/communications': READERS,
   'GET /cases/{caseId}': READERS,
   'PATCH /cases/{caseId}': CASE_ACTORS,
   'GET /cases/{caseId}/communications': READERS,

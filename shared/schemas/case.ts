@@ -172,6 +172,8 @@ export const COMMUNICATION_STATUSES = ['sending', 'sent', 'failed', 'skipped', '
 export const communicationSchema = z.object({
   /** Idempotency key: case, execution, node, attempt. */
   key: z.string(),
+  /** The case's client: what puts the communication on the client's lists (GET /clients/{clientId}/communications). */
+  clientId: z.string().optional(),
   at: isoInstantSchema,
   channel: z.enum(['email', 'sms', 'voice', 'call', 'letter', 'ticket']),
   workflow: z.string(),

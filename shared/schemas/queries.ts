@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { PHASES } from './case';
+import { COMMUNICATION_STATUSES, PHASES, communicationSchema } from './case';
 import { lineTextSchema } from './common';
 import { pageQuerySchema } from './api';
 
@@ -11,4 +11,12 @@ export const caseListQuerySchema = pageQuerySchema.extend({
     .pipe(z.string().min(2, 'must be at least 2 characters'))
     .optional()
     .describe('search: the start of the debtor name, email, phone or client case number, or an invoice number exactly; answers at most `limit` matches, oldest first, without a cursor'),
+});
+
+const CHANNELS = communicationSchema.shape.channel.options;
+
+/** `GET /clients/{clientId}/communications`: one page of the client's communications, newest first, optionally of one channel and / or status; any other parameter is a 400. */
+export const clientCommunicationsQuerySchema = pageQuerySchema.extend({
+  channel: z.enum(CHANNELS, { error: `must be one of ${CHANNELS.join(', ')}` }).optional().describe('only this channel (a page may then hold fewer than `limit`; follow the cursor)'),
+  status: z.enum(COMMUNICATION_STATUSES, { error: `must be one of ${COMMUNICATION_STATUSES.join(', ')}` }).optional().describe('only communications in this status'),
 });

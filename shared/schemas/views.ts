@@ -75,6 +75,9 @@ export const apiKeyCreatedSchema = apiKeyViewSchema.extend({ token: z.string().d
 /** An invoice in the client-wide list, with the case that holds it. */
 export const clientInvoiceSchema = invoiceSchema.extend({ caseId: z.string(), clientCaseNumber: z.string().optional(), debtorName: z.string(), phase: phaseSchema });
 
+/** A communication in the client-wide list, with the case it belongs to and that case's debtor. */
+export const clientCommunicationSchema = communicationSchema.extend({ caseId: z.string(), debtorName: z.string() });
+
 export const healthSchema = z.object({ status: z.literal('ok') });
 
 export { communicationSchema, timelineEventSchema };

@@ -97,6 +97,7 @@ export async function deliver(req: DeliveryRequest): Promise<DeliveryOutcome> {
   const channel = req.node.type;
   const base: Communication = {
     key,
+    clientId: ctx.c.clientId,
     at: nowIso(),
     channel,
     workflow: req.workflow,

@@ -53,6 +53,7 @@ const KIND: Record<string, keyof typeof OPEN_TO | 'public'> = {
   'GET /imports/{importId}/report': 'read',
   'GET /clients/{clientId}/cases': 'read',
   'GET /clients/{clientId}/invoices': 'read',
+  'GET /clients/{clientId}/communications': 'read',
   'GET /cases/{caseId}': 'read',
   'PATCH /cases/{caseId}': 'act',
   'GET /cases/{caseId}/communications': 'read',

@@ -1,6 +1,8 @@
 import { build } from 'esbuild';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { API_DOCS } from '../../infra/api-docs';
+import { API_ROUTES } from '../../infra/api-routes';
 import { FUNCTION_CATALOG, functionFolders, PROJECT_ROOT, type FunctionNeeds } from '../../infra/function-catalog';
 
 /**
@@ -10,7 +12,7 @@ import { FUNCTION_CATALOG, functionFolders, PROJECT_ROOT, type FunctionNeeds } f
  */
 type Capability = Exclude<keyof FunctionNeeds, 'trigger' | 'description' | 'schedule' | 'memoryMb' | 'timeoutSeconds'>;
 
-const SDK_CAPABILITY: Record<string, Capability | 'bucket'> = {
+const SDK_CAPABILITY: Record<string, Capability | 'bucket' | 'secret'> = {
   '@aws-sdk/client-dynamodb': 'table',
   '@aws-sdk/lib-dynamodb': 'table',
   '@aws-sdk/client-s3': 'bucket',
@@ -21,13 +23,15 @@ const SDK_CAPABILITY: Record<string, Capability | 'bucket'> = {
   '@aws-sdk/client-ses': 'ses',
   '@aws-sdk/client-sns': 'snsSms',
   '@aws-sdk/client-connect': 'connect',
-  '@aws-sdk/client-secrets-manager': 'adminToken',
+  // Which secret is decided by the adapter that reads it (ADAPTER_CAPABILITY).
+  '@aws-sdk/client-secrets-manager': 'secret',
   '@aws-sdk/client-lambda': 'invokesItself',
   '@aws-sdk/client-cognito-identity-provider': 'userPool',
 };
 /** Adapters that decide which bucket, or need a setting rather than an SDK client. */
 const ADAPTER_CAPABILITY: Record<string, Capability> = {
   'shared/adapters/drop-bucket.ts': 'dropBucket',
+  'shared/adapters/admin-token.ts': 'adminToken',
   'shared/adapters/channels/letters.ts': 'documentsBucket',
   'shared/adapters/channels/print-service.ts': 'printService',
   'shared/adapters/channels/skip-trace.ts': 'skipTrace',
@@ -75,6 +79,11 @@ const BUNDLED_NOT_USED: Record<string, Partial<Record<Capability, string>>> = {
   'enrichment-sweep': Object.fromEntries(CHANNELS.map((c) => [c, 'an enriched event stops the run and queues the retry workflow; it sends nothing itself'])),
 };
 
+/** A function that answers a paginated route (its documented query takes a `cursor`) signs and checks cursors. */
+function servesListRoute(name: string): boolean {
+  return API_ROUTES.some((r) => r.fn === name && Boolean((API_DOCS[r.route].query as { shape?: Record<string, unknown> } | undefined)?.shape?.cursor));
+}
+
 async function usedCapabilities(name: string): Promise<Set<Capability>> {
   const result = await build({
     entryPoints: [join(PROJECT_ROOT, 'functions', name, 'handler.ts')],
@@ -90,10 +99,12 @@ async function usedCapabilities(name: string): Promise<Set<Capability>> {
   const used = new Set<Capability>();
   const unknown: string[] = [];
   let bucket = false;
+  let secret = false;
   for (const output of Object.values(result.metafile.outputs)) {
     for (const imp of output.imports.filter((i) => i.external && i.path.startsWith('@aws-sdk/'))) {
       const cap = SDK_CAPABILITY[imp.path];
       if (cap === 'bucket') bucket = true;
+      else if (cap === 'secret') secret = true;
       else if (cap) used.add(cap);
       else unknown.push(imp.path);
     }
@@ -104,6 +115,9 @@ async function usedCapabilities(name: string): Promise<Set<Capability>> {
   }
   if (unknown.length) throw new Error(`functions/${name} uses ${unknown.join(', ')}: teach test/infra/function-needs.test.ts and the catalog what to grant for it`);
   if (bucket && !used.has('dropBucket') && !used.has('documentsBucket')) throw new Error(`functions/${name} uses S3 outside drop-bucket.ts and channels/letters.ts: say which bucket in the catalog and here`);
+  // cursor.ts (and the secret it reads) comes with every repository; what signs and checks cursors is a list route.
+  if (servesListRoute(name)) used.add('cursorSecret');
+  if (secret && !used.has('adminToken') && !Object.keys(result.metafile.inputs).includes('shared/adapters/cursor-secret.ts')) throw new Error(`functions/${name} reads Secrets Manager outside admin-token.ts and cursor-secret.ts: say which secret in the catalog and here`);
   return used;
 }
 

@@ -169,6 +169,7 @@ describe('functions', () => {
       if (needs.dropBucket) expected.add(ENV.dropBucket);
       if (needs.documentsBucket) expected.add(ENV.letterBucket);
       if (needs.adminToken) expected.add(ENV.adminTokenSecret);
+      if (needs.cursorSecret) expected.add(ENV.cursorSecret);
       if (needs.startQueue) expected.add(ENV.startQueue);
       if (needs.stateMachines?.length) expected.add(ENV.stateMachinePrefix);
       if (needs.ses) expected.add(ENV.sesConfigurationSet);

@@ -6,7 +6,7 @@ import { config } from '../config';
 import type { Case, Communication, TimelineEvent } from '../../schemas/case';
 import { batchGet, batchPut, type BatchOptions } from './batch';
 import { dynamo, writeIf } from './client';
-import { decodeCursor, encodeCursor, startKey, type Page } from './cursor';
+import { decodeCursor, encodeCursor, invalidCursor, startKey, type Page } from './cursor';
 import { GSI1, GSI2, SEARCH_INDEXES, caseChildKeys, keys, searchPartition, searchValue, stripKeys, type SearchField } from './keys';
 import { invoiceHomeId, normaliseInvoiceNumber } from '../../domain/import-plan';
 import { versionedStore } from './versioned-store';
@@ -70,10 +70,10 @@ export const cases = {
         ExpressionAttributeNames: { '#pk': pkName, '#portfolio': 'portfolio' },
         ExpressionAttributeValues: { ':pk': pkValue, ':portfolio': opts.portfolio },
         Limit: opts.limit,
-        ExclusiveStartKey: startKey(opts.cursor, { [pkName]: pkValue }),
+        ExclusiveStartKey: await startKey(opts.cursor, { [pkName]: pkValue }),
       }),
     );
-    return { items: (out.Items ?? []).map((i) => stripKeys<Case>(i)), cursor: encodeCursor(out.LastEvaluatedKey) };
+    return { items: (out.Items ?? []).map((i) => stripKeys<Case>(i)), cursor: await encodeCursor(out.LastEvaluatedKey) };
   },
 
   /**
@@ -142,13 +142,15 @@ export const timeline = {
    * in time order. A cursor inside the carried events is `{ carried: n }`, else the query's key.
    */
   async list(caseId: string, limit = 100, cursor?: string, carried: readonly TimelineEvent[] = []): Promise<Page<TimelineEvent>> {
-    const start = decodeCursor(cursor);
+    const start = await decodeCursor(cursor);
     const inCarried = typeof start?.carried === 'number';
+    if (inCarried && !(Number.isInteger(start!.carried) && (start!.carried as number) >= 0 && Object.keys(start!).length === 1)) throw invalidCursor();
     const skip = inCarried ? (start!.carried as number) : start ? carried.length : 0;
     const head = carried.slice(skip, skip + limit);
-    if (head.length === limit) return { items: head, cursor: encodeCursor({ carried: skip + limit }) };
-    const page = await queryChildren<TimelineEvent & { eventType?: string }>(caseId, 'EVT#', limit - head.length, inCarried ? undefined : cursor);
-    return { ...page, items: [...head, ...page.items.map(({ eventType, ...e }) => ({ ...e, type: eventType ?? e.type }))] };
+    if (head.length === limit) return { items: head, cursor: await encodeCursor({ carried: skip + limit }) };
+    const from = inCarried ? undefined : await startKey(cursor, { pk: `CASE#${caseId}` }, { sk: 'EVT#' });
+    const page = await queryChildren<TimelineEvent & { eventType?: string }>(caseId, 'EVT#', limit - head.length, from);
+    return { items: [...head, ...page.items.map(({ eventType, ...e }) => ({ ...e, type: eventType ?? e.type }))], cursor: await encodeCursor(page.lastKey) };
   },
 };
 
@@ -175,9 +177,9 @@ function newTimelineItem(caseId: string, e: TimelineEvent) {
   return timelineItem(caseId, e, `${orderStamp()}-${randomUUID()}`);
 }
 
-/** A communication as an item under its case. */
+/** A communication as an item under its case, and on its client's lists when it names its client (every one written since the lists exist). */
 function communicationItem(caseId: string, c: Communication) {
-  return { ...c, ...caseChildKeys.communication(caseId, c.key), type: 'communication' };
+  return { ...c, ...caseChildKeys.communication(caseId, c.key), ...(c.clientId ? keys.communicationLists(c.clientId, c.status, c.at, caseId, c.key) : {}), type: 'communication' };
 }
 
 /** The condition of a write that may only replace a communication whose send failed. */
@@ -222,17 +224,45 @@ export const communications = {
     await batchPut([communicationItem(caseId, settled), newTimelineItem(caseId, { ...event, at: nowIso() })]);
   },
 
-  list: (caseId: string, limit = 100, cursor?: string) => queryChildren<Communication>(caseId, 'COMM#', limit, cursor),
+  /** One page of a case's communications, by key; `cursor` is the previous page's, signed. */
+  async list(caseId: string, limit = 100, cursor?: string): Promise<Page<Communication>> {
+    const page = await queryChildren<Communication>(caseId, 'COMM#', limit, await startKey(cursor, { pk: `CASE#${caseId}` }, { sk: 'COMM#' }));
+    return { items: page.items, cursor: await encodeCursor(page.lastKey) };
+  },
+
+  /**
+   * One page of a client's communications across its cases, newest first: GSI2 in one status,
+   * else GSI1; a channel filters the page read (a page may then hold fewer than `limit`; the
+   * cursor goes on). Each with its case's id.
+   */
+  async listByClient(clientId: string, opts: { channel?: string; status?: string; limit: number; cursor?: string }): Promise<Page<Communication & { caseId: string }>> {
+    const [index, pkName, pkValue] = opts.status ? [GSI2, 'gsi2pk', `CLIENT#${clientId}#COMMS#${opts.status}`] : [GSI1, 'gsi1pk', `CLIENT#${clientId}#COMMS`];
+    const out = await dynamo().send(
+      new QueryCommand({
+        TableName: config().TABLE_NAME,
+        IndexName: index,
+        KeyConditionExpression: '#pk = :pk',
+        ...(opts.channel
+          ? { FilterExpression: '#channel = :channel', ExpressionAttributeNames: { '#pk': pkName, '#channel': 'channel' }, ExpressionAttributeValues: { ':pk': pkValue, ':channel': opts.channel } }
+          : { ExpressionAttributeNames: { '#pk': pkName }, ExpressionAttributeValues: { ':pk': pkValue } }),
+        ScanIndexForward: false,
+        Limit: opts.limit,
+        ExclusiveStartKey: await startKey(opts.cursor, { [pkName]: pkValue }),
+      }),
+    );
+    const items = (out.Items ?? []).map((i) => ({ ...stripKeys<Communication>(i), caseId: String(i.pk).slice('CASE#'.length) }));
+    return { items, cursor: await encodeCursor(out.LastEvaluatedKey) };
+  },
 
   /** Every communication whose key starts with `keyPrefix` (e.g. all attempts of one node), oldest key first. */
   async listByKeyPrefix(caseId: string, keyPrefix: string): Promise<Communication[]> {
     const out: Communication[] = [];
-    let cursor: string | undefined;
+    let from: Record<string, unknown> | undefined;
     do {
-      const page = await queryChildren<Communication>(caseId, `COMM#${keyPrefix}`, 100, cursor);
+      const page = await queryChildren<Communication>(caseId, `COMM#${keyPrefix}`, 100, from);
       out.push(...page.items);
-      cursor = page.cursor;
-    } while (cursor);
+      from = page.lastKey;
+    } while (from);
     return out;
   },
 };
@@ -246,15 +276,20 @@ function putCommunicationIf(
   return writeIf(new PutCommand({ TableName: config().TABLE_NAME, Item: communicationItem(caseId, c), ...condition }));
 }
 
-async function queryChildren<T>(caseId: string, prefix: string, limit: number, cursor?: string): Promise<Page<T>> {
+/**
+ * One page of a case's items under `prefix`, from a key the caller checked (a signed cursor's,
+ * or the previous page's own `lastKey` when a workflow reads every page itself: no cursor, so no
+ * secret, leaves the function).
+ */
+async function queryChildren<T>(caseId: string, prefix: string, limit: number, from?: Record<string, unknown>): Promise<{ items: T[]; lastKey?: Record<string, unknown> }> {
   const out = await dynamo().send(
     new QueryCommand({
       TableName: config().TABLE_NAME,
       KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
       ExpressionAttributeValues: { ':pk': `CASE#${caseId}`, ':prefix': prefix },
       Limit: limit,
-      ExclusiveStartKey: startKey(cursor, { pk: `CASE#${caseId}` }, { sk: prefix }),
+      ExclusiveStartKey: from,
     }),
   );
-  return { items: (out.Items ?? []).map((i) => stripKeys<T>(i)), cursor: encodeCursor(out.LastEvaluatedKey) };
+  return { items: (out.Items ?? []).map((i) => stripKeys<T>(i)), lastKey: out.LastEvaluatedKey };
 }

@@ -54,6 +54,16 @@ export const keys = {
     gsi2pk: `CLIENT#${clientId}#PHASE#${phase}`,
     gsi2sk: `${createdAt}#${caseId}`,
   }),
+  /**
+   * A communication on its client's lists, newest first: GSI1 (all of the client's) and GSI2 (in
+   * one status; the key moves with the status, as a case's phase key does).
+   */
+  communicationLists: (clientId: string, status: string, at: string, caseId: string, key: string) => ({
+    gsi1pk: `CLIENT#${clientId}#COMMS`,
+    gsi1sk: `${at}#${caseId}#${key}`,
+    gsi2pk: `CLIENT#${clientId}#COMMS#${status}`,
+    gsi2sk: `${at}#${caseId}#${key}`,
+  }),
   import: (id: string) => ({ pk: `IMPORT#${id}`, sk: 'IMPORT' }),
   importList: (clientId: string, createdAt: string, id: string) => ({
     gsi1pk: `CLIENT#${clientId}#IMPORTS`,

@@ -85,9 +85,9 @@ export const versionedStore = {
         ExpressionAttributeValues: { ':pk': args.pkValue },
         Limit: args.limit,
         ScanIndexForward: args.ascending ?? false,
-        ExclusiveStartKey: startKey(args.cursor, { [args.pkName]: args.pkValue }),
+        ExclusiveStartKey: await startKey(args.cursor, { [args.pkName]: args.pkValue }),
       }),
     );
-    return { items: (out.Items ?? []).map((i) => stripKeys<T>(i)), cursor: encodeCursor(out.LastEvaluatedKey) };
+    return { items: (out.Items ?? []).map((i) => stripKeys<T>(i)), cursor: await encodeCursor(out.LastEvaluatedKey) };
   },
 };
