@@ -10,6 +10,7 @@ import {
   caseViewSchema,
   clientCommunicationSchema,
   clientInvoiceSchema,
+  clientViewSchema,
   communicationSchema,
   healthSchema,
   importCreatedSchema,
@@ -32,6 +33,7 @@ import { API_ROUTES, type ApiRouteKey } from './api-routes';
 
 const Case = named('Case', caseViewSchema);
 const Client = named('Client', clientSchema);
+const ClientView = named('ClientView', clientViewSchema);
 const BusinessEntity = named('BusinessEntity', businessEntitySchema);
 const Import = named('Import', importViewSchema);
 const ApiKey = named('ApiKey', apiKeyViewSchema);
@@ -66,10 +68,14 @@ export const API_DOCS: Record<ApiRouteKey, RouteDoc> = {
   'GET /business-entities/{id}': { summary: 'Read a business entity', responses: { 200: { description: 'The entity', schema: BusinessEntity } } },
   'PATCH /business-entities/{id}': { summary: 'Correct a business entity (JSON Merge Patch)', description: 'A patch that changes nothing keeps the version.', body: patchOf('BusinessEntity'), responses: { 200: { description: 'The entity as stored', schema: BusinessEntity } }, errors: [409] },
 
-  'POST /clients': { summary: 'Create a client', description: 'Company info, contacts, settings, finances, workflows, portfolios.', body: clientInputSchema, responses: { 201: { description: 'Created', schema: Client } } },
+  'POST /clients': { summary: 'Create a client', description: 'Company info, contacts, settings, finances, workflows, portfolios.', body: clientInputSchema, responses: { 201: { description: 'Created', schema: ClientView } } },
   'GET /clients': { summary: 'List clients, oldest first', query: pageQuerySchema, responses: { 200: { description: 'One page', schema: named('ClientPage', pageSchema(Client)) } } },
-  'GET /clients/{clientId}': { summary: 'Read a client', responses: { 200: { description: 'The client', schema: Client } } },
-  'PATCH /clients/{clientId}': { summary: 'Change a client (JSON Merge Patch)', body: patchOf('Client'), responses: { 200: { description: 'The client as stored', schema: Client } }, errors: [409] },
+  'GET /clients/{clientId}': {
+    summary: 'Read a client',
+    description: '`enrichmentSpend`: what its skip-trace lookups cost so far, per currency (read-only).',
+    responses: { 200: { description: 'The client', schema: ClientView } },
+  },
+  'PATCH /clients/{clientId}': { summary: 'Change a client (JSON Merge Patch)', body: patchOf('Client'), responses: { 200: { description: 'The client as stored', schema: ClientView } }, errors: [409] },
   'POST /clients/{clientId}/api-keys': { summary: "Issue an API key for the client's own system", body: named('ApiKeyInput', z.object({ label: z.string().max(100).optional() }).strict()), responses: { 201: { description: 'The key, with its token (shown once)', schema: named('ApiKeyCreated', apiKeyCreatedSchema) } } },
   'GET /clients/{clientId}/api-keys': { summary: "List the client's API keys", query: pageQuerySchema, responses: { 200: { description: 'One page', schema: named('ApiKeyPage', pageSchema(ApiKey)) } } },
   'DELETE /clients/{clientId}/api-keys/{keyId}': { summary: 'Revoke an API key', description: 'At once in this function, within a minute everywhere.', responses: { 200: { description: 'The revoked key', schema: ApiKey } } },

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { nowIso } from '../../shared/adapters/clock';
 import { apiKeys, type ApiKeyRecord } from '../../shared/adapters/dynamo/api-keys';
 import { businessEntities, clients } from '../../shared/adapters/dynamo/repositories';
+import { enrichmentSpend, type EnrichmentSpend } from '../../shared/adapters/dynamo/enrichment-spend';
 import { UnknownPortfolioError, findPortfolio } from '../../shared/domain/effective-settings';
 import { checkClientTemplates } from '../../shared/domain/template-check';
 import { ConflictError, NotFoundError, ValidationError } from '../../shared/errors';
@@ -21,13 +22,14 @@ const newKeyBody = z.object({ label: z.string().trim().min(1).max(100).optional(
 const keyView = ({ secretSha256: _secret, ...rest }: ApiKeyRecord) => rest;
 
 /** Fields the server owns; a PATCH may not change them. */
-const READ_ONLY = ['clientId', 'createdAt', 'updatedAt'] as const;
+const READ_ONLY = ['clientId', 'createdAt', 'updatedAt', 'enrichmentSpend'] as const;
 
 export const handler = apiHandler({
   'POST /clients': async ({ body }) => {
     const input = parseOrThrow(clientInputSchema, body);
     await checkReferences(input);
-    return created(await clients.create(input));
+    // A new client has bought no lookups yet.
+    return created({ ...(await clients.create(input)), enrichmentSpend: [] });
   },
 
   'GET /clients': async ({ query }) => {
@@ -35,7 +37,7 @@ export const handler = apiHandler({
     return ok(await clients.list(limit, cursor));
   },
 
-  'GET /clients/{clientId}': async ({ params }) => ok(await clients.get(params.clientId!)),
+  'GET /clients/{clientId}': async ({ params }) => ok(await clientView(await clients.get(params.clientId!))),
 
   /** JSON Merge Patch; optimistic locking by `If-Match: <version>` or a `version` field in the patch. */
   'PATCH /clients/{clientId}': async ({ params, body, headers }) => {
@@ -43,11 +45,11 @@ export const handler = apiHandler({
     const { merged: patched, before } = mergePatchRequest(current, body, headers['if-match'], READ_ONLY, 'client');
     const merged = parseOrThrow(clientInputSchema, patched, 'patched client');
     // A patch that changes nothing is answered with the client as it is: no write, no new version.
-    if (sameJson(merged, before)) return ok(current);
+    if (sameJson(merged, before)) return ok(await clientView(current));
     await checkReferences(merged);
     const { clientId, version, createdAt, updatedAt } = current;
     const next: Client = { ...merged, clientId, version, createdAt, updatedAt };
-    return ok(await clients.replace(next, current.version));
+    return ok(await clientView(await clients.replace(next, current.version)));
   },
 
   /**
@@ -86,6 +88,11 @@ export const handler = apiHandler({
     }
   },
 });
+
+/** A client as the API shows it one at a time: the record plus what its skip-trace lookups cost so far (one Query). */
+async function clientView(client: Client): Promise<Client & { enrichmentSpend: EnrichmentSpend[] }> {
+  return { ...client, enrichmentSpend: await enrichmentSpend.list(client.clientId) };
+}
 
 /**
  * References a client holds must point at something real, and its templates must render for the

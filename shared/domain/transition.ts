@@ -90,7 +90,11 @@ export type CaseEvent =
   | { type: 'release'; resumeTo?: 'outreach' | 'payment_plan' }
   | { type: 'payment'; amountMinor: number; receivedAt: string; method?: string; reference?: string }
   | { type: 'settle'; amountMinor: number }
-  | { type: 'enriched'; contacts: ContactData; source?: string }
+  /**
+   * A skip-trace lookup answered. `cost`: what the lookup cost the client (its finances' price of
+   * an attempt, in the client's currency), added to the case's enrichment total.
+   */
+  | { type: 'enriched'; contacts: ContactData; source?: string; cost?: { amountMinor: number; currency: string } }
   /** The debtor refused (false) or allowed again (true) a channel of contact, e.g. replied STOP to an SMS. */
   | { type: 'contact_preferences'; allowed: Partial<Record<ContactChannel, boolean>>; note?: string }
   | { type: 'close'; reason: ClosedReason; note?: string };
@@ -670,8 +674,13 @@ function apply(d: Draft, e: CaseEvent): TransitionResult {
 
     case 'enriched': {
       const changed = newContactFields(d.c, e.contacts);
+      // The lookup is paid whatever it found: its cost goes on the case and on the entry it writes.
+      const cost = e.cost && e.cost.amountMinor > 0 ? e.cost : undefined;
+      if (cost) d.c.enrichmentCostMinor = (d.c.enrichmentCostMinor ?? 0) + cost.amountMinor;
+      const costData = cost ? { costMinor: cost.amountMinor, currency: cost.currency } : {};
+      const costNote = cost ? `; cost ${formatMoney(cost.amountMinor, cost.currency)}` : '';
       if (changed.length === 0) {
-        d.timeline('enrichment_no_news', `enrichment${e.source ? ` (${e.source})` : ''} found no new contact data`);
+        d.timeline('enrichment_no_news', `enrichment${e.source ? ` (${e.source})` : ''} found no new contact data${costNote}`, cost ? costData : undefined);
         return d.result();
       }
       const debtor = { ...d.c.debtor };
@@ -679,7 +688,7 @@ function apply(d: Draft, e: CaseEvent): TransitionResult {
       if (changed.includes('phone')) debtor.phone = e.contacts.phone!.trim();
       if (changed.includes('address')) debtor.address = { ...e.contacts.address };
       d.c.debtor = debtor;
-      d.timeline('contacts_enriched', `enrichment${e.source ? ` (${e.source})` : ''} found new ${changed.join(', ')}`, { changed });
+      d.timeline('contacts_enriched', `enrichment${e.source ? ` (${e.source})` : ''} found new ${changed.join(', ')}${costNote}`, { changed, ...costData });
       if (d.c.phase === 'outreach' || d.c.phase === 'retry') {
         d.leave('new contact data: retry');
         if (d.c.phase !== 'retry') d.phase('retry', `new ${changed.join(', ')} found`);

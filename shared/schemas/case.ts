@@ -140,6 +140,11 @@ export const caseSchema = z.object({
   workflowSeq: z.number().int().min(0).optional(),
   paymentPlan: paymentPlanSchema.optional(),
   hold: holdSchema.optional(),
+  /**
+   * What the skip-trace lookups of this case cost the client so far (each attempt at the price in
+   * the client's finances, `enrichmentCostMinor`, in the client's currency); absent before the first.
+   */
+  enrichmentCostMinor: amountMinorSchema.optional(),
   /** Channels the debtor may be contacted on; contact allowed unless set to false. */
   contactAllowed: contactAllowedSchema.default({}),
   /** The import and data row that created the case (its id derives from the client and its first invoice number). */

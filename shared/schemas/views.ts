@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { caseSchema, communicationSchema, invoiceSchema, paymentPlanSchema, phaseSchema, timelineEventSchema } from './case';
 import { amountMinorSchema, currencySchema, isoInstantSchema } from './common';
+import { clientSchema } from './client';
 import { importRecordSchema } from './import';
 
 /**
@@ -25,6 +26,16 @@ export const balanceSchema = z.object({
 
 /** A case as the API shows it: the record (its first events are on the timeline) plus its balance today. */
 export const caseViewSchema = caseSchema.omit({ importEvents: true }).extend({ balance: balanceSchema });
+
+/** What a client's skip-trace lookups cost so far, per currency (the client's finances' currency when each was bought). */
+export const enrichmentSpendSchema = z.object({
+  currency: currencySchema,
+  attempts: z.number().int().min(0).describe('lookups bought: answered by the provider'),
+  costMinor: amountMinorSchema.describe('their cost at the price of an attempt then in force (finances.enrichmentCostMinor)'),
+});
+
+/** A client as `GET /clients/{clientId}` shows it: the record plus what its lookups cost (read-only). */
+export const clientViewSchema = clientSchema.extend({ enrichmentSpend: z.array(enrichmentSpendSchema) });
 
 export const allocationSchema = z.object({
   amountMinor: amountMinorSchema,

@@ -7,15 +7,19 @@ import { cases, timeline } from '../adapters/dynamo/case-repository';
 import { skipTrace } from '../adapters/channels/skip-trace';
 import { logger } from '../adapters/logger';
 import { addDays } from '../domain/dates';
+import { dueAttempts } from '../domain/enrichment-schedule';
+import { formatMoney } from '../domain/money';
+import { enrichmentSpend } from '../adapters/dynamo/enrichment-spend';
 import type { Case } from '../schemas/case';
 import { loadCaseContext, type CaseContext } from './case-context';
 import { changePhase } from './phase-change';
 
 /**
  * Enrichment (skip tracing) at the client's interval: attempt k of `attempts` is due
- * `k * intervalDays` after the case started. Each due attempt is an item in a per-day partition
- * (`ENRICH#<date>`), written once when outreach first starts, so the daily sweep reads only what
- * is due that day instead of scanning every case.
+ * `k * intervalDays` after the case started, whatever phase the case is in then. Each due attempt
+ * is an item in a per-day partition (`ENRICH#<date>`), written once when the case's first run
+ * starts (whether that is a breathing space or outreach), so the daily sweep reads only what is
+ * due that day instead of scanning every case.
  */
 const dueKey = (date: string, caseId: string, attempt: number) => ({ pk: `ENRICH#${date}`, sk: `${caseId}#${attempt}` });
 const SWEEP_KEY = { pk: 'SWEEP#enrichment', sk: 'SWEEP' };
@@ -24,15 +28,18 @@ const SWEEP_CONCURRENCY = 16;
 /** Due attempts whose cases are read together (one BatchGetItem). */
 const SWEEP_CHUNK = 100;
 
+/** Called when the case's first run is scheduled; the same case registered again writes the same items. */
 export async function registerEnrichment(ctx: CaseContext): Promise<void> {
-  const { intervalDays, attempts } = ctx.client.settings.enrichment;
+  const { attempts } = ctx.client.settings.enrichment;
   if (attempts <= 0) return;
-  const start = ctx.c.createdAt.slice(0, 10);
-  const items = Array.from({ length: attempts }, (_, i) => {
-    const date = addDays(start, intervalDays * (i + 1));
-    return { ...dueKey(date, ctx.c.caseId, i + 1), type: 'enrichment_due', caseId: ctx.c.caseId, attempt: i + 1, of: attempts, dueDate: date };
-  });
-  // Re-registering writes the same items: harmless.
+  const items = dueAttempts(ctx.c.createdAt, ctx.client.settings.enrichment, todayIso()).map(({ attempt, dueDate }) => ({
+    ...dueKey(dueDate, ctx.c.caseId, attempt),
+    type: 'enrichment_due',
+    caseId: ctx.c.caseId,
+    attempt,
+    of: attempts,
+    dueDate,
+  }));
   await batchPut(items);
 }
 
@@ -118,21 +125,35 @@ async function enrichOne(item: DueAttempt, stored: Case | undefined, report: Swe
   if (!taken) return; // another sweep took it
   // The phase change below starts from this context (its write still checks the version).
   const ctx = stored && (await loadCaseContext(stored.caseId, stored));
-  // Enrichment only helps while we are trying to reach the debtor.
-  if (!ctx || (ctx.c.phase !== 'outreach' && ctx.c.phase !== 'retry')) {
+  // Due whatever the phase: contact data found in a breathing space, a hold or a plan is kept on
+  // the case for the sends that follow (only outreach and retry start a retry run at once).
+  // A closed case needs no lookup.
+  if (!ctx || ctx.c.phase === 'closed') {
     report.skipped++;
     return;
   }
   const { c } = ctx;
   report.looked++;
+  const source = `skip trace attempt ${item.attempt} of ${item.of}`;
   let found;
   try {
     found = await skipTrace(c.caseId, c.debtor);
   } catch (e) {
+    // Not answered, not charged.
     logger.warn('skip trace failed', { caseId: c.caseId, attempt: item.attempt, error: (e as Error).message });
-    await timeline.append(c.caseId, { type: 'enrichment_failed', message: `skip trace attempt ${item.attempt} of ${item.of} failed: ${(e as Error).message}` });
+    await timeline.append(c.caseId, { type: 'enrichment_failed', message: `${source} failed: ${(e as Error).message}` });
     return;
   }
-  const r = await changePhase(c.caseId, { type: 'enriched', contacts: found, source: `skip trace attempt ${item.attempt} of ${item.of}` }, { known: ctx });
-  if (r.ok && r.result.case.phase === 'retry' && r.result.actions.some((a) => a.type === 'start_workflow')) report.found++;
+  // An answered lookup is bought: the client's counter first (an ADD, never refused), then the
+  // case, where the phase change adds it to the case's total and its timeline entry.
+  const { finances } = ctx.client;
+  const cost = { amountMinor: finances.enrichmentCostMinor ?? 0, currency: finances.currency };
+  await enrichmentSpend.add(c.clientId, cost.currency, cost.amountMinor);
+  const r = await changePhase(c.caseId, { type: 'enriched', contacts: found, source, cost }, { known: ctx });
+  if (!r.ok) {
+    // The case closed while the lookup ran: the lookup was paid all the same, so say so.
+    await timeline.append(c.caseId, { type: 'enrichment_after_close', message: `${source} answered after the case closed; cost ${formatMoney(cost.amountMinor, cost.currency)}`, data: { costMinor: cost.amountMinor, currency: cost.currency } });
+    return;
+  }
+  if (r.result.case.phase === 'retry' && r.result.actions.some((a) => a.type === 'start_workflow')) report.found++;
 }

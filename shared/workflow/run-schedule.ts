@@ -96,7 +96,9 @@ export async function scheduleRun(event: unknown): Promise<StepItem[] | null> {
     items.unshift(...resend.filter((i) => ordered[i]).map((index) => ({ at: now, index, node: ordered[index]!, resend: true as const })));
   }
 
-  if (kind === 'mainOutreach' && !c.workflow.resumed) await registerEnrichment(ctx);
+  // The case's first run, whatever it is (a breathing space or outreach): its skip-trace
+  // attempts are dated from the case's start, so they must exist from its start.
+  if (e.seq === 1) await registerEnrichment(ctx);
 
   if (kind === 'breathingSpace') {
     const days = c.breathingSpaceDays ?? settings.breathingSpace.days;

@@ -13,6 +13,7 @@ import {
   type TransitionContext,
   type TransitionResult,
 } from '../../shared/domain/transition';
+import { dueAttempts } from '../../shared/domain/enrichment-schedule';
 import { ConflictError, ValidationError } from '../../shared/errors';
 import { PHASES, type Case, type Phase } from '../../shared/schemas/case';
 import { clientInputSchema } from '../../shared/schemas/client';
@@ -719,5 +720,41 @@ describe('enrichment', () => {
     const r = transition(fixtures.outreach(), { type: 'enriched', contacts: { address: { line1: '2 Low Rd', postcode: 'ZZ9 9ZZ', city: 'City' } } }, ctx);
     expect(r.case.phase).toBe('retry');
     expect(r.case.debtor.address).toEqual({ line1: '2 Low Rd', postcode: 'ZZ9 9ZZ', city: 'City' });
+  });
+});
+
+describe('the cost of a skip-trace lookup', () => {
+  const cost = { amountMinor: 150, currency: 'EUR' };
+  it('is added to the case total whatever the lookup found, and said on its entry', () => {
+    const once = transition(fixtures.outreach(), { type: 'enriched', contacts: {}, source: 'skip trace attempt 1 of 2', cost }, ctx);
+    expect(once.case.enrichmentCostMinor).toBe(150);
+    expect(once.actions.map(sig)).toEqual(['t:enrichment_no_news']);
+    const entry = (once.actions[0] as Extract<(typeof once.actions)[number], { type: 'timeline' }>).entry;
+    expect(entry.message).toBe('enrichment (skip trace attempt 1 of 2) found no new contact data; cost €1.50');
+    expect(entry.data).toEqual({ costMinor: 150, currency: 'EUR' });
+    const twice = transition(once.case, { type: 'enriched', contacts: { phone: '+447700900999' }, cost }, ctx);
+    expect(twice.case.enrichmentCostMinor).toBe(300);
+  });
+
+  it('found in a breathing space: the contact data is kept, no retry starts there', () => {
+    const r = transition(fixtures.breathing_space(), { type: 'enriched', contacts: { phone: '+447700900999' }, cost }, ctx);
+    expect(r.case.phase).toBe('breathing_space');
+    expect(r.case.debtor.phone).toBe('+447700900999');
+    expect(r.case.enrichmentCostMinor).toBe(150);
+    expect(r.actions.map(sig)).toEqual(['t:contacts_enriched']);
+  });
+});
+
+describe('skip-trace attempts', () => {
+  it('fall due k * intervalDays after the case started; one due before the day of registration is taken that day', () => {
+    expect(dueAttempts('2026-01-05T09:00:00.000Z', { intervalDays: 30, attempts: 2 }, '2026-01-05')).toEqual([
+      { attempt: 1, dueDate: '2026-02-04' },
+      { attempt: 2, dueDate: '2026-03-06' },
+    ]);
+    expect(dueAttempts('2026-01-05T09:00:00.000Z', { intervalDays: 30, attempts: 2 }, '2026-02-10')).toEqual([
+      { attempt: 1, dueDate: '2026-02-10' },
+      { attempt: 2, dueDate: '2026-03-06' },
+    ]);
+    expect(dueAttempts('2026-01-05T09:00:00.000Z', { intervalDays: 30, attempts: 0 }, '2026-01-05')).toEqual([]);
   });
 });

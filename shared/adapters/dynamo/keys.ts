@@ -69,6 +69,8 @@ export const keys = {
     gsi1pk: `CLIENT#${clientId}#IMPORTS`,
     gsi1sk: `${createdAt}#${id}`,
   }),
+  /** What a client's skip-trace lookups cost so far, one counter item per currency (see enrichment-spend.ts). */
+  enrichmentSpend: (clientId: string, currency: string) => ({ pk: `CLIENT#${clientId}`, sk: `ENRICHMENT-SPEND#${currency}` }),
   apiKey: (keyId: string) => ({ pk: `APIKEY#${keyId}`, sk: 'APIKEY' }),
   /** A client's API keys on GSI1, oldest first. */
   apiKeyList: (clientId: string, createdAt: string, keyId: string) => ({ gsi1pk: `CLIENT#${clientId}#APIKEYS`, gsi1sk: `${createdAt}#${keyId}` }),
