@@ -4,6 +4,7 @@ import { businessEntityInputSchema, businessEntitySchema } from '../shared/schem
 import { closeBodySchema, contactPreferencesBodySchema, debtorCorrectionBodySchema, holdBodySchema, paymentBodySchema, planBodySchema, releaseBodySchema, settleBodySchema } from '../shared/schemas/case-actions';
 import { clientInputSchema, clientSchema } from '../shared/schemas/client';
 import { caseListQuerySchema, clientCommunicationsQuerySchema } from '../shared/schemas/queries';
+import { clientResultsSchema, operationsSchema, resultsQuerySchema } from '../shared/schemas/results';
 import {
   apiKeyCreatedSchema,
   apiKeyViewSchema,
@@ -128,6 +129,18 @@ export const API_DOCS: Record<ApiRouteKey, RouteDoc> = {
   'POST /cases/{caseId}/close': caseAction('Close the case by hand', named('CloseInput', closeBodySchema)),
   'POST /cases/{caseId}/contact-preferences': caseAction("Record the debtor's contact preferences per channel", named('ContactPreferencesInput', contactPreferencesBodySchema), 'false stops a channel (an opt-out such as a STOP reply), true allows it again.'),
 
+  'GET /clients/{clientId}/results': {
+    summary: "The client's results: placed, collected, recovery rate, cases by phase, liquidation curve, contacts",
+    description:
+      'Money figures are those of the cases in `currency` (default the client\'s). The liquidation curve has one line per import month: the cumulative share of that month\'s placed amount collected within 7, 14, ... 364 days of placement (weekly buckets; 365 for anything later), up to the last week with a payment. Served from counters kept as cases change, so the cost does not grow with the number of cases.',
+    query: resultsQuerySchema,
+    responses: { 200: { description: 'The results as of now', schema: named('ClientResults', clientResultsSchema) } },
+  },
+  'GET /operations': {
+    summary: 'Operations figures (agency roles): executions by kind and status, sends by channel, failures, import throughput',
+    description: 'From counters kept by the functions as they work. On AWS `dashboardUrl` links the CloudWatch dashboard.',
+    responses: { 200: { description: 'The figures as of now', schema: named('Operations', operationsSchema) } },
+  },
   'GET /me': { summary: 'Who this credential stands for', description: "A person's role and client (read from the users table), a client's API key, or the admin token; `label` is how the timeline names the caller.", responses: { 200: { description: 'The caller', schema: named('Me', meSchema) } } },
   'POST /users': {
     summary: 'Invite a person (agency_admin)',

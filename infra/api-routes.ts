@@ -35,6 +35,8 @@ export const API_ROUTES = [
   { route: 'POST /cases/{caseId}/settle', fn: 'api-case-actions' },
   { route: 'POST /cases/{caseId}/close', fn: 'api-case-actions' },
   { route: 'POST /cases/{caseId}/contact-preferences', fn: 'api-case-actions' },
+  { route: 'GET /clients/{clientId}/results', fn: 'api-results' },
+  { route: 'GET /operations', fn: 'api-results' },
   { route: 'GET /me', fn: 'api-users' },
   { route: 'POST /users', fn: 'api-users' },
   { route: 'GET /users', fn: 'api-users' },

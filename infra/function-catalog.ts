@@ -59,6 +59,8 @@ export interface FunctionNeeds {
   readonly cursorSecret?: boolean;
   /** Manages the people of the Cognito user pool (USER_POOL_ID): invite, groups, disable. */
   readonly userPool?: boolean;
+  /** Links the stack's CloudWatch dashboard (DASHBOARD_URL, its console URL; absent where the stack has none, e.g. locally). */
+  readonly dashboard?: boolean;
   /** EventBridge schedule expression, for trigger 'schedule'. */
   readonly schedule?: string;
   readonly memoryMb?: number;
@@ -129,6 +131,13 @@ export const FUNCTION_CATALOG = {
     stateMachines: ['stop'],
     // A payment can close the case (closure email) or complete a plan (plan nodes: any channel).
     ...EVERY_CHANNEL,
+  },
+  'api-results': {
+    trigger: 'api',
+    description: "A client's results (placed, collected, recovery, phases, liquidation, contacts) and the operations figures, from counter items kept as cases change",
+    table: 'read',
+    dashboard: true,
+    memoryMb: 256,
   },
   'api-users': {
     trigger: 'api',

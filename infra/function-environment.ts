@@ -20,6 +20,7 @@ export const ENV = {
   printService: 'PRINT_SERVICE_URL',
   skipTrace: 'SKIP_TRACE_URL',
   userPool: 'USER_POOL_ID',
+  dashboardUrl: 'DASHBOARD_URL',
 } as const;
 
 /** The Amazon Connect set-up the call channels use (made outside this stack). */
@@ -52,12 +53,14 @@ export interface EnvironmentSources {
   readonly connect?: ConnectSettings;
   readonly printServiceUrl?: string;
   readonly skipTraceUrl?: string;
+  /** The CloudWatch dashboard's console URL; a stack without one (the local runtime) leaves it out. */
+  readonly dashboardUrl?: string;
 }
 
 type Need = { [K in keyof FunctionNeeds]-?: NonNullable<FunctionNeeds[K]> extends boolean | string | readonly unknown[] ? K : never }[keyof FunctionNeeds];
 
 /** What each capability of a catalog entry sets: variable name -> where its value comes from. */
-const VARIABLES: readonly { need: Need; variables: readonly [name: string, value: (s: EnvironmentSources) => string | undefined, what: string][] }[] = [
+const VARIABLES: readonly { need: Need; optional?: true; variables: readonly [name: string, value: (s: EnvironmentSources) => string | undefined, what: string][] }[] = [
   { need: 'table', variables: [[ENV.table, (s) => s.tableName, 'the table']] },
   { need: 'dropBucket', variables: [[ENV.dropBucket, (s) => s.dropBucketName, 'the drop bucket']] },
   { need: 'documentsBucket', variables: [[ENV.letterBucket, (s) => s.documentsBucketName, 'the documents bucket']] },
@@ -78,6 +81,7 @@ const VARIABLES: readonly { need: Need; variables: readonly [name: string, value
   },
   { need: 'printService', variables: [[ENV.printService, (s) => s.printServiceUrl, 'the print service URL']] },
   { need: 'skipTrace', variables: [[ENV.skipTrace, (s) => s.skipTraceUrl, 'the skip-trace provider URL']] },
+  { need: 'dashboard', optional: true, variables: [[ENV.dashboardUrl, (s) => s.dashboardUrl, "the dashboard's console URL"]] },
 ];
 
 const asks = (needs: FunctionNeeds, need: Need): boolean => {
@@ -101,6 +105,7 @@ export function functionEnvironment(name: string, needs: FunctionNeeds, sources:
     if (!asks(needs, v.need)) continue;
     for (const [variable, value, what] of v.variables) {
       const x = value(sources);
+      if ((x === undefined || x === '') && v.optional) continue;
       if (x === undefined || x === '') throw new Error(`functions/${name} needs ${what} (${variable}), which this stack does not provide`);
       env[variable] = x;
     }

@@ -13,6 +13,7 @@ import { Storage } from './constructs/storage';
 import { Workflows } from './constructs/workflows';
 import { PROJECT_ROOT } from './function-catalog';
 import { WORKFLOW_KINDS } from '../shared/schemas/workflow';
+import { dashboardConsoleUrl } from '../shared/domain/results';
 
 export interface RecoupStackProps extends StackProps {
   /** The console's origin (`https://<domain>`). @default a stack parameter ConsoleOrigin */
@@ -91,6 +92,9 @@ export class RecoupStack extends Stack {
       ? this.urlParameter('SkipTraceUrl', 'Base URL of the skip-trace provider API (lookups are POSTed to {url}/lookups)')
       : undefined;
 
+    // Named here, not taken from the dashboard: its widgets depend on the functions, so a function
+    // referencing it would make a cycle.
+    const dashboardName = `${this.stackName}-operations`;
     this.functions.bindNeeds({
       table: this.storage.table,
       dropBucket: this.storage.dropBucket,
@@ -105,6 +109,7 @@ export class RecoupStack extends Stack {
       connect,
       printServiceUrl,
       skipTraceUrl,
+      dashboardUrl: dashboardConsoleUrl(Aws.REGION, dashboardName),
     });
 
     this.schedules = new Schedules(this, 'Schedules', { functions: this.functions.withTrigger('schedule'), needsOf: (name) => this.functions.needsOf(name) });
@@ -119,6 +124,7 @@ export class RecoupStack extends Stack {
       importFailures: this.imports.importFailures,
       scheduleFailures: this.schedules.deadLetterQueue,
       alarmEmail: props.alarmEmail,
+      dashboardName,
     });
   }
 

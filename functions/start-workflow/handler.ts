@@ -1,5 +1,6 @@
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { z } from 'zod';
+import { countExecution } from '../../shared/adapters/dynamo/figure-counters';
 import { logger } from '../../shared/adapters/logger';
 import { startExecution, stateMachineArnPrefix } from '../../shared/adapters/step-functions';
 import { executionName } from '../../shared/domain/workflow-names';
@@ -47,7 +48,8 @@ export async function handler(event: SQSEvent): Promise<SQSBatchResponse> {
         return;
       }
       try {
-        await startExecution(m.kind, name, input);
+        // A message delivered twice finds its execution there: counted once, by the start that made it.
+        if ((await startExecution(m.kind, name, input)) === 'started') await countExecution(m.kind, 'started');
       } catch (e) {
         logger.warn('start failed; message returns to the queue', { messageId: record.messageId, caseId: m.caseId, kind: m.kind, error: (e as Error).message });
         failures.push({ itemIdentifier: record.messageId });

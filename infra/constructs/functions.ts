@@ -44,6 +44,8 @@ export interface FunctionResources {
   readonly connect?: ConnectSettings;
   readonly printServiceUrl?: string;
   readonly skipTraceUrl?: string;
+  /** The CloudWatch dashboard's console URL (see Observability's dashboardName). */
+  readonly dashboardUrl?: string;
 }
 
 /**
@@ -124,6 +126,7 @@ export class Functions extends Construct {
       connect: r.connect,
       printServiceUrl: r.printServiceUrl,
       skipTraceUrl: r.skipTraceUrl,
+      dashboardUrl: r.dashboardUrl,
     };
     for (const fn of this.all) {
       const needs = needsOf(fn.functionName);

@@ -35,6 +35,11 @@ export const APP_METRICS = {
 } as const;
 
 export interface ObservabilityProps {
+  /**
+   * The dashboard's name, chosen by the stack so functions can link it without depending on the
+   * dashboard (whose widgets depend on the functions). @default a name CloudFormation generates
+   */
+  readonly dashboardName?: string;
   readonly functions: readonly HouseFunction[];
   /**
    * Functions run as workflow steps. They throw by design to make Step Functions retry (a call
@@ -166,7 +171,7 @@ export class Observability extends Construct {
     const machines = [...props.machines.entries()];
     const perMachine = (pick: (m: StateMachine) => IMetric) => machines.map(([, m]) => pick(m));
 
-    this.dashboard = new Dashboard(this, 'Dashboard', { defaultInterval: Duration.days(1) });
+    this.dashboard = new Dashboard(this, 'Dashboard', { defaultInterval: Duration.days(1), ...(props.dashboardName ? { dashboardName: props.dashboardName } : {}) });
     // cfn-lint's schema for AWS::CloudWatch::Dashboard lacks Tags, which CloudFormation accepts
     // (the stack-wide project tag lands here): E3002 is silenced for this one resource only.
     // https://github.com/aws-cloudformation/cfn-lint#metadata

@@ -45,6 +45,8 @@ const configSchema = z.object({
   PRINT_SERVICE_URL: z.url().optional(),
   /** Base URL of the skip-trace provider's JSON API (`POST {url}/lookups`). */
   SKIP_TRACE_URL: z.url().optional(),
+  /** The CloudWatch dashboard's console URL, for GET /operations (the stack sets it on AWS; absent locally). */
+  DASHBOARD_URL: z.url().optional(),
   /**
    * The providers' quotas this deployment has (sends per second; see provider-quotas.ts for
    * AWS's defaults and where they are written down): the schedule spreads a cohort's steps in

@@ -58,6 +58,8 @@ export const ROUTE_ACCESS: Record<ApiRouteKey, RouteRule> = {
   'POST /cases/{caseId}/settle': CASE_ACTORS,
   'POST /cases/{caseId}/close': CASE_ACTORS,
   'POST /cases/{caseId}/contact-preferences': CASE_ACTORS,
+  'GET /clients/{clientId}/results': READERS,
+  'GET /operations': AGENCY,
   'GET /me': ANYONE,
   'POST /users': ADMINS,
   'GET /users': ADMINS,

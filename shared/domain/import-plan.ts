@@ -93,7 +93,7 @@ export interface ChunkPlan {
   outcomes: RowOutcome[];
   newCases: Case[];
   /** Existing cases with invoices added; written with an optimistic version check. */
-  mergedCases: { caseId: string; expectedVersion: number; next: Case }[];
+  mergedCases: { caseId: string; expectedVersion: number; next: Case; before?: Case }[];
   /** Timeline items: `invoice_added` on cases that existed before the chunk (a new case carries its own events). */
   events: PlannedEvent[];
   /** Key items to put (only those that changed). */
@@ -160,7 +160,7 @@ export function planChunk(input: PlanInput): ChunkPlan {
   const seenInvoices = new Map<string, string>(); // this chunk: invoice -> caseId
   const keyView = new Map<string, KeyRecord>(); // keys as changed by this chunk
   const drafts = new Map<string, Draft>();
-  const merged = new Map<string, { expectedVersion: number; next: Case; added: Invoice[] }>();
+  const merged = new Map<string, { expectedVersion: number; next: Case; before: Case; added: Invoice[] }>();
   const events: PlannedEvent[] = [];
   const invoices = new Map<string, InvoiceRecord>();
   const placed = new Map<string, InvoiceRecord>();
@@ -198,7 +198,7 @@ export function planChunk(input: PlanInput): ChunkPlan {
           const already = current.invoices.some((i) => normaliseInvoiceNumber(i.invoiceNumber) === invNo);
           // A replay after a crash finds its own invoice already merged: count it, add nothing.
           const next = already ? current : mergeInvoice(current, invoice, client.finances, at);
-          const entry = merged.get(candidateId) ?? { expectedVersion: current.version, next: current, added: [] };
+          const entry = merged.get(candidateId) ?? { expectedVersion: current.version, next: current, before: current, added: [] };
           entry.next = next;
           if (!already) entry.added.push(invoice);
           merged.set(candidateId, entry);
@@ -254,7 +254,7 @@ export function planChunk(input: PlanInput): ChunkPlan {
   const mergedCases: ChunkPlan['mergedCases'] = [];
   for (const [caseId, m] of merged) {
     if (m.added.length === 0) continue;
-    mergedCases.push({ caseId, expectedVersion: m.expectedVersion, next: m.next });
+    mergedCases.push({ caseId, expectedVersion: m.expectedVersion, next: m.next, before: m.before });
     for (const inv of m.added) {
       events.push({
         caseId,

@@ -16,7 +16,7 @@ export interface SendIntent {
   reminderFor?: number;
 }
 
-export type GuardResult = { send: true; recipient: string | undefined } | { send: false; reason: string };
+export type GuardResult = { send: true; recipient: string | undefined } | { send: false; reason: string; optedOut?: true };
 
 const CONTACT_GROUP: Record<NodeType, keyof Case['contactAllowed'] | undefined> = {
   email: 'email',
@@ -75,7 +75,7 @@ export function guardSend(c: Case, intent: SendIntent): GuardResult {
     return { send: false, reason: `instalment ${intent.reminderFor + 1} needs no reminder (paid, checked or the plan is not active)` };
   }
   const group = CONTACT_GROUP[intent.channel];
-  if (group && c.contactAllowed[group] === false) return { send: false, reason: `the debtor may not be contacted by ${group}` };
+  if (group && c.contactAllowed[group] === false) return { send: false, reason: `the debtor may not be contacted by ${group}`, optedOut: true };
   const recipient = recipientFor(c, intent.channel);
   if (intent.channel !== 'ticket' && !recipient) return { send: false, reason: MISSING[intent.channel] };
   return { send: true, recipient };

@@ -1,4 +1,5 @@
 import { clock } from '../adapters/clock';
+import { countImport } from '../adapters/dynamo/figure-counters';
 import { imports } from '../adapters/dynamo/import-repository';
 import { logger } from '../adapters/logger';
 import type { ImportRecord } from '../schemas/import';
@@ -26,7 +27,10 @@ export type RunResult =
 /** Ends an import: its final status (the checkpoint goes, the counts stay). */
 export async function finish(record: ImportRecord, status: 'completed' | 'failed', extra: Partial<ImportRecord> = {}): Promise<RunResult> {
   const { checkpoint: _done, ...rest } = record;
-  await imports.save({ ...rest, ...extra, status, finishedAt: clock().now().toISOString() });
+  const finishedAt = clock().now().toISOString();
+  await imports.save({ ...rest, ...extra, status, finishedAt });
+  // Throughput from the record's own counts and timings, once its final status is written.
+  if (status === 'completed') await countImport(record.counts?.rows ?? 0, record.startedAt ? Date.parse(finishedAt) - Date.parse(record.startedAt) : 0, finishedAt);
   logger.info('import finished', { importId: record.importId, status, counts: record.counts, lookups: record.lookups, failureReason: extra.failureReason });
   return { outcome: 'done', importId: record.importId, status };
 }

@@ -11,6 +11,7 @@ import { communications, timeline } from '../adapters/dynamo/case-repository';
 import { logger } from '../adapters/logger';
 import { ConflictError } from '../errors';
 import { countMessage } from '../adapters/metrics';
+import { countSend } from '../adapters/dynamo/figure-counters';
 import { balanceAsOf } from '../domain/ledger';
 import { formatMoney } from '../domain/money';
 import { guardSend, type SendIntent } from '../domain/send-guard';
@@ -124,6 +125,7 @@ export async function deliver(req: DeliveryRequest): Promise<DeliveryOutcome> {
     if (!claimed) return duplicate(req.caseId, key, channel);
     await timeline.append(req.caseId, { type: 'message_skipped', message: `${CHANNEL_WORD[channel]} skipped: ${guard.reason}`, data: { key, channel, workflow: req.workflow, node: req.nodeIndex, reason: guard.reason } });
     countMessage(channel, 'skipped');
+    await countSend(ctx.c.clientId, channel, guard.optedOut ? 'optedOut' : 'skipped');
     return { status: 'skipped', key, reason: guard.reason };
   }
   const recipient = guard.recipient;
@@ -137,7 +139,7 @@ export async function deliver(req: DeliveryRequest): Promise<DeliveryOutcome> {
     rendered = render(ctx, req);
   } catch (e) {
     // A template problem is permanent: retrying renders the same. Recorded so an operator fixes the template.
-    return fail(req, claim, channel, `cannot render: ${(e as Error).message}`);
+    return fail(req, claim, channel, `cannot render: ${(e as Error).message}`, ctx);
   }
 
   let providerId: string;
@@ -145,10 +147,11 @@ export async function deliver(req: DeliveryRequest): Promise<DeliveryOutcome> {
     providerId = await send(ctx, req, key, recipient, rendered);
   } catch (e) {
     const pe = e instanceof ProviderError ? e : providerError(channel, e);
-    if (pe.kind === 'permanent') return fail(req, claim, channel, pe.message);
+    if (pe.kind === 'permanent') return fail(req, claim, channel, pe.message, ctx);
     if (pe.kind === 'ambiguous') {
       await communications.settleWithEvent(req.caseId, claim, { status: 'unknown', reason: `${pe.message}; not retried, so the debtor never gets it twice` }, { type: 'message_unknown', message: `${CHANNEL_WORD[channel]} outcome unknown: ${pe.message}`, data: { key, channel } });
       countMessage(channel, 'failed');
+      await countSend(ctx.c.clientId, channel, 'failed');
       return { status: 'failed', key, reason: pe.message };
     }
     // This try cannot know whether it was its step's last: the entry says what happens either way,
@@ -166,6 +169,7 @@ export async function deliver(req: DeliveryRequest): Promise<DeliveryOutcome> {
     data: { key, channel, workflow: req.workflow, node: req.nodeIndex, attempt, providerId },
   });
   countMessage(channel, 'sent');
+  await countSend(ctx.c.clientId, channel, 'sent');
   return { status: 'sent', key, providerId, ...(recipient ? { recipient } : {}) };
 }
 
@@ -190,10 +194,11 @@ async function duplicate(caseId: string, key: string, channel: NodeType): Promis
   return { status: 'duplicate', key, previous: previous?.status ?? 'unknown' };
 }
 
-async function fail(req: DeliveryRequest, claim: Communication, channel: NodeType, reason: string): Promise<DeliveryOutcome> {
+async function fail(req: DeliveryRequest, claim: Communication, channel: NodeType, reason: string, ctx: CaseContext): Promise<DeliveryOutcome> {
   const key = claim.key;
   await communications.settleWithEvent(req.caseId, claim, { status: 'failed', reason }, { type: 'message_failed', message: `${CHANNEL_WORD[channel]} not sent: ${reason}`, data: { key, channel } });
   countMessage(channel, 'failed');
+  await countSend(ctx.c.clientId, channel, 'failed');
   return { status: 'failed', key, reason };
 }
 

@@ -6,6 +6,8 @@ import { sendStarts } from '../adapters/start-queue';
 import { stopExecution } from '../adapters/step-functions';
 import { AppError, ConflictError } from '../errors';
 import { tryTransition, type CaseAction, type CaseEvent, type TransitionRefusal, type TransitionResult } from '../domain/transition';
+import { countCaseChanges, countExecution } from '../adapters/dynamo/figure-counters';
+import type { Case } from '../schemas/case';
 import { loadCaseContext, type CaseContext } from './case-context';
 import { deliver, ProviderThrottledError, ProviderUnavailableError } from './deliver';
 
@@ -119,10 +121,27 @@ export async function changePhaseSteps(caseId: string, events: CaseEvent[], opts
       throw e;
     }
     const context = { ...ctx, c: written };
+    // The versioned write above succeeds once per change, so counting after it counts once.
+    await countCaseChange(ctx.c, written, events, now);
     await runActions(context, actions, opts.beforeStart);
     return results.map((r) => ('ok' in r ? r : { ok: true as const, result: { ...r, case: written }, context }));
   }
 }
+
+/**
+ * The client's results (phase, placed, collected in the liquidation bucket of now) and, when the
+ * change ended the case's run, that run in the operations figures: succeeded when an event of
+ * its own ended it (finished, continued as new, breathing space over), else stopped.
+ */
+async function countCaseChange(before: Case, after: Case, events: CaseEvent[], now: string): Promise<void> {
+  const run = before.workflow;
+  const ended = run && run.executionName !== after.workflow?.executionName;
+  const byItself = ended && events.some((e) => RUN_ENDS.has(e.type) && (!('executionName' in e) || !e.executionName || e.executionName === run.executionName));
+  const moved = before.phase !== after.phase || before.ledger.paidMinor !== after.ledger.paidMinor || before.ledger.principalMinor !== after.ledger.principalMinor;
+  await Promise.all([moved ? countCaseChanges([{ before, after }], now) : undefined, ended ? countExecution(run.kind, byItself ? 'succeeded' : 'stopped') : undefined]);
+}
+
+const RUN_ENDS = new Set<CaseEvent['type']>(['workflow_finished', 'workflow_continued', 'breathing_space_ended']);
 
 function signed(a: CaseAction, by: string): CaseAction {
   return a.type === 'timeline' ? { ...a, entry: { ...a.entry, by } } : a;

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { nowIso } from '../adapters/clock';
-import { communications, timeline } from '../adapters/dynamo/case-repository';
+import { cases, communications, timeline } from '../adapters/dynamo/case-repository';
+import { countSend, countStepFailure } from '../adapters/dynamo/figure-counters';
 import { callState } from '../adapters/channels/connect';
 import { ProviderError } from '../adapters/channels/errors';
 import { metrics } from '../adapters/metrics';
@@ -210,9 +211,16 @@ export async function recordStepFailure(event: unknown): Promise<StepResult> {
     data: { execution: e.execution, index: e.step.index, error: e.failure?.Error },
   });
   // Its sends refused for now are given up with it: no resumed run sends them later (nodesToRetry).
+  let clientId: string | undefined;
   for (const c of await communications.listByKeyPrefix(e.caseId, `${stepKey(e)}:`)) {
-    if (c.status === 'failed' && c.retryable) await communications.giveUp(e.caseId, c, `${(c.reason ?? 'refused').replace(` ${RETRY_NOTE}`, '')}; given up after the step's retries`);
+    if (!(c.status === 'failed' && c.retryable)) continue;
+    // Counted by the write that gives it up (conditional on it still waiting): a replay counts nothing.
+    if (await communications.giveUp(e.caseId, c, `${(c.reason ?? 'refused').replace(` ${RETRY_NOTE}`, '')}; given up after the step's retries`)) {
+      clientId ??= (await cases.find(e.caseId))?.clientId;
+      if (clientId) await countSend(clientId, c.channel, 'failed', { givenUp: true });
+    }
   }
+  await countStepFailure(e.kind);
   const m = metrics.singleMetric();
   m.addDimension('kind', e.kind);
   m.addMetric('StepsFailed', 'Count', 1);

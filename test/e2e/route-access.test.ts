@@ -65,6 +65,8 @@ const KIND: Record<string, keyof typeof OPEN_TO | 'public'> = {
   'POST /cases/{caseId}/settle': 'act',
   'POST /cases/{caseId}/close': 'act',
   'POST /cases/{caseId}/contact-preferences': 'act',
+  'GET /clients/{clientId}/results': 'read',
+  'GET /operations': 'agency',
   'GET /me': 'me',
   'POST /users': 'users',
   'GET /users': 'users',

@@ -35,6 +35,7 @@ const ADAPTER_CAPABILITY: Record<string, Capability> = {
   'shared/adapters/channels/letters.ts': 'documentsBucket',
   'shared/adapters/channels/print-service.ts': 'printService',
   'shared/adapters/channels/skip-trace.ts': 'skipTrace',
+  'shared/adapters/dashboard-link.ts': 'dashboard',
 };
 /**
  * Bundled but never run by that function, with why; the catalog rightly leaves these out.

@@ -177,6 +177,7 @@ describe('functions', () => {
       if (needs.printService) expected.add(ENV.printService);
       if (needs.skipTrace) expected.add(ENV.skipTrace);
       if (needs.userPool) expected.add(ENV.userPool);
+      if (needs.dashboard) expected.add(ENV.dashboardUrl);
       const actual = Object.keys(lambdas[logicalId(f.fn, stack)]!.Properties.Environment.Variables as object);
       expect({ fn: f.functionName, env: actual.sort() }).toEqual({ fn: f.functionName, env: [...expected].sort() });
     }
@@ -452,6 +453,16 @@ describe('observability', () => {
       expect(body, needle).toContain(needle);
     }
     for (const f of stack.functions.all) expect(body).toContain(logicalId(f.fn, stack));
+  });
+
+  it("gives GET /operations the dashboard's console URL, by the name the dashboard has", () => {
+    const dashboard = Object.values(template.findResources('AWS::CloudWatch::Dashboard'))[0]!;
+    const name = dashboard.Properties.DashboardName as string;
+    expect(name).toBe(`${stack.stackName}-operations`);
+    const results = stack.functions.all.find((f) => f.functionName === 'api-results')!;
+    const url = JSON.stringify(lambdas[logicalId(results.fn, stack)]!.Properties.Environment.Variables.DASHBOARD_URL);
+    expect(url).toContain('.console.aws.amazon.com/cloudwatch/home?region=');
+    expect(url).toContain(`#dashboards:name=${name}`);
   });
 });
 

@@ -35,8 +35,9 @@ describe('guardSend', () => {
     ['no phone', { ...base, debtor: { ...base.debtor, phone: ' ' } } as Case, { ...intent, channel: 'call' as const }, 'no phone number on the case'],
     ['no address', { ...base, debtor: { ...base.debtor, address: { line1: '1 Road' } } } as Case, { ...intent, channel: 'letter' as const }, 'no postal address (line 1 and postcode or city) on the case'],
     ['contact refused', { ...base, contactAllowed: { sms: false } } as Case, { ...intent, channel: 'sms' as const }, 'the debtor may not be contacted by sms'],
-  ])('skips when %s', (_what, c, i, reason) => {
-    expect(guardSend(c, i)).toEqual({ send: false, reason });
+  ])('skips when %s', (what, c, i, reason) => {
+    // Only a refused channel is an opt-out (the results count those apart from other skips).
+    expect(guardSend(c, i)).toEqual({ send: false, reason, ...(what === 'contact refused' ? { optedOut: true } : {}) });
   });
 
   it('lets the on-hold workflow send while on hold, and closure emails only once closed', () => {

@@ -83,6 +83,19 @@ export const keys = {
   }),
 } as const;
 
+/**
+ * Counter items (see counters.ts): a client's results live in its own partition beside the
+ * client item; the operations figures are spread over OPERATIONS_SHARDS items (one picked at
+ * random per write) so a burst of sends or starts does not make one item hot.
+ */
+export const OPERATIONS_SHARDS = 8;
+export const counterKeys = {
+  resultsTotals: (clientId: string) => ({ pk: `CLIENT#${clientId}`, sk: 'RESULTS' }),
+  resultsMoney: (clientId: string, currency: string) => ({ pk: `CLIENT#${clientId}`, sk: `RESULTS#${currency}` }),
+  resultsMonth: (clientId: string, currency: string, month: string) => ({ pk: `CLIENT#${clientId}`, sk: `RESULTS#${currency}#${month}` }),
+  operations: (shard: number) => ({ pk: `OPERATIONS#${shard}`, sk: 'COUNTERS' }),
+} as const;
+
 export const searchPartition = (clientId: string, field: SearchField) => `CLIENT#${clientId}#${field.toUpperCase()}`;
 
 export const KEY_ATTRIBUTES = ['pk', 'sk', 'type', 'gsi1pk', 'gsi1sk', 'gsi2pk', 'gsi2sk', ...Object.values(SEARCH_INDEXES).flatMap((i) => [i.partitionKey, i.sortKey])] as const;

@@ -1,0 +1,133 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { dynamo } from '../../shared/adapters/dynamo/client';
+import { apiClient, startTestStack } from '../support/local-stack';
+import { advanceDays, setUpClient, uploadCases, type Debtor } from '../support/workflows';
+
+let stack: Awaited<ReturnType<typeof startTestStack>>;
+beforeAll(async () => {
+  stack = await startTestStack();
+});
+afterAll(async () => {
+  await stack?.stop();
+});
+
+/** DynamoDB requests made (and items they returned) while `fn` runs, counted by a middleware on the document client every handler uses. */
+async function countTableReads<T>(fn: () => Promise<T>): Promise<{ result: T; requests: number; items: number }> {
+  await settle();
+  let requests = 0;
+  let items = 0;
+  const name = 'countTableReads';
+  dynamo().middlewareStack.add(
+    (next) => async (args) => {
+      const out = await next(args);
+      requests++;
+      const o = out.output as { Item?: unknown; Items?: unknown[]; Responses?: Record<string, unknown[]> };
+      items += (o.Item ? 1 : 0) + (o.Items?.length ?? 0) + Object.values(o.Responses ?? {}).reduce((s, r) => s + r.length, 0);
+      return out;
+    },
+    { step: 'initialize', name },
+  );
+  try {
+    return { result: await fn(), requests, items };
+  } finally {
+    dynamo().middlewareStack.remove(name);
+  }
+}
+
+/** Lets the work an import queued (its cases' workflow starts) run first, so only the route's own requests are counted. */
+async function settle(): Promise<void> {
+  const now = (await stack.api.get('/local/clock')).body.now;
+  expect((await stack.api.post('/local/clock/advance', { to: now })).status).toBe(200);
+}
+
+const debtors = (n: number, from = 0): Debtor[] => Array.from({ length: n }, (_, i) => ({ ref: `R${from + i}`, name: `Debtor ${from + i}`, email: `d${from + i}@example.com`, amount: '10.00' }));
+
+describe("a client's results", () => {
+  let clientId: string;
+  let cases: Record<string, any>;
+  beforeAll(async () => {
+    ({ clientId } = await setUpClient(stack.api, { companyInfo: { name: 'Results Energy' } }));
+    cases = await uploadCases(stack.api, stack.urls.s3, clientId, [
+      { ref: 'A', name: 'Ann Paid', email: 'ann@example.com', amount: '100.00' },
+      { ref: 'B', name: 'Bob Partly', email: 'bob@example.com', amount: '200.00' },
+      { ref: 'C', name: 'Cy Nomail', phone: '+447700900123', amount: '50.00' },
+    ]);
+    // Ten days after placement (the second week): A pays in full, B a quarter.
+    await advanceDays(stack.api, 10);
+    expect((await stack.api.post(`/cases/${cases.A.caseId}/payments`, { amountMinor: 10_000 })).status).toBe(201);
+    expect((await stack.api.post(`/cases/${cases.B.caseId}/payments`, { amountMinor: 5_000 })).status).toBe(201);
+    // Past the 14 days of breathing space: B and C in outreach, whose first node is an email.
+    await advanceDays(stack.api, 5);
+  });
+
+  it('shows placed, collected, recovery rate, cases by phase, the import month curve and contacts by channel', async () => {
+    const r = await stack.api.get(`/clients/${clientId}/results`);
+    expect(r.status).toBe(200);
+    expect(r.body).toMatchObject({ clientId, currency: 'EUR', placedMinor: 35_000, collectedMinor: 15_000, recoveryRate: 0.4286, openCases: 2 });
+    expect(r.body.casesByPhase).toEqual({ breathing_space: 0, outreach: 2, payment_plan: 0, on_hold: 0, retry: 0, closed: 1 });
+    // Paid on day 10: nothing within the first week, 15,000 of 35,000 within two weeks.
+    expect(r.body.liquidation).toEqual([
+      {
+        month: '2026-01',
+        placedMinor: 35_000,
+        points: [
+          { day: 7, collectedMinor: 0, share: 0 },
+          { day: 14, collectedMinor: 15_000, share: 0.4286 },
+        ],
+      },
+    ]);
+    // A's closure email and B's first notice went out; C has no email address.
+    expect(r.body.contacts.email).toEqual({ sent: 2, failed: 0, skipped: 1, optedOut: 0 });
+    expect(r.body.contacts.sms).toEqual({ sent: 0, failed: 0, skipped: 0, optedOut: 0 });
+    expect(Date.parse(r.body.asOf)).toBeGreaterThan(Date.parse('2026-01-20T00:00:00Z'));
+  });
+
+  it('counts an opt-out apart from other skips', async () => {
+    expect((await stack.api.post(`/cases/${cases.B.caseId}/contact-preferences`, { sms: false })).status).toBe(200);
+    // B's SMS is due three days into outreach.
+    await advanceDays(stack.api, 3);
+    const r = await stack.api.get(`/clients/${clientId}/results`);
+    expect(r.body.contacts.sms).toMatchObject({ sent: 1, optedOut: 1 });
+  });
+
+  it("answers another client's system 404, and an unknown currency with no figures", async () => {
+    const other = await setUpClient(stack.api, { companyInfo: { name: 'Other Energy' } });
+    const key = await stack.api.post(`/clients/${other.clientId}/api-keys`, {});
+    const otherSystem = apiClient(stack.urls.api, key.body.token);
+    expect((await otherSystem.get(`/clients/${clientId}/results`)).status).toBe(404);
+    expect((await otherSystem.get(`/clients/${other.clientId}/results`)).status).toBe(200);
+    const usd = await stack.api.get(`/clients/${clientId}/results?currency=USD`);
+    expect(usd.body).toMatchObject({ currency: 'USD', placedMinor: 0, liquidation: [] });
+    expect((await stack.api.get(`/clients/${clientId}/results?cases=all`)).status).toBe(400);
+  });
+});
+
+describe('the cost of reading results', () => {
+  it('is the same number of table requests and items for 5 cases as for 50', async () => {
+    const { clientId } = await setUpClient(stack.api, { companyInfo: { name: 'Scale Energy' } });
+    await uploadCases(stack.api, stack.urls.s3, clientId, debtors(5), 'five.csv');
+    const five = await countTableReads(() => stack.api.get(`/clients/${clientId}/results`));
+    await uploadCases(stack.api, stack.urls.s3, clientId, debtors(45, 5), 'forty-five.csv');
+    const fifty = await countTableReads(() => stack.api.get(`/clients/${clientId}/results`));
+    expect(five.result.body.placedMinor).toBe(5_000);
+    expect(fifty.result.body.placedMinor).toBe(50_000);
+    expect(fifty.result.body.casesByPhase.breathing_space).toBe(50);
+    expect(five.requests).toBeGreaterThan(0);
+    expect({ requests: fifty.requests, items: fifty.items }).toEqual({ requests: five.requests, items: five.items });
+  });
+});
+
+describe('operations figures', () => {
+  it('shows executions by kind and status, sends by channel and import rows; agency roles only', async () => {
+    const o = await stack.api.get('/operations');
+    expect(o.status).toBe(200);
+    // Every import of this file: 3 + 1 (the other client has none) + 5 + 45 rows.
+    expect(o.body.imports.rows).toBe(53);
+    expect(o.body.executions.breathingSpace.succeeded).toBeGreaterThanOrEqual(2);
+    expect(o.body.executions.breathingSpace.stopped).toBe(1);
+    expect(o.body.executions.mainOutreach.running).toBe(2);
+    expect(o.body.sends.email).toMatchObject({ sent: 2, skipped: 1 });
+    expect(o.body.sends.sms).toMatchObject({ sent: 1, skipped: 1 });
+    expect(o.body.dashboardUrl).toBeUndefined();
+  });
+});
