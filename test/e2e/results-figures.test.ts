@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dynamo } from '../../shared/adapters/dynamo/client';
 import { apiClient, startTestStack } from '../support/local-stack';
+import { HEADER, dropClient, putCsv, waitForImport } from '../support/imports';
 import { advanceDays, setUpClient, uploadCases, type Debtor } from '../support/workflows';
 
 let stack: Awaited<ReturnType<typeof startTestStack>>;
@@ -11,27 +12,31 @@ afterAll(async () => {
   await stack?.stop();
 });
 
-/** DynamoDB requests made (and items they returned) while `fn` runs, counted by a middleware on the document client every handler uses. */
-async function countTableReads<T>(fn: () => Promise<T>): Promise<{ result: T; requests: number; items: number }> {
-  await settle();
-  let requests = 0;
-  let items = 0;
-  const name = 'countTableReads';
+/** The DynamoDB requests made while `fn` runs, seen by a middleware on the document client every handler uses. */
+async function tableRequests<T>(fn: () => Promise<T>): Promise<{ result: T; requests: { command: string; input: any; output: any }[] }> {
+  const requests: { command: string; input: any; output: any }[] = [];
+  const name = 'recordTableRequests';
   dynamo().middlewareStack.add(
-    (next) => async (args) => {
+    (next, context) => async (args) => {
       const out = await next(args);
-      requests++;
-      const o = out.output as { Item?: unknown; Items?: unknown[]; Responses?: Record<string, unknown[]> };
-      items += (o.Item ? 1 : 0) + (o.Items?.length ?? 0) + Object.values(o.Responses ?? {}).reduce((s, r) => s + r.length, 0);
+      requests.push({ command: context.commandName ?? '', input: args.input, output: out.output });
       return out;
     },
     { step: 'initialize', name },
   );
   try {
-    return { result: await fn(), requests, items };
+    return { result: await fn(), requests };
   } finally {
     dynamo().middlewareStack.remove(name);
   }
+}
+
+/** Requests and the items they returned while `fn` runs, once the stack is idle. */
+async function countTableReads<T>(fn: () => Promise<T>): Promise<{ result: T; requests: number; items: number }> {
+  await settle();
+  const { result, requests } = await tableRequests(fn);
+  const items = requests.reduce((n, { output: o }) => n + (o.Item ? 1 : 0) + (o.Items?.length ?? 0) + Object.values((o.Responses ?? {}) as Record<string, unknown[]>).reduce((s, r) => s + r.length, 0), 0);
+  return { result, requests: requests.length, items };
 }
 
 /** Lets the work an import queued (its cases' workflow starts) run first, so only the route's own requests are counted. */
@@ -42,16 +47,18 @@ async function settle(): Promise<void> {
 
 const debtors = (n: number, from = 0): Debtor[] => Array.from({ length: n }, (_, i) => ({ ref: `R${from + i}`, name: `Debtor ${from + i}`, email: `d${from + i}@example.com`, amount: '10.00' }));
 
+const THREE: Debtor[] = [
+  { ref: 'A', name: 'Ann Paid', email: 'ann@example.com', amount: '100.00' },
+  { ref: 'B', name: 'Bob Partly', email: 'bob@example.com', amount: '200.00' },
+  { ref: 'C', name: 'Cy Nomail', phone: '+447700900123', amount: '50.00' },
+];
+
 describe("a client's results", () => {
   let clientId: string;
   let cases: Record<string, any>;
   beforeAll(async () => {
     ({ clientId } = await setUpClient(stack.api, { companyInfo: { name: 'Results Energy' } }));
-    cases = await uploadCases(stack.api, stack.urls.s3, clientId, [
-      { ref: 'A', name: 'Ann Paid', email: 'ann@example.com', amount: '100.00' },
-      { ref: 'B', name: 'Bob Partly', email: 'bob@example.com', amount: '200.00' },
-      { ref: 'C', name: 'Cy Nomail', phone: '+447700900123', amount: '50.00' },
-    ]);
+    cases = await uploadCases(stack.api, stack.urls.s3, clientId, THREE);
     // Ten days after placement (the second week): A pays in full, B a quarter.
     await advanceDays(stack.api, 10);
     expect((await stack.api.post(`/cases/${cases.A.caseId}/payments`, { amountMinor: 10_000 })).status).toBe(201);
@@ -90,6 +97,21 @@ describe("a client's results", () => {
     expect(r.body.contacts.sms).toMatchObject({ sent: 1, optedOut: 1 });
   });
 
+  it('counts a payment posted twice under one reference once, a file uploaded again not at all, and an invoice added to a case as placed', async () => {
+    const before = (await stack.api.get(`/clients/${clientId}/results`)).body;
+    const pay = { amountMinor: 1_000, reference: 'BANK-77' };
+    expect((await stack.api.post(`/cases/${cases.B.caseId}/payments`, pay)).status).toBe(201);
+    expect((await stack.api.post(`/cases/${cases.B.caseId}/payments`, pay)).body.duplicate).toBe(true);
+    await uploadCases(stack.api, stack.urls.s3, clientId, THREE, 'cases-again.csv');
+    const s3 = dropClient(stack.urls.s3);
+    await putCsv(s3, `${clientId}/more.csv`, [HEADER, 'B,Bob Partly,bob@example.com,,,INV-B-2,2025-12-15,30.00,EUR,energy'].join('\n'));
+    s3.destroy();
+    expect((await waitForImport(stack.api, clientId, { key: `${clientId}/more.csv` })).counts).toMatchObject({ merged: 1 });
+    const after = (await stack.api.get(`/clients/${clientId}/results`)).body;
+    expect(after).toMatchObject({ placedMinor: before.placedMinor + 3_000, collectedMinor: before.collectedMinor + 1_000, casesByPhase: before.casesByPhase });
+    expect(after.liquidation[0]).toMatchObject({ month: '2026-01', placedMinor: before.liquidation[0].placedMinor + 3_000 });
+  });
+
   it("answers another client's system 404, and an unknown currency with no figures", async () => {
     const other = await setUpClient(stack.api, { companyInfo: { name: 'Other Energy' } });
     const key = await stack.api.post(`/clients/${other.clientId}/api-keys`, {});
@@ -107,7 +129,10 @@ describe('the cost of reading results', () => {
     const { clientId } = await setUpClient(stack.api, { companyInfo: { name: 'Scale Energy' } });
     await uploadCases(stack.api, stack.urls.s3, clientId, debtors(5), 'five.csv');
     const five = await countTableReads(() => stack.api.get(`/clients/${clientId}/results`));
-    await uploadCases(stack.api, stack.urls.s3, clientId, debtors(45, 5), 'forty-five.csv');
+    const upload = await tableRequests(() => uploadCases(stack.api, stack.urls.s3, clientId, debtors(45, 5), 'forty-five.csv'));
+    // The importer sums its chunk (45 rows, one chunk): one ADD on each of the client's totals, money and import month items, not one per row.
+    const counterWrites = upload.requests.filter((r) => r.command === 'UpdateItemCommand' && r.input.Key?.pk === `CLIENT#${clientId}` && String(r.input.Key?.sk).startsWith('RESULTS'));
+    expect(counterWrites.map((r) => r.input.Key.sk).sort()).toEqual(['RESULTS', 'RESULTS#EUR', 'RESULTS#EUR#2026-01']);
     const fifty = await countTableReads(() => stack.api.get(`/clients/${clientId}/results`));
     expect(five.result.body.placedMinor).toBe(5_000);
     expect(fifty.result.body.placedMinor).toBe(50_000);
@@ -121,8 +146,8 @@ describe('operations figures', () => {
   it('shows executions by kind and status, sends by channel and import rows; agency roles only', async () => {
     const o = await stack.api.get('/operations');
     expect(o.status).toBe(200);
-    // Every import of this file: 3 + 1 (the other client has none) + 5 + 45 rows.
-    expect(o.body.imports.rows).toBe(53);
+    // Every import of this file: 3, the same 3 again, 1 more invoice, then 5 + 45 rows.
+    expect(o.body.imports.rows).toBe(57);
     expect(o.body.executions.breathingSpace.succeeded).toBeGreaterThanOrEqual(2);
     expect(o.body.executions.breathingSpace.stopped).toBe(1);
     expect(o.body.executions.mainOutreach.running).toBe(2);
