@@ -5,6 +5,7 @@ import { closeBodySchema, contactPreferencesBodySchema, debtorCorrectionBodySche
 import { clientInputSchema, clientSchema } from '../shared/schemas/client';
 import { caseListQuerySchema, clientCommunicationsQuerySchema } from '../shared/schemas/queries';
 import { clientResultsSchema, operationsSchema, resultsQuerySchema } from '../shared/schemas/results';
+import { ticketListQuerySchema, ticketPatchSchema, ticketSchema } from '../shared/schemas/ticket';
 import {
   apiKeyCreatedSchema,
   apiKeyViewSchema,
@@ -41,6 +42,7 @@ const ApiKey = named('ApiKey', apiKeyViewSchema);
 const Communication = named('Communication', communicationSchema);
 const TimelineEvent = named('TimelineEvent', timelineEventSchema);
 const User = named('User', userSchema);
+const Ticket = named('Ticket', ticketSchema);
 named('ClientInput', clientInputSchema);
 named('BusinessEntityInput', businessEntityInputSchema);
 
@@ -103,6 +105,20 @@ export const API_DOCS: Record<ApiRouteKey, RouteDoc> = {
     description: 'Each with its case id and debtor name. `status` is read from its own index; `channel` filters the page read, so a page may hold fewer than `limit` while a cursor follows. An unknown parameter or value is a 400.',
     query: clientCommunicationsQuerySchema,
     responses: { 200: { description: 'One page', schema: named('ClientCommunicationPage', pageSchema(named('ClientCommunication', clientCommunicationSchema))) } },
+  },
+  'GET /clients/{clientId}/tickets': {
+    summary: "The client's tickets in one status, newest first",
+    description: 'Tasks for an operator opened by ticket nodes; `status` is open (default) or done. A ticket of a case that closed stays open until someone marks it done.',
+    query: ticketListQuerySchema,
+    responses: { 200: { description: 'One page', schema: named('TicketPage', pageSchema(Ticket)) } },
+  },
+  'GET /tickets': { summary: "The agency's ticket queue across clients, oldest first", description: '`status` is open (default) or done.', query: ticketListQuerySchema, responses: { 200: { description: 'One page', schema: named('TicketQueuePage', pageSchema(Ticket)) } } },
+  'PATCH /tickets/{ticketId}': {
+    summary: 'Mark a ticket done or open, assign it, note it',
+    description: "At the `version` read (a ticket changed since is a 409 `stale_version`); null clears the assignee or the note. The case's timeline records the change and who made it (`ticket_updated`). A patch that changes nothing keeps the version.",
+    body: named('TicketPatch', ticketPatchSchema),
+    responses: { 200: { description: 'The ticket as stored', schema: Ticket } },
+    errors: [409],
   },
   'GET /cases/{caseId}': { summary: 'Read a case with its balance as of today', responses: { 200: { description: 'The case', schema: Case } } },
   'PATCH /cases/{caseId}': {

@@ -122,6 +122,12 @@ export const FUNCTION_CATALOG = {
     table: 'read',
     cursorSecret: true,
   },
+  'api-tickets': {
+    trigger: 'api',
+    description: "Tickets: a client's list and the agency's queue by status, marking one done, assigning it, noting it (the case's timeline says who)",
+    table: 'readWrite',
+    cursorSecret: true,
+  },
   'api-case-actions': {
     trigger: 'api',
     description: 'Case actions: payments, payment plans, holds, releases, settlements (one phase event each)',

@@ -22,6 +22,8 @@ const CASE_ACTORS = [...AGENCY, 'client_operational_lead'] as const;
 /** Report a payment: the case actors and the client's system. */
 const PAYERS = [...CASE_ACTORS, 'client_api_key'] as const;
 const ADMINS = ['agency_admin'] as const;
+/** Work the tickets of a client: the agency and the client's operational lead. */
+const TICKET_WORKERS = [...AGENCY, 'client_operational_lead'] as const;
 /** Any signed-in person or key: who am I. */
 const ANYONE = READERS;
 
@@ -47,6 +49,9 @@ export const ROUTE_ACCESS: Record<ApiRouteKey, RouteRule> = {
   'GET /clients/{clientId}/cases': READERS,
   'GET /clients/{clientId}/invoices': READERS,
   'GET /clients/{clientId}/communications': READERS,
+  'GET /clients/{clientId}/tickets': TICKET_WORKERS,
+  'GET /tickets': AGENCY,
+  'PATCH /tickets/{ticketId}': TICKET_WORKERS,
   'GET /cases/{caseId}': READERS,
   'PATCH /cases/{caseId}': CASE_ACTORS,
   'GET /cases/{caseId}/communications': READERS,

@@ -8,6 +8,7 @@ import { LETTER_PREFIX } from '../adapters/channels/letter-keys';
 import { sendSms } from '../adapters/channels/sms';
 import { startCall } from '../adapters/channels/connect';
 import { communications, timeline } from '../adapters/dynamo/case-repository';
+import { tickets } from '../adapters/dynamo/tickets';
 import { logger } from '../adapters/logger';
 import { ConflictError } from '../errors';
 import { countMessage } from '../adapters/metrics';
@@ -18,6 +19,7 @@ import { guardSend, type SendIntent } from '../domain/send-guard';
 import { addressLines, buildMergeView, findTemplate, renderMessage, type RenderedMessage } from '../domain/templates';
 import type { Communication } from '../schemas/case';
 import type { NodeType } from '../schemas/workflow';
+import { ticketTitle } from '../schemas/ticket';
 import { loadCaseContext, type CaseContext } from './case-context';
 import type { CommittedStep } from './claim-step';
 
@@ -251,8 +253,12 @@ async function send(ctx: CaseContext, req: DeliveryRequest, key: string, recipie
       const stored = await storeLetter(`${LETTER_PREFIX}${c.caseId}/${createHash('sha256').update(key).digest('hex').slice(0, 24)}.pdf`, pdf);
       return submitPrintJob({ pdfUrl: stored.url, pdfUrlExpiresAt: stored.expiresAt, recipient: { name: c.debtor.name, ...a }, idempotencyKey: key });
     }
-    case 'ticket':
-      // The communication and timeline entry are the operator's task list on the case.
-      return `ticket-${createHash('sha256').update(key).digest('hex').slice(0, 16)}`;
+    case 'ticket': {
+      // The operator's queue: a ticket whose id is the send key's, so a retry of the step opens no second one.
+      const ticketId = `ticket-${createHash('sha256').update(key).digest('hex').slice(0, 16)}`;
+      const at = nowIso();
+      await tickets.open({ ticketId, clientId: c.clientId, caseId: c.caseId, debtorName: c.debtor.name, title: ticketTitle(m.subject ?? m.text), status: 'open', createdAt: at, updatedAt: at, version: 1 });
+      return ticketId;
+    }
   }
 }

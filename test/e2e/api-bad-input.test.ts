@@ -15,7 +15,11 @@ beforeAll(async () => {
   const { clientId, entityId } = await setUpClient(stack.api);
   const cases = await uploadCases(stack.api, stack.urls.s3, clientId, [{ ref: 'C1', name: 'Ann Smith', email: 'ann@example.com', amount: '100.00' }]);
   const imports = await stack.api.get(`/clients/${clientId}/imports`);
-  ids = { id: entityId, clientId, caseId: cases.C1.caseId, importId: imports.body.items[0].importId };
+  // A ticket of the case, as its ticket node would open it, so the ticket route reads its body.
+  const { tickets } = await import('../../shared/adapters/dynamo/tickets');
+  const at = new Date().toISOString();
+  await tickets.open({ ticketId: 'ticket-bad-input', clientId, caseId: cases.C1.caseId, debtorName: 'Ann Smith', title: 'Check the address', status: 'open', createdAt: at, updatedAt: at, version: 1 });
+  ids = { id: entityId, clientId, caseId: cases.C1.caseId, importId: imports.body.items[0].importId, ticketId: 'ticket-bad-input' };
 });
 afterAll(async () => {
   await stack?.stop();

@@ -133,3 +133,71 @@ describe("a client's communications across its cases", () => {
     expect(res.body.error.code).toBe('invalid_cursor');
   });
 });
+
+describe("an operator's tickets", () => {
+  it('a ticket node opens a ticket on the client’s list and the agency’s queue; PATCH marks it done at its version and the case’s timeline says who', async () => {
+    const { api } = stack;
+    expect((await api.post(`/cases/${ids.c1}/hold`, { reason: 'dispute', note: 'meter reading contested' })).status).toBe(200);
+    await advanceDays(api, 1);
+
+    const open = await api.get(`/clients/${ids.client}/tickets`);
+    expect(open.status, JSON.stringify(open.body)).toBe(200);
+    expect(open.body.items).toEqual([
+      { ticketId: expect.any(String), clientId: ids.client, caseId: ids.c1, debtorName: 'Lena Park', title: 'Investigate the dispute', status: 'open', createdAt: expect.any(String), updatedAt: expect.any(String), version: 1 },
+    ]);
+    const ticket = open.body.items[0];
+    // The case's communication names the ticket it opened.
+    const sent = (await api.get(`/cases/${ids.c1}/communications?limit=100`)).body.items.filter((c: any) => c.channel === 'ticket');
+    expect(sent.map((c: any) => [c.status, c.providerId])).toEqual([['sent', ticket.ticketId]]);
+    expect((await api.get('/tickets?status=open')).body.items.filter((t: any) => t.clientId === ids.client)).toEqual([ticket]);
+
+    const assigned = await api.patch(`/tickets/${ticket.ticketId}`, { version: 1, assignee: 'ops@agency.example', note: 'called the debtor, awaiting the meter photo' });
+    expect(assigned.status, JSON.stringify(assigned.body)).toBe(200);
+    expect(assigned.body).toMatchObject({ version: 2, status: 'open', assignee: 'ops@agency.example', note: 'called the debtor, awaiting the meter photo', updatedBy: 'admin token' });
+    // The same patch again changes nothing: no new version.
+    expect((await api.patch(`/tickets/${ticket.ticketId}`, { version: 2, assignee: 'ops@agency.example' })).body.version).toBe(2);
+
+    const stale = await api.patch(`/tickets/${ticket.ticketId}`, { version: 1, status: 'done' });
+    expect(stale.status).toBe(409);
+    expect(stale.body.error.code).toBe('stale_version');
+
+    const done = await api.patch(`/tickets/${ticket.ticketId}`, { version: 2, status: 'done', note: null });
+    expect(done.status).toBe(200);
+    expect(done.body).toMatchObject({ version: 3, status: 'done', assignee: 'ops@agency.example' });
+    expect(done.body.note).toBeUndefined();
+    expect((await api.get(`/clients/${ids.client}/tickets`)).body.items).toEqual([]);
+    expect((await api.get(`/clients/${ids.client}/tickets?status=done`)).body.items).toEqual([done.body]);
+    expect((await api.get('/tickets')).body.items.map((t: any) => t.ticketId)).not.toContain(ticket.ticketId);
+
+    const said = (await api.get(`/cases/${ids.c1}/timeline?limit=100`)).body.items.filter((e: any) => e.type === 'ticket_updated');
+    expect(said.map((e: any) => [e.message, e.by])).toEqual([
+      ['ticket "Investigate the dispute" assigned to ops@agency.example, noted by admin token', 'admin token'],
+      ['ticket "Investigate the dispute" marked done, note removed by admin token', 'admin token'],
+    ]);
+    expect(said[1].data).toEqual({ ticketId: ticket.ticketId, changes: { status: { from: 'open', to: 'done' }, note: { from: 'called the debtor, awaiting the meter photo', to: null } } });
+  });
+
+  it('opening a ticket twice under one id (a retried step) leaves one ticket', async () => {
+    const { tickets } = await import('../../shared/adapters/dynamo/tickets');
+    const at = '2026-01-20T09:00:00.000Z';
+    const t = { ticketId: 'ticket-retried-step', clientId: ids.client, caseId: ids.c2, debtorName: 'Omar Reyes', title: 'Call the employer', status: 'open' as const, createdAt: at, updatedAt: at, version: 1 };
+    expect(await tickets.open(t)).toBe(true);
+    expect(await tickets.open({ ...t, title: 'Call the employer (again)' })).toBe(false);
+    const listed = (await stack.api.get(`/clients/${ids.client}/tickets?limit=100`)).body.items.filter((x: any) => x.caseId === ids.c2);
+    expect(listed).toEqual([t]);
+  });
+
+  it.each([
+    ['GET', '/clients/{client}/tickets?status=closed', undefined, 'status'],
+    ['GET', '/clients/{client}/tickets?assignee=x', undefined, 'assignee'],
+    ['GET', '/tickets?clientId=x', undefined, 'clientId'],
+    ['PATCH', '/tickets/ticket-retried-step', { version: 1, status: 'closed' }, 'status'],
+    ['PATCH', '/tickets/ticket-retried-step', { version: 1, asignee: 'a@b.example' }, 'asignee'],
+    ['PATCH', '/tickets/ticket-retried-step', { version: 1, assignee: 'not an email' }, 'assignee'],
+    ['PATCH', '/tickets/ticket-retried-step', { status: 'done' }, 'version'],
+  ])('%s %s is a 400 naming %s', async (method, template, body, field) => {
+    const res = await stack.api.call(method, template.replace(/\{(\w+)\}/g, (_, k: keyof typeof ids) => ids[k]), body === undefined ? undefined : body);
+    expect(res.status, JSON.stringify(res.body)).toBe(400);
+    expect(res.body.error.details.map((d: any) => d.field)).toContain(field);
+  });
+});

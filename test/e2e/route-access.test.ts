@@ -28,6 +28,8 @@ const OPEN_TO = {
   act: ['agency_admin', 'agency_operator', 'client_operational_lead', 'admin_token'],
   /** Payments: the case actors and the client's system reporting what it received. */
   pay: ['agency_admin', 'agency_operator', 'client_operational_lead', 'client_api_key', 'admin_token'],
+  /** A client's tickets: the agency and the client's operational lead. */
+  tickets: ['agency_admin', 'agency_operator', 'client_operational_lead', 'admin_token'],
   /** Who am I: anyone with a credential. */
   me: EVERYONE,
 } satisfies Record<string, Who[]>;
@@ -54,6 +56,9 @@ const KIND: Record<string, keyof typeof OPEN_TO | 'public'> = {
   'GET /clients/{clientId}/cases': 'read',
   'GET /clients/{clientId}/invoices': 'read',
   'GET /clients/{clientId}/communications': 'read',
+  'GET /clients/{clientId}/tickets': 'tickets',
+  'GET /tickets': 'agency',
+  'PATCH /tickets/{ticketId}': 'tickets',
   'GET /cases/{caseId}': 'read',
   'PATCH /cases/{caseId}': 'act',
   'GET /cases/{caseId}/communications': 'read',
@@ -88,6 +93,12 @@ beforeAll(async () => {
   const b = (await setUpClient(api, { companyInfo: { name: 'Southgate Power' } })).clientId;
   const caseA = (await uploadCases(api, stack.urls.s3, a, [{ ref: 'A1', name: 'Ann Able', email: 'ann@example.com', amount: '100.00' }])).A1.caseId;
   const caseB = (await uploadCases(api, stack.urls.s3, b, [{ ref: 'B1', name: 'Ben Baker', email: 'ben@example.com', amount: '200.00' }])).B1.caseId;
+  // A ticket of each client: the on-hold workflow's ticket node opens one when a case is held.
+  for (const c of [caseA, caseB]) await api.post(`/cases/${c}/hold`, { reason: 'dispute' });
+  await api.post('/local/clock/advance', { days: 1 });
+  const ticketA = (await api.get(`/clients/${a}/tickets`)).body.items[0]?.ticketId;
+  const ticketB = (await api.get(`/clients/${b}/tickets`)).body.items[0]?.ticketId;
+  if (!ticketA || !ticketB) throw new Error('the held cases opened no tickets');
   const importA = (await api.get(`/clients/${a}/imports`)).body.items[0].importId;
   const importB = (await api.get(`/clients/${b}/imports`)).body.items[0].importId;
   const entity = (await api.get(`/clients/${a}`)).body.settings.businessEntityId ?? 'no-entity';
@@ -111,8 +122,8 @@ beforeAll(async () => {
   // A user the user routes change (DELETE disables it), not one of the callers.
   const target = (await api.post('/users', { email: 'tess@agency.example', name: 'Tess', role: 'agency_operator' })).body.userId;
 
-  Object.assign(own, { clientId: a, caseId: caseA, importId: importA, id: entity, keyId: doomedKey, userId: target });
-  Object.assign(other, { clientId: b, caseId: caseB, importId: importB, id: entity, keyId: doomedKeyB, userId: target });
+  Object.assign(own, { clientId: a, caseId: caseA, importId: importA, id: entity, keyId: doomedKey, userId: target, ticketId: ticketA });
+  Object.assign(other, { clientId: b, caseId: caseB, importId: importB, id: entity, keyId: doomedKeyB, userId: target, ticketId: ticketB });
 }, 120_000);
 afterAll(async () => {
   await stack?.stop();
@@ -121,7 +132,7 @@ afterAll(async () => {
 const pathOf = (route: string, values: Record<string, string>) => route.split(' ')[1]!.replace(/\{(\w+)\}/g, (_, p: string) => values[p]!);
 const methodOf = (route: string) => route.split(' ')[0]!;
 const bodyOf = (route: string) => (['POST', 'PATCH'].includes(methodOf(route)) ? {} : undefined);
-const touchesClientData = (route: string) => /\{(clientId|caseId|importId)\}/.test(route);
+const touchesClientData = (route: string) => /\{(clientId|caseId|importId|ticketId)\}/.test(route);
 
 it('every route of infra/api-routes.ts has an expectation here', () => {
   expect(API_ROUTES.map((r) => r.route).filter((r) => !(r in KIND))).toEqual([]);

@@ -64,6 +64,14 @@ export const keys = {
     gsi2pk: `CLIENT#${clientId}#COMMS#${status}`,
     gsi2sk: `${at}#${caseId}#${key}`,
   }),
+  ticket: (id: string) => ({ pk: `TICKET#${id}`, sk: 'TICKET' }),
+  /** A ticket on its client's list in its status (GSI1) and on the agency's queue in its status (GSI2); both move with the status. */
+  ticketLists: (clientId: string, status: string, createdAt: string, id: string) => ({
+    gsi1pk: `CLIENT#${clientId}#TICKETS#${status}`,
+    gsi1sk: `${createdAt}#${id}`,
+    gsi2pk: `TICKETS#${status}`,
+    gsi2sk: `${createdAt}#${id}`,
+  }),
   import: (id: string) => ({ pk: `IMPORT#${id}`, sk: 'IMPORT' }),
   importList: (clientId: string, createdAt: string, id: string) => ({
     gsi1pk: `CLIENT#${clientId}#IMPORTS`,
