@@ -47,9 +47,9 @@ export interface FunctionNeeds {
   readonly snsSms?: boolean;
   /** Places outbound calls through Amazon Connect and reads their outcome (CONNECT_*). */
   readonly connect?: boolean;
-  /** Hands letters to the print service's HTTP API (PRINT_SERVICE_URL). */
+  /** Hands letters to the print service's HTTP API (PRINT_SERVICE_URL), with its API key from Secrets Manager (PRINT_SERVICE_SECRET_ARN). */
   readonly printService?: boolean;
-  /** Looks up contact data at the skip-trace provider's HTTP API (SKIP_TRACE_URL). */
+  /** Looks up contact data at the skip-trace provider's HTTP API (SKIP_TRACE_URL), with its API key from Secrets Manager (SKIP_TRACE_SECRET_ARN). */
   readonly skipTrace?: boolean;
   /** Invokes itself asynchronously to continue long work in a fresh invocation. */
   readonly invokesItself?: boolean;

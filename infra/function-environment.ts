@@ -19,6 +19,8 @@ export const ENV = {
   connectSourcePhone: 'CONNECT_SOURCE_PHONE',
   printService: 'PRINT_SERVICE_URL',
   skipTrace: 'SKIP_TRACE_URL',
+  printServiceSecret: 'PRINT_SERVICE_SECRET_ARN',
+  skipTraceSecret: 'SKIP_TRACE_SECRET_ARN',
   userPool: 'USER_POOL_ID',
   dashboardUrl: 'DASHBOARD_URL',
 } as const;
@@ -55,6 +57,9 @@ export interface EnvironmentSources {
   readonly skipTraceUrl?: string;
   /** The CloudWatch dashboard's console URL; a stack without one (the local runtime) leaves it out. */
   readonly dashboardUrl?: string;
+  /** The providers' API keys: Secrets Manager secrets (the local Secrets Manager's locally). */
+  readonly printServiceSecretArn?: string;
+  readonly skipTraceSecretArn?: string;
 }
 
 type Need = { [K in keyof FunctionNeeds]-?: NonNullable<FunctionNeeds[K]> extends boolean | string | readonly unknown[] ? K : never }[keyof FunctionNeeds];
@@ -79,9 +84,22 @@ const VARIABLES: readonly { need: Need; optional?: true; variables: readonly [na
       [ENV.connectSourcePhone, (s) => s.connect?.sourcePhone, 'Amazon Connect settings'],
     ],
   },
-  { need: 'printService', variables: [[ENV.printService, (s) => s.printServiceUrl, 'the print service URL']] },
-  { need: 'skipTrace', variables: [[ENV.skipTrace, (s) => s.skipTraceUrl, 'the skip-trace provider URL']] },
   { need: 'dashboard', optional: true, variables: [[ENV.dashboardUrl, (s) => s.dashboardUrl, "the dashboard's console URL"]] },
+  // A provider is called with its credentials, on every call: where it is, and which secret holds its key.
+  {
+    need: 'printService',
+    variables: [
+      [ENV.printService, (s) => s.printServiceUrl, 'the print service URL'],
+      [ENV.printServiceSecret, (s) => s.printServiceSecretArn, "the print service's API key secret"],
+    ],
+  },
+  {
+    need: 'skipTrace',
+    variables: [
+      [ENV.skipTrace, (s) => s.skipTraceUrl, 'the skip-trace provider URL'],
+      [ENV.skipTraceSecret, (s) => s.skipTraceSecretArn, "the skip-trace provider's API key secret"],
+    ],
+  },
 ];
 
 const asks = (needs: FunctionNeeds, need: Need): boolean => {

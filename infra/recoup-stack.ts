@@ -8,6 +8,7 @@ import { Functions } from './constructs/functions';
 import type { ConnectSettings } from './constructs/house-function';
 import { Imports } from './constructs/imports';
 import { Observability } from './constructs/observability';
+import { ProviderSecrets } from './constructs/provider-secrets';
 import { Schedules } from './constructs/schedules';
 import { Storage } from './constructs/storage';
 import { Workflows } from './constructs/workflows';
@@ -51,6 +52,7 @@ export class RecoupStack extends Stack {
   public readonly workflows: Workflows;
   public readonly schedules: Schedules;
   public readonly observability: Observability;
+  public readonly providerSecrets: ProviderSecrets;
   public readonly stateMachinePrefix: string;
 
   constructor(scope: Construct, id: string, props: RecoupStackProps = {}) {
@@ -95,6 +97,11 @@ export class RecoupStack extends Stack {
     // Named here, not taken from the dashboard: its widgets depend on the functions, so a function
     // referencing it would make a cycle.
     const dashboardName = `${this.stackName}-operations`;
+    this.providerSecrets = new ProviderSecrets(this, 'ProviderSecrets', {
+      printService: this.functions.anyNeeds((n) => n.printService),
+      skipTrace: this.functions.anyNeeds((n) => n.skipTrace),
+    });
+
     this.functions.bindNeeds({
       table: this.storage.table,
       dropBucket: this.storage.dropBucket,
@@ -110,6 +117,8 @@ export class RecoupStack extends Stack {
       printServiceUrl,
       skipTraceUrl,
       dashboardUrl: dashboardConsoleUrl(Aws.REGION, dashboardName),
+      printServiceSecret: this.providerSecrets.printService,
+      skipTraceSecret: this.providerSecrets.skipTrace,
     });
 
     this.schedules = new Schedules(this, 'Schedules', { functions: this.functions.withTrigger('schedule'), needsOf: (name) => this.functions.needsOf(name) });

@@ -46,6 +46,9 @@ export interface FunctionResources {
   readonly skipTraceUrl?: string;
   /** The CloudWatch dashboard's console URL (see Observability's dashboardName). */
   readonly dashboardUrl?: string;
+  /** The providers' API keys; a function that calls a provider may read that provider's secret, and only that one. */
+  readonly printServiceSecret?: ISecret;
+  readonly skipTraceSecret?: ISecret;
 }
 
 /**
@@ -127,6 +130,8 @@ export class Functions extends Construct {
       printServiceUrl: r.printServiceUrl,
       skipTraceUrl: r.skipTraceUrl,
       dashboardUrl: r.dashboardUrl,
+      printServiceSecretArn: r.printServiceSecret?.secretArn,
+      skipTraceSecretArn: r.skipTraceSecret?.secretArn,
     };
     for (const fn of this.all) {
       const needs = needsOf(fn.functionName);
@@ -143,6 +148,9 @@ export class Functions extends Construct {
       if (needs.snsSms) fn.grantSnsSms();
       // functionEnvironment has already refused a function that needs Connect without settings.
       if (needs.connect && r.connect) fn.grantConnect(r.connect);
+      // functionEnvironment has already refused a provider function without its secret.
+      if (needs.printService && r.printServiceSecret) fn.grantSecretValue(r.printServiceSecret);
+      if (needs.skipTrace && r.skipTraceSecret) fn.grantSecretValue(r.skipTraceSecret);
       if (needs.invokesItself) fn.grantSelfInvoke();
     }
   }

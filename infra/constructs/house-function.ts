@@ -193,6 +193,16 @@ export class HouseFunction extends Construct {
     return this;
   }
 
+  /**
+   * secretsmanager:GetSecretValue on that secret and nothing else: all a function that only sends
+   * the value needs (grantRead adds DescribeSecret). The secrets use the AWS managed key, so no
+   * kms:Decrypt (https://docs.aws.amazon.com/secretsmanager/latest/apireference/API_GetSecretValue.html).
+   */
+  grantSecretValue(secret: ISecret): this {
+    this.fn.addToRolePolicy(new PolicyStatement({ actions: ['secretsmanager:GetSecretValue'], resources: [secret.secretArn] }));
+    return this;
+  }
+
   /** The user-pool administration the users API performs (invite, groups, name, disable, sign out), on this pool only. */
   grantUserPool(pool: IUserPool): this {
     pool.grant(

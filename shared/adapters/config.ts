@@ -47,6 +47,10 @@ const configSchema = z.object({
   SKIP_TRACE_URL: z.url().optional(),
   /** The CloudWatch dashboard's console URL, for GET /operations (the stack sets it on AWS; absent locally). */
   DASHBOARD_URL: z.url().optional(),
+  /** The print service's API key, a Secrets Manager secret (sent as `Authorization: Bearer <key>` on every call). */
+  PRINT_SERVICE_SECRET_ARN: z.string().min(1).optional(),
+  /** The skip-trace provider's API key, likewise. */
+  SKIP_TRACE_SECRET_ARN: z.string().min(1).optional(),
   /**
    * The providers' quotas this deployment has (sends per second; see provider-quotas.ts for
    * AWS's defaults and where they are written down): the schedule spreads a cohort's steps in

@@ -61,3 +61,15 @@ it('the second attempt falls due at twice the interval; the client sees what the
   await advanceDays(api, 40); // day 101: two attempts were all
   expect(await lookups()).toHaveLength(2);
 });
+
+it('the print and skip-trace providers refuse a call without their API key, as the real ones do', async () => {
+  // The functions' own calls above carried the key they read from Secrets Manager; these do not.
+  const before = (await stack.api.get('/local/outbox')).body.items.length;
+  for (const url of [`${process.env.SKIP_TRACE_URL}/lookups`, `${process.env.PRINT_SERVICE_URL}/jobs`]) {
+    for (const headers of [{}, { authorization: 'Bearer not-the-key' }] as Record<string, string>[]) {
+      const r = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify({ caseId }) });
+      expect(r.status, `${url} ${JSON.stringify(headers)}`).toBe(401);
+    }
+  }
+  expect((await stack.api.get('/local/outbox')).body.items).toHaveLength(before);
+});

@@ -174,8 +174,8 @@ describe('functions', () => {
       if (needs.stateMachines?.length) expected.add(ENV.stateMachinePrefix);
       if (needs.ses) expected.add(ENV.sesConfigurationSet);
       if (needs.connect) for (const v of [ENV.connectInstance, ENV.connectContactFlow, ENV.connectCallCentreFlow, ENV.connectSourcePhone]) expected.add(v);
-      if (needs.printService) expected.add(ENV.printService);
-      if (needs.skipTrace) expected.add(ENV.skipTrace);
+      if (needs.printService) for (const v of [ENV.printService, ENV.printServiceSecret]) expected.add(v);
+      if (needs.skipTrace) for (const v of [ENV.skipTrace, ENV.skipTraceSecret]) expected.add(v);
       if (needs.userPool) expected.add(ENV.userPool);
       if (needs.dashboard) expected.add(ENV.dashboardUrl);
       const actual = Object.keys(lambdas[logicalId(f.fn, stack)]!.Properties.Environment.Variables as object);
@@ -259,6 +259,25 @@ describe('functions', () => {
     expect(lambdas[logicalId(f.fn, stack)]!.Properties.Environment.Variables.ADMIN_TOKEN_SECRET_ARN).toEqual({ Ref: secretId });
     const statements = statementsOfRole(template, logicalId(f.role, stack)).filter((st) => JSON.stringify(st.Resource).includes(secretId));
     expect(statements.flatMap((st) => asArray(st.Action)).sort()).toEqual(['secretsmanager:DescribeSecret', 'secretsmanager:GetSecretValue']);
+  });
+
+  it.each([
+    ['print service', 'printService', 'PRINT_SERVICE_SECRET_ARN'],
+    ['skip-trace provider', 'skipTrace', 'SKIP_TRACE_SECRET_ARN'],
+  ] as const)("the %s's API key is a secret that only the functions calling it may read, and only read", (_provider, need, variable) => {
+    const secret = stack.providerSecrets[need]!;
+    expect(secret).toBeDefined();
+    const secretId = logicalId(secret, stack);
+    template.hasResourceProperties('AWS::SecretsManager::Secret', { Description: Match.stringLikeRegexp('Authorization: Bearer') });
+    const callers = stack.functions.all.filter((f) => stack.functions.needsOf(f.functionName)[need]).map((f) => f.functionName).sort();
+    expect(callers.length).toBeGreaterThan(0);
+    const readers = stack.functions.all.filter((f) => statementsOfRole(template, logicalId(f.role, stack)).some((st) => JSON.stringify(st.Resource ?? null).includes(secretId)));
+    expect(readers.map((f) => f.functionName).sort()).toEqual(callers);
+    for (const f of readers) {
+      expect(lambdas[logicalId(f.fn, stack)]!.Properties.Environment.Variables[variable]).toEqual({ Ref: secretId });
+      const statements = statementsOfRole(template, logicalId(f.role, stack)).filter((st) => JSON.stringify(st.Resource ?? null).includes(secretId));
+      expect(statements).toEqual([expect.objectContaining({ Action: 'secretsmanager:GetSecretValue', Resource: { Ref: secretId } })]);
+    }
   });
 
   it('the users API may administer users of its own pool only, with the actions it calls', () => {

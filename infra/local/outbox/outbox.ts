@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { randomUUID, timingSafeEqual } from 'node:crypto';
 import { existsSync, mkdirSync, openSync, readFileSync, writeSync, closeSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
@@ -42,6 +42,13 @@ export class LocalOutbox {
   quotas: { sms?: { take(): boolean }; calls?: { take(): boolean } } = {};
 
   private readonly fd?: number;
+
+  /**
+   * The API keys the print service and the skip-trace provider expect (`Authorization: Bearer
+   * <key>`), as the real providers do: a call without the right one is refused with 401 and
+   * not recorded. Unset: any call is accepted.
+   */
+  apiKeys: { print?: string; skipTrace?: string } = {};
 
   /**
    * `persistPath`: a JSON-lines file the records are appended to as they are made (one write(2)
@@ -134,12 +141,14 @@ export class LocalOutbox {
     const contact = /^\/contacts\/([^/]+)\/([^/]+)$/.exec(url.pathname);
     if (req.method === 'GET' && contact) return this.describeContact(decodeURIComponent(contact[2]!), res);
     if (req.method === 'POST' && url.pathname === '/print/jobs') {
+      if (!authorized(req, this.apiKeys.print)) return json(res, 401, { message: 'missing or wrong API key (send Authorization: Bearer <key>)' });
       if (this.shouldFail('print')) return json(res, 503, { message: 'print service unavailable (arranged fault)' });
       const body = JSON.parse(raw || '{}') as Record<string, unknown>;
       const r = this.record({ service: 'print', to: String((body.recipient as { name?: string } | undefined)?.name ?? ''), body });
       return json(res, 201, { jobId: r.id, status: 'queued' });
     }
     if (req.method === 'POST' && url.pathname === '/skip-trace/lookups') {
+      if (!authorized(req, this.apiKeys.skipTrace)) return json(res, 401, { message: 'missing or wrong API key (send Authorization: Bearer <key>)' });
       if (this.shouldFail('skip-trace')) return json(res, 503, { message: 'skip-trace provider unavailable (arranged fault)' });
       const body = JSON.parse(raw || '{}') as Record<string, unknown>;
       const found = this.skipTrace.get(String(body.caseId)) ?? {};
@@ -209,6 +218,13 @@ export class LocalOutbox {
 /** A local call lasts a minute of virtual time from when it was placed. */
 const CALL_MS = 60_000;
 const disconnectedAt = (r: OutboxRecord) => Date.parse(r.at) + CALL_MS;
+
+function authorized(req: IncomingMessage, key: string | undefined): boolean {
+  if (key === undefined) return true;
+  const given = Buffer.from(String(req.headers.authorization ?? ''));
+  const expected = Buffer.from(`Bearer ${key}`);
+  return given.length === expected.length && timingSafeEqual(given, expected);
+}
 
 function readBody(req: IncomingMessage): Promise<string> {
   return new Promise((resolve, reject) => {

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { resetConfig } from '../../../shared/adapters/config';
@@ -8,6 +9,8 @@ import { AWS_DEFAULT_QUOTAS } from '../../../shared/adapters/provider-quotas';
 import { localQuotaSettings, PerSecondQuota } from '../provider-quotas';
 import { close, ensureBucket, listen } from '../stand-ins';
 import { LocalOutbox } from './outbox';
+import { LocalSecretsManager } from '../secrets-manager';
+import { LOCAL_ACCESS_KEY_ID } from '../ports';
 
 /** Fixed port for the local provider stand-ins; free port when unset. */
 export const OUTBOX_PORT_ENV = 'RECOUP_OUTBOX_PORT';
@@ -44,10 +47,22 @@ export const outboxPlugin: LocalPlugin = {
     const outbox = new LocalOutbox(() => ctx.clock.now(), join(ctx.dataDir, 'outbox', 'records.jsonl'));
     const quotas = localQuotaSettings();
     outbox.quotas = { sms: new PerSecondQuota(quotas.SMS_MAX_SEND_RATE, ctx.clock), calls: new PerSecondQuota(quotas.CONNECT_MAX_CALL_RATE, ctx.clock, Math.max(AWS_DEFAULT_QUOTAS.connectCallBurst, Math.floor(quotas.CONNECT_MAX_CALL_RATE))) };
+    // The providers' API keys, new at every start, live in the local Secrets Manager: the
+    // functions read them from there with the real SDK, as on AWS, and the stand-ins refuse a
+    // call without them.
+    outbox.apiKeys = { print: randomBytes(24).toString('base64url'), skipTrace: randomBytes(24).toString('base64url') };
+    const secrets = new LocalSecretsManager(LOCAL_ACCESS_KEY_ID);
+    const printSecretArn = secrets.put({ name: 'recoup-print-service-api-key', value: outbox.apiKeys.print! });
+    const skipTraceSecretArn = secrets.put({ name: 'recoup-skip-trace-api-key', value: outbox.apiKeys.skipTrace! });
+    const secretsServer = secrets.createServer();
+    const secretsUrl = `http://127.0.0.1:${await listen(secretsServer, 0, 'Secrets Manager stand-in')}`;
     current = outbox;
     const server = outbox.createServer();
     const url = `http://127.0.0.1:${await listen(server, Number(process.env[OUTBOX_PORT_ENV] || 0), 'SNS, Connect, print and skip-trace stand-ins')}`;
     Object.assign(process.env, {
+      AWS_ENDPOINT_URL_SECRETS_MANAGER: secretsUrl,
+      PRINT_SERVICE_SECRET_ARN: printSecretArn,
+      SKIP_TRACE_SECRET_ARN: skipTraceSecretArn,
       AWS_ENDPOINT_URL_SNS: url,
       AWS_ENDPOINT_URL_CONNECT: url,
       PRINT_SERVICE_URL: `${url}/print`,
@@ -97,6 +112,7 @@ export const outboxPlugin: LocalPlugin = {
       stop: async () => {
         if (current === outbox) current = undefined;
         await close(server);
+        await close(secretsServer);
         outbox.close();
       },
     };

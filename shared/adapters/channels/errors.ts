@@ -10,6 +10,8 @@ export class ProviderError extends Error {
     readonly provider: string,
     /** A transient refusal for the provider's rate quota (SES sending rate, SMS per second, Connect's API rate): retried with a longer backoff. */
     readonly throttled = false,
+    /** The provider's HTTP status, when it answered one. */
+    readonly status?: number,
   ) {
     super(message);
   }

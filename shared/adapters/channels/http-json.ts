@@ -11,7 +11,7 @@ export async function postJson<T>(provider: string, url: string, body: unknown, 
   const text = await res.text();
   if (!res.ok) {
     const kind = res.status >= 500 || res.status === 429 ? 'transient' : 'permanent';
-    throw new ProviderError(`${provider} answered ${res.status}: ${text.slice(0, 300)}`, kind, provider);
+    throw new ProviderError(`${provider} answered ${res.status}: ${text.slice(0, 300)}`, kind, provider, false, res.status);
   }
   return (text ? JSON.parse(text) : {}) as T;
 }

@@ -1,5 +1,6 @@
 import { config } from '../config';
 import { postJson } from './http-json';
+import { callWithKey } from './provider-call';
 
 export interface PrintJob {
   /** A presigned GET of the PDF (short expiry): the provider downloads the letter from it; the bucket stays private. */
@@ -13,12 +14,12 @@ export interface PrintJob {
 
 /**
  * The print-service port: hands a stored letter to the print and post provider over its JSON
- * API (`POST {PRINT_SERVICE_URL}/jobs`). Locally PRINT_SERVICE_URL points at the stand-in that
- * records the job.
+ * API (`POST {PRINT_SERVICE_URL}/jobs`) with its API key. Locally PRINT_SERVICE_URL points at the
+ * stand-in that records the job (and, like the provider, refuses a call without the key).
  */
 export async function submitPrintJob(job: PrintJob): Promise<string> {
   const base = config().PRINT_SERVICE_URL;
   if (!base) throw new Error('PRINT_SERVICE_URL is not set; letters cannot be handed to the print service');
-  const out = await postJson<{ jobId?: string }>('print service', `${base}/jobs`, job, { 'idempotency-key': job.idempotencyKey });
+  const out = await callWithKey('print service', async (auth) => postJson<{ jobId?: string }>('print service', `${base}/jobs`, job, { ...auth, 'idempotency-key': job.idempotencyKey }));
   return out.jobId ?? 'unknown';
 }
