@@ -1,0 +1,3 @@
+import { Title } from '@mantine/core';
+
+export function CasePage() { return <Title order={1}>Case</Title>; }

@@ -1,0 +1,3 @@
+import { Title } from '@mantine/core';
+
+export function CasesPage() { return <Title order={1}>Cases</Title>; }

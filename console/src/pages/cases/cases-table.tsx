@@ -1,0 +1,3 @@
+import { Text } from '@mantine/core';
+
+export function CasesTable({ clientId }: { clientId: string }) { return <Text>Cases of {clientId}</Text>; }

@@ -1,0 +1,3 @@
+import { Title } from '@mantine/core';
+
+export function ClientsPage() { return <Title order={1}>Clients</Title>; }

@@ -1,0 +1,3 @@
+import { Title } from '@mantine/core';
+
+export function TicketsPage() { return <Title order={1}>Tickets</Title>; }
