@@ -3,7 +3,7 @@ import { checkTemplates } from '../../shared/domain/template-check';
 import { ValidationError } from '../../shared/errors';
 import { apiHandler, created, ok } from '../../shared/http/api-handler';
 import { mergePatchRequest, sameJson } from '../../shared/http/merge-patch-request';
-import { parseOrThrow } from '../../shared/http/validate';
+import { parseOrThrow, refuseQuery } from '../../shared/http/validate';
 import { pageQuerySchema } from '../../shared/schemas/api';
 import { businessEntityInputSchema, type BusinessEntity } from '../../shared/schemas/business-entity';
 
@@ -22,7 +22,10 @@ export const handler = apiHandler({
     return ok(await businessEntities.list(limit, cursor));
   },
 
-  'GET /business-entities/{id}': async ({ params }) => ok(await businessEntities.get(params.id!)),
+  'GET /business-entities/{id}': async ({ params, query }) => {
+    refuseQuery(query);
+    return ok(await businessEntities.get(params.id!));
+  },
 
   /** JSON Merge Patch; optimistic locking by `If-Match: <version>` or a `version` field in the patch. */
   'PATCH /business-entities/{id}': async ({ params, body, headers }) => {

@@ -5,7 +5,7 @@ import { balanceAsOf } from '../../shared/domain/ledger';
 import { ok, type ApiRequest, type Route } from '../../shared/http/api-handler';
 import { assertVisible } from '../../shared/http/callers';
 import { ValidationError } from '../../shared/errors';
-import { parseOrThrow } from '../../shared/http/validate';
+import { parseOrThrow, refuseQuery } from '../../shared/http/validate';
 import { pageQuerySchema } from '../../shared/schemas/api';
 import type { Case } from '../../shared/schemas/case';
 import { caseListQuerySchema, clientCommunicationsQuerySchema } from '../../shared/schemas/queries';
@@ -68,7 +68,10 @@ export const caseReadRoutes: Record<string, Route> = {
     return ok({ items: page.items.map((c) => ({ ...c, debtorName: byId.get(c.caseId)?.debtor.name ?? '' })), cursor: page.cursor });
   },
 
-  'GET /cases/{caseId}': async (req) => ok(caseView(await visibleCase(req))),
+  'GET /cases/{caseId}': async (req) => {
+    refuseQuery(req.query);
+    return ok(caseView(await visibleCase(req)));
+  },
 
   'GET /cases/{caseId}/communications': async (req) => {
     const { params, query } = req;

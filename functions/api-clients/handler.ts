@@ -9,7 +9,7 @@ import { ConflictError, NotFoundError, ValidationError } from '../../shared/erro
 import { apiHandler, created, ok } from '../../shared/http/api-handler';
 import { mergePatchRequest, sameJson } from '../../shared/http/merge-patch-request';
 import { newApiKeyToken } from '../../shared/auth/api-key-token';
-import { parseOrThrow } from '../../shared/http/validate';
+import { parseOrThrow, refuseQuery } from '../../shared/http/validate';
 import { pageQuerySchema } from '../../shared/schemas/api';
 import { clientInputSchema, type Client } from '../../shared/schemas/client';
 
@@ -37,7 +37,10 @@ export const handler = apiHandler({
     return ok(await clients.list(limit, cursor));
   },
 
-  'GET /clients/{clientId}': async ({ params }) => ok(await clientView(await clients.get(params.clientId!))),
+  'GET /clients/{clientId}': async ({ params, query }) => {
+    refuseQuery(query);
+    return ok(await clientView(await clients.get(params.clientId!)));
+  },
 
   /** JSON Merge Patch; optimistic locking by `If-Match: <version>` or a `version` field in the patch. */
   'PATCH /clients/{clientId}': async ({ params, body, headers }) => {

@@ -7,7 +7,7 @@ import { clients, newId } from '../../shared/adapters/dynamo/repositories';
 import { AppError, ConflictError } from '../../shared/errors';
 import { apiHandler, created, ok } from '../../shared/http/api-handler';
 import { assertVisible } from '../../shared/http/callers';
-import { parseOrThrow } from '../../shared/http/validate';
+import { parseOrThrow, refuseQuery } from '../../shared/http/validate';
 import { pageQuerySchema } from '../../shared/schemas/api';
 import type { ImportRecord } from '../../shared/schemas/import';
 
@@ -67,7 +67,8 @@ export const handler = apiHandler({
     return ok({ items: page.items.map(importView), cursor: page.cursor });
   },
 
-  'GET /imports/{importId}': async ({ params, caller }) => {
+  'GET /imports/{importId}': async ({ params, caller, query }) => {
+    refuseQuery(query);
     const record = await imports.get(params.importId!);
     assertVisible(caller, record.clientId, 'import', record.importId);
     return ok(importView(record));
@@ -77,7 +78,8 @@ export const handler = apiHandler({
    * The full error report (every rejected row: row, column, reason, value) as a redirect to a
    * short-lived presigned GET of its CSV, which may be larger than a Lambda response can carry.
    */
-  'GET /imports/{importId}/report': async ({ params, caller }) => {
+  'GET /imports/{importId}/report': async ({ params, caller, query }) => {
+    refuseQuery(query);
     const record = await imports.get(params.importId!);
     assertVisible(caller, record.clientId, 'import', record.importId);
     if (record.status === 'pending' || record.status === 'processing') {

@@ -5,7 +5,7 @@ import { counterKeys } from '../../shared/adapters/dynamo/keys';
 import { clients } from '../../shared/adapters/dynamo/repositories';
 import { operationsView, resultsView } from '../../shared/domain/results';
 import { apiHandler, ok } from '../../shared/http/api-handler';
-import { parseOrThrow } from '../../shared/http/validate';
+import { parseOrThrow, refuseQuery } from '../../shared/http/validate';
 import { resultsQuerySchema } from '../../shared/schemas/results';
 
 /**
@@ -33,7 +33,8 @@ export const handler = apiHandler({
     );
   },
 
-  'GET /operations': async () => {
+  'GET /operations': async ({ query }) => {
+    refuseQuery(query);
     const dashboardUrl = linkedDashboard();
     return ok(operationsView({ shards: await readOperationsShards(), ...(dashboardUrl ? { dashboardUrl } : {}), asOf: nowIso() }));
   },

@@ -7,7 +7,7 @@ import { isClientRole } from '../../shared/auth/roles';
 import { ConflictError, ValidationError } from '../../shared/errors';
 import { apiHandler, created, ok, type ApiRequest } from '../../shared/http/api-handler';
 import { callerLabel } from '../../shared/http/callers';
-import { parseOrThrow } from '../../shared/http/validate';
+import { parseOrThrow, refuseQuery } from '../../shared/http/validate';
 import { newUserSchema, userListQuerySchema, userPatchSchema } from '../../shared/schemas/user';
 
 const listQuery = userListQuerySchema;
@@ -19,7 +19,10 @@ const listQuery = userListQuerySchema;
  */
 export const handler = apiHandler({
   /** Who the credential stands for (the console shows the role and limits its navigation by it). */
-  'GET /me': async ({ caller }) => ok({ ...caller, label: callerLabel(caller) }),
+  'GET /me': async ({ caller, query }) => {
+    refuseQuery(query);
+    return ok({ ...caller, label: callerLabel(caller) });
+  },
 
   'POST /users': async ({ body, caller }) => {
     const input = parseOrThrow(newUserSchema, body);
@@ -35,7 +38,10 @@ export const handler = apiHandler({
     return ok(q.clientId ? await users.listByClient(q.clientId, q.limit, q.cursor) : await users.list(q.limit, q.cursor));
   },
 
-  'GET /users/{userId}': async ({ params }) => ok(await users.get(params.userId!)),
+  'GET /users/{userId}': async ({ params, query }) => {
+    refuseQuery(query);
+    return ok(await users.get(params.userId!));
+  },
 
   'PATCH /users/{userId}': async (req) => {
     const patch = parseOrThrow(userPatchSchema, req.body ?? {});

@@ -101,7 +101,8 @@ export function openApiDocument(routes: readonly { route: string }[], docs: Reco
       };
     }
     const errors = new Set<number>(doc.errors ?? []);
-    if (doc.query || doc.body || pathParams.length) errors.add(400);
+    // Every route behind a credential refuses a query parameter it does not know.
+    if (doc.query || doc.body || pathParams.length || !doc.public) errors.add(400);
     // A body over what a record holds (400 KB) is refused before it is read.
     if (doc.body) errors.add(413);
     if (!doc.public) errors.add(401).add(403);

@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import { z } from 'zod';
 import { ValidationError, type ErrorDetail } from '../errors';
 
 /**
@@ -21,4 +21,11 @@ export function parseOrThrow<S extends z.ZodType>(schema: S, value: unknown, wha
     throw new ValidationError(`${what} is invalid; see details for each field`, issuesToDetails(result.error.issues));
   }
   return result.data;
+}
+
+const NO_QUERY = z.object({}).strict();
+
+/** For a route that takes no query parameter: any one is a 400 naming it (a misspelt filter must not be ignored). */
+export function refuseQuery(query: Record<string, string>): void {
+  parseOrThrow(NO_QUERY, query, 'query');
 }

@@ -92,3 +92,12 @@ describe('no route answers 5xx to bad input', () => {
     expect(res.body.error.details.length + res.body.error.message.length).toBeGreaterThan(0);
   });
 });
+
+describe('no GET route accepts a query parameter it does not know', () => {
+  const getRoutes = API_ROUTES.filter((r) => r.route.startsWith('GET ') && !['GET /health', 'GET /openapi.json', 'GET /docs'].includes(r.route));
+  it.each(getRoutes.map((r) => [r.route] as const))('%s?bogus=1 answers 400 naming it', async (route) => {
+    const res = await stack.api.get(`${path(route, ids)}?bogus=1`);
+    expect(res.status, JSON.stringify(res.body)).toBe(400);
+    expect(res.body.error.details).toContainEqual({ field: 'bogus', message: 'is not a known field; check its spelling and where it sits' });
+  });
+});
