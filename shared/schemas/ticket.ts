@@ -39,6 +39,5 @@ export const ticketListQuerySchema = pageQuerySchema.extend({
   status: statusSchema.default('open').describe('open (default) or done'),
 });
 
-/** The title a ticket is listed by: one line, at most 200 characters. */
-// eslint-disable-next-line no-control-regex
+/** The title a ticket is listed by: one line (control characters and runs of space become one space), at most 200 characters. */
 export const ticketTitle = (text: string): string => text.replace(/[\u0000-\u001f\u007f\s]+/g, ' ').trim().slice(0, 200) || 'follow up the case';
