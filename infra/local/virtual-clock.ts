@@ -1,11 +1,16 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import type { Clock } from '../../shared/adapters/clock';
+import { TimerHeap, type HeapTimer } from './timer-heap';
 
-interface Timer {
-  at: number;
-  seq: number;
-  tracked: boolean;
-  resolve: () => void;
+interface Timer extends HeapTimer {
+  /** Runs when the timer is due: wakes a sleeper, or starts tracked work (`wakeAt()`). */
+  fire: () => void;
+}
+
+/** A timer set by `wakeAt()`, for cancelling it. */
+export interface WakeUp {
+  readonly at: Date;
+  cancel(): void;
 }
 
 /**
@@ -23,7 +28,7 @@ interface Timer {
 export class VirtualClock implements Clock {
   private t: number;
   private seq = 0;
-  private timers: Timer[] = [];
+  private readonly timers = new TimerHeap<Timer>();
   /** Tracked tasks currently running (not parked in a sleep). */
   private busy = 0;
   private idleWaiters: (() => void)[] = [];
@@ -76,11 +81,30 @@ export class VirtualClock implements Clock {
     }
   }
 
+  /**
+   * Starts `work` as tracked work (see `track()`) once `at` is due, at once if it is already:
+   * what stays in memory meanwhile is the timer and the closure, not a parked promise chain.
+   * `work` must catch its own errors.
+   */
+  wakeAt(at: Date, work: () => Promise<unknown>): WakeUp {
+    const timer: Timer = { at: at.getTime(), seq: this.seq++, fire: () => void this.track(work) };
+    // Counted busy at once, run a microtask later: the caller's own code comes first.
+    if (timer.at <= this.t) void this.track(() => Promise.resolve().then(work));
+    else this.timers.push(timer);
+    return { at, cancel: () => this.timers.cancel(timer) };
+  }
+
   private sleep(at: Date, tracked: boolean): Promise<void> {
     if (at.getTime() <= this.t) return Promise.resolve();
     return new Promise<void>((resolve) => {
       if (tracked) this.markParked();
-      this.timers.push({ at: at.getTime(), seq: this.seq++, tracked, resolve });
+      const fire = tracked
+        ? () => {
+            this.busy++;
+            resolve();
+          }
+        : resolve;
+      this.timers.push({ at: at.getTime(), seq: this.seq++, fire });
     });
   }
 
@@ -108,7 +132,7 @@ export class VirtualClock implements Clock {
 
   /** Sleepers still waiting (for diagnostics and tests). */
   pendingTimers(): number {
-    return this.timers.length;
+    return this.timers.size;
   }
 
   private async doAdvance(target: number): Promise<Date> {
@@ -124,19 +148,15 @@ export class VirtualClock implements Clock {
   private async runUntil(target: number): Promise<Date> {
     await this.idle();
     for (;;) {
-      const due = this.timers.filter((x) => x.at <= target);
-      if (due.length === 0) break;
-      const next = Math.min(...due.map((x) => x.at));
+      const first = this.timers.peek();
+      if (!first || first.at > target) break;
+      const next = first.at;
       this.t = Math.max(this.t, next);
-      const now = this.timers.filter((x) => x.at === next).sort((a, b) => a.seq - b.seq);
-      this.timers = this.timers.filter((x) => x.at !== next);
       // Saved at each instant work runs at, not only at the target: a stack killed mid-advance
       // restarts at the last instant whose work began, never before work it already did.
       this.persist();
-      for (const timer of now) {
-        if (timer.tracked) this.busy++;
-        timer.resolve();
-      }
+      // Every timer due at this instant, in the order they were set.
+      while (this.timers.peek()?.at === next) this.timers.pop()!.fire();
       await this.idle();
     }
     this.t = target;

@@ -52,3 +52,24 @@ describe('VirtualClock', () => {
     await expect(clock.sleepUntil(new Date('2026-01-01T00:00:00Z'))).resolves.toBeUndefined();
   });
 });
+
+describe('VirtualClock.wakeAt', () => {
+  it('starts work at its instant, in the order set among equal instants, waits for it, and a cancelled one never runs', async () => {
+    const clock = new VirtualClock(new Date('2026-01-01T00:00:00Z'));
+    const start = clock.now().getTime();
+    const log: string[] = [];
+    const job = (name: string) => async () => {
+      await new Promise((r) => setTimeout(r, 2)); // real async work the advance must wait for
+      log.push(`${name}@${clock.now().toISOString().slice(0, 10)}`);
+    };
+    clock.wakeAt(new Date(start + 2 * DAY), job('b1'));
+    clock.wakeAt(new Date(start + DAY), job('a'));
+    const dropped = clock.wakeAt(new Date(start + DAY), job('dropped'));
+    clock.wakeAt(new Date(start + 2 * DAY), job('b2'));
+    dropped.cancel();
+    expect(clock.pendingTimers()).toBe(3);
+    await clock.advanceDays(3);
+    expect(log).toEqual(['a@2026-01-02', 'b1@2026-01-03', 'b2@2026-01-03']);
+    expect(clock.pendingTimers()).toBe(0);
+  });
+});
