@@ -2,7 +2,8 @@ import type { Case, Phase } from '../schemas/case';
 import { PHASES } from '../schemas/case';
 import type { ClientResults, Operations } from '../schemas/results';
 import { CONTACT_CHANNELS_OF_RESULTS } from '../schemas/results';
-import { NODE_TYPES, WORKFLOW_KINDS } from '../schemas/workflow';
+import { NODE_TYPES, WORKFLOW_KINDS, type WorkflowKind } from '../schemas/workflow';
+import type { CaseEvent } from './transition';
 
 /**
  * Results and operations figures from counters: pure. The counters are flat number attributes
@@ -88,6 +89,23 @@ export function caseChangeAdds(before: Case | undefined, after: Case, at: string
     add(monthAdds, counterNames.bucket(dayBucket(wholeDaysBetween(after.createdAt, at))), collected);
   }
   return { clientId: after.clientId, currency: after.ledger.currency, month: placementMonth(after), totals, money, monthAdds };
+}
+
+/** Events that end a run by its own doing: its end, a continuation, or (from the run's own due check) the end of its plan. */
+const RUN_ENDS = new Set<CaseEvent['type']>(['workflow_finished', 'workflow_continued', 'breathing_space_ended']);
+const PLAN_ENDS = new Set<CaseEvent['type']>(['plan_completed', 'plan_broken']);
+
+/**
+ * Whether a change of a case ended the run that drove it, and how: `succeeded` when an event of
+ * that run ended it, `stopped` when another event replaced it (a hold, a payment, a plan agreed
+ * by a person). Undefined when the run goes on (or there was none).
+ */
+export function runEnding(before: Case, after: Case, events: readonly CaseEvent[]): { kind: WorkflowKind; how: 'succeeded' | 'stopped' } | undefined {
+  const run = before.workflow;
+  if (!run || run.executionName === after.workflow?.executionName) return undefined;
+  const from = (e: CaseEvent) => ('executionName' in e ? e.executionName : undefined);
+  const own = events.some((e) => (RUN_ENDS.has(e.type) && (from(e) === undefined || from(e) === run.executionName)) || (PLAN_ENDS.has(e.type) && from(e) === run.executionName));
+  return { kind: run.kind, how: own ? 'succeeded' : 'stopped' };
 }
 
 /** Sums many changes (an import chunk's cases) per item, so each item gets one ADD. */

@@ -53,7 +53,7 @@ export type ClientResults = z.infer<typeof clientResultsSchema>;
 
 export const executionFiguresSchema = z.object({
   running: z.number().int().min(0).describe('started and not yet ended'),
-  succeeded: z.number().int().min(0).describe('ended by reaching their end (finished, continued as new, breathing space over)'),
+  succeeded: z.number().int().min(0).describe('ended by their own doing (finished, continued as new, breathing space over, the plan completed or broken at its due check)'),
   failed: z.number().int().min(0).describe('runs in which a step failed after its retries (the walk goes on past it)'),
   stopped: z.number().int().min(0).describe('ended by a phase change (hold, plan, payment, closure)'),
 });

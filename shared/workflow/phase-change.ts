@@ -7,6 +7,7 @@ import { stopExecution } from '../adapters/step-functions';
 import { AppError, ConflictError } from '../errors';
 import { tryTransition, type CaseAction, type CaseEvent, type TransitionRefusal, type TransitionResult } from '../domain/transition';
 import { countCaseChanges, countExecution } from '../adapters/dynamo/figure-counters';
+import { runEnding } from '../domain/results';
 import type { Case } from '../schemas/case';
 import { loadCaseContext, type CaseContext } from './case-context';
 import { deliver, ProviderThrottledError, ProviderUnavailableError } from './deliver';
@@ -134,14 +135,10 @@ export async function changePhaseSteps(caseId: string, events: CaseEvent[], opts
  * its own ended it (finished, continued as new, breathing space over), else stopped.
  */
 async function countCaseChange(before: Case, after: Case, events: CaseEvent[], now: string): Promise<void> {
-  const run = before.workflow;
-  const ended = run && run.executionName !== after.workflow?.executionName;
-  const byItself = ended && events.some((e) => RUN_ENDS.has(e.type) && (!('executionName' in e) || !e.executionName || e.executionName === run.executionName));
+  const ended = runEnding(before, after, events);
   const moved = before.phase !== after.phase || before.ledger.paidMinor !== after.ledger.paidMinor || before.ledger.principalMinor !== after.ledger.principalMinor;
-  await Promise.all([moved ? countCaseChanges([{ before, after }], now) : undefined, ended ? countExecution(run.kind, byItself ? 'succeeded' : 'stopped') : undefined]);
+  await Promise.all([moved ? countCaseChanges([{ before, after }], now) : undefined, ended ? countExecution(ended.kind, ended.how) : undefined]);
 }
-
-const RUN_ENDS = new Set<CaseEvent['type']>(['workflow_finished', 'workflow_continued', 'breathing_space_ended']);
 
 function signed(a: CaseAction, by: string): CaseAction {
   return a.type === 'timeline' ? { ...a, entry: { ...a.entry, by } } : a;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { openLedger } from '../../shared/domain/ledger';
-import { bucketDay, caseChangeAdds, counterNames, dayBucket, liquidationLine, operationsView, resultsView, sumCaseAdds, wholeDaysBetween } from '../../shared/domain/results';
+import { bucketDay, caseChangeAdds, runEnding, counterNames, dayBucket, liquidationLine, operationsView, resultsView, sumCaseAdds, wholeDaysBetween } from '../../shared/domain/results';
 import type { Case } from '../../shared/schemas/case';
 
 const PLACED = '2026-01-05T09:00:00.000Z';
@@ -68,6 +68,24 @@ describe('what a change of a case adds to its counters', () => {
     expect(Object.fromEntries(s.totals)).toEqual({ cl_1: { phase_breathing_space: 3 } });
     expect(Object.fromEntries(s.money)).toEqual({ 'cl_1|EUR': { placedMinor: 350 }, 'cl_1|GBP': { placedMinor: 40 } });
     expect(Object.fromEntries(s.months)).toEqual({ 'cl_1|EUR|2026-01': { placedMinor: 350 }, 'cl_1|GBP|2026-01': { placedMinor: 40 } });
+  });
+});
+
+describe('the end of a run', () => {
+  const run = (kind: 'mainOutreach' | 'paymentPlan', seq: number) => ({ kind, executionName: `c1-${kind}-${seq}`, seq, startedAt: PLACED });
+  it('succeeded when its own end event ended it, stopped when another event replaced it, nothing while it goes on', () => {
+    const outreach = aCase({ phase: 'outreach', workflow: run('mainOutreach', 2) });
+    expect(runEnding(outreach, aCase({ phase: 'outreach' }), [{ type: 'workflow_finished', kind: 'mainOutreach', executionName: 'c1-mainOutreach-2' }])).toEqual({ kind: 'mainOutreach', how: 'succeeded' });
+    expect(runEnding(outreach, aCase({ phase: 'on_hold', workflow: { ...run('mainOutreach', 3), kind: 'onHold' } }), [{ type: 'hold', reason: 'dispute' }])).toEqual({ kind: 'mainOutreach', how: 'stopped' });
+    expect(runEnding(outreach, outreach, [{ type: 'step_done', kind: 'mainOutreach', index: 0, executionName: 'c1-mainOutreach-2' }])).toBeUndefined();
+    expect(runEnding(aCase({ phase: 'outreach' }), outreach, [{ type: 'opened' }])).toBeUndefined();
+  });
+
+  it("a plan broken by the plan's own due check ended it; the same event from elsewhere stopped it", () => {
+    const plan = aCase({ phase: 'payment_plan', workflow: run('paymentPlan', 4) });
+    const back = aCase({ phase: 'outreach', workflow: run('mainOutreach', 5) });
+    expect(runEnding(plan, back, [{ type: 'plan_broken', executionName: 'c1-paymentPlan-4' }])?.how).toBe('succeeded');
+    expect(runEnding(plan, back, [{ type: 'plan_broken' }])?.how).toBe('stopped');
   });
 });
 
