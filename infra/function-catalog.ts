@@ -132,9 +132,10 @@ export const FUNCTION_CATALOG = {
     trigger: 'api',
     description: 'Case actions: payments, payment plans, holds, releases, settlements (one phase event each)',
     table: 'readWrite',
-    // Phase changes stop the old run and queue the next one.
+    // Phase changes stop the old run and queue the next one; a closure outside the debtor's
+    // contact hours starts the one-step execution its closure email waits in (closure-email.ts).
     startQueue: true,
-    stateMachines: ['stop'],
+    stateMachines: ['start', 'stop'],
     // A payment can close the case (closure email) or complete a plan (plan nodes: any channel).
     ...EVERY_CHANNEL,
   },
@@ -213,7 +214,8 @@ export const FUNCTION_CATALOG = {
     description: 'Due check of an instalment: paid, late (late notice), broken (back to outreach) or completed (may close)',
     table: 'readWrite',
     startQueue: true,
-    stateMachines: ['stop'],
+    // A completed plan may close the case: its closure email may wait for the contact hours (closure-email.ts).
+    stateMachines: ['start', 'stop'],
     // Late/broken/completed notices are the client's plan nodes: any channel.
     ...EVERY_CHANNEL,
     timeoutSeconds: 60,

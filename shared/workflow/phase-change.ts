@@ -10,6 +10,7 @@ import { countCaseChanges, countExecution } from '../adapters/dynamo/figure-coun
 import { runEnding } from '../domain/results';
 import type { Case } from '../schemas/case';
 import { loadCaseContext, type CaseContext } from './case-context';
+import { closureEmailTime, scheduleClosureEmail } from './closure-email';
 import { deliver, ProviderThrottledError, ProviderUnavailableError } from './deliver';
 
 export type PhaseChange = { ok: true; result: TransitionResult; context: CaseContext } | TransitionRefusal;
@@ -173,7 +174,12 @@ async function runActions(context: CaseContext, actions: CaseAction[], beforeSta
         await sendStarts([{ caseId, kind: a.kind, seq: a.seq }]);
         break;
       case 'send_closure_email':
-        await deliverRetryingRefusals({ caseId, node: { type: 'email', template: a.template }, key: a.key, workflow: 'closure', nodeIndex: 0, afterClose: true, context: ctx });
+        {
+          // Like every send, in the debtor's contact hours: now, or waiting for them.
+          const when = closureEmailTime(ctx);
+          if (when.now) await deliverRetryingRefusals({ caseId, node: { type: 'email', template: a.template }, key: a.key, workflow: 'closure', nodeIndex: 0, afterClose: true, context: ctx });
+          else await scheduleClosureEmail(ctx, { template: a.template, key: a.key }, when.at);
+        }
         break;
       case 'send_plan_message':
         for (const [i, node] of a.nodes.entries()) {

@@ -34,6 +34,8 @@ export interface StepItem {
   continuation?: { at: string; nextIndex: number } | null;
   /** A node sent again by a resumed run (see nodesToRetry): claimed on its communication, not by the progress it is behind. */
   resend?: true;
+  /** A closure email waiting for the contact hours (closure-email.ts): sent as the case's closure message, by this key. */
+  closure?: { key: string };
 }
 
 /** The input of every execution: the run's steps, computed before it starts, so it begins at the Map. */

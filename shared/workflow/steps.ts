@@ -36,6 +36,8 @@ export const stepEventSchema = z.object({
     continuation: z.object({ at: z.string(), nextIndex: z.number().int().min(0) }).nullable().optional(),
     /** A node a resumed run sends again: its claim is its communication's key, the progress is past it. */
     resend: z.literal(true).optional(),
+    /** A closure email that waited for the contact hours (closure-email.ts): not a step of the case's runs. */
+    closure: z.object({ key: z.string().min(1) }).optional(),
   }),
   failure: z.object({ Error: z.string().optional(), Cause: z.string().optional() }).optional(),
 });
@@ -100,7 +102,18 @@ export interface StepResult {
 export async function runChannelStep(event: unknown, channel: NodeType): Promise<StepResult> {
   const e = parseStep(event);
   if (e.step.node.type !== channel) throw new ValidationError(`the ${channel} task got a ${e.step.node.type} node; check the step's function`);
+  if (e.step.closure) return closureStep(e, channel, e.step.closure.key);
   return channelStep(e, channel, await loadCaseContext(e.caseId));
+}
+
+/**
+ * A closure email whose contact hours came: guarded as a closure message (the case is closed),
+ * sent once by its key whatever retries follow; a refusal for now is the state's to retry.
+ * It belongs to no run of the case: no progress, no run end.
+ */
+async function closureStep(e: StepEvent, channel: NodeType, key: string): Promise<StepResult> {
+  const out = await deliver({ caseId: e.caseId, node: { type: channel, template: e.step.node.template }, key, workflow: 'closure', nodeIndex: 0, afterClose: true });
+  return { status: out.status, ...('reason' in out ? { reason: out.reason } : {}) };
 }
 
 /** A channel step once it has read the case (`context`, the guard's read). */

@@ -77,3 +77,31 @@ it('a call unanswered near the end of the contact hours is not tried again at ni
   const tl = (await api.get(`/cases/${c.caseId}/timeline?limit=100`)).body.items.map((e: { message: string }) => e.message);
   expect(tl).toContain("call attempt 1 of 3 not answered; the debtor's contact hours are over, so no more calls for this node");
 });
+
+it('a payment closing a case at 23:00 in the debtor\'s zone: the closure email waits for the contact hours and goes out at their start, once', async () => {
+  const { api } = stack;
+  const { clientId } = await setUpClient(api, { companyInfo: { name: 'Late Payer Energy' } });
+  const csv = ['client_case_number,debtor_name,debtor_email,debtor_country,invoice_number,due_date,amount,portfolio', 'PAY1,Paula Payer,paula@example.com,GB,INV-PAY1,2025-12-01,100.00,no-breathing'].join('\n');
+  const s3 = dropClient(stack.urls.s3);
+  await putCsv(s3, `${clientId}/late.csv`, csv);
+  s3.destroy();
+  expect((await waitForImport(api, clientId, { key: `${clientId}/late.csv` })).status).toBe('completed');
+  const [c] = await allCases(api, clientId);
+  // 23:00 in London (UTC in winter), on a day after the import.
+  const now = stack.clock.now();
+  const late = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate() + 1, 23));
+  expect((await api.post('/local/clock/advance', { to: late.toISOString() })).status).toBe(200);
+  const owed = (await api.get(`/cases/${c.caseId}`)).body.balance.outstandingMinor;
+  const paid = await api.post(`/cases/${c.caseId}/payments`, { amountMinor: owed, receivedAt: late.toISOString(), reference: 'LATE-1' });
+  expect(paid.status, JSON.stringify(paid.body)).toBe(201);
+  expect(paid.body.case.phase).toBe('closed');
+  const closure = async () => (await comms(api, c.caseId)).filter((m) => m.workflow === 'closure');
+  expect(await closure()).toEqual([]);
+  await advanceDays(api, 0.3); // 06:12 the next morning: still outside the hours
+  expect(await closure()).toEqual([]);
+  await advanceDays(api, 0.2); // past 08:00
+  const opening = new Date(late.getTime() + 9 * 3_600_000).toISOString(); // 08:00 London
+  expect((await closure()).map((m) => `${m.status}@${m.at}`)).toEqual([`sent@${opening}`]);
+  await advanceDays(api, 1);
+  expect(await closure()).toHaveLength(1);
+});
