@@ -3,7 +3,7 @@ import { pageQuerySchema, pageSchema } from '../shared/schemas/api';
 import { businessEntityInputSchema, businessEntitySchema } from '../shared/schemas/business-entity';
 import { closeBodySchema, contactPreferencesBodySchema, debtorCorrectionBodySchema, holdBodySchema, paymentBodySchema, planBodySchema, releaseBodySchema, settleBodySchema } from '../shared/schemas/case-actions';
 import { clientInputSchema, clientSchema } from '../shared/schemas/client';
-import { caseListQuerySchema, clientCommunicationsQuerySchema } from '../shared/schemas/queries';
+import { caseListQuerySchema, clientCommunicationsQuerySchema, reportQuerySchema } from '../shared/schemas/queries';
 import { clientResultsSchema, operationsSchema, resultsQuerySchema } from '../shared/schemas/results';
 import { ticketListQuerySchema, ticketPatchSchema, ticketSchema } from '../shared/schemas/ticket';
 import {
@@ -88,8 +88,12 @@ export const API_DOCS: Record<ApiRouteKey, RouteDoc> = {
   'GET /imports/{importId}': { summary: 'Status and counts of an import', description: 'rows, created, merged, duplicates, rejected; the first errors inline.', responses: { 200: { description: 'The import', schema: Import } } },
   'GET /imports/{importId}/report': {
     summary: "An import's error report (CSV)",
-    description: 'Redirects to a presigned GET of `reports/<importId>-errors.csv` (columns row, outcome, column, message, value), valid 5 minutes. 404 `no_report` when no row was rejected; 409 `not_finished` while it runs.',
-    responses: { 302: { description: 'Follow `Location` (no token needed there)', schema: named('ImportReportLink', importReportLinkSchema), headers: { location: 'presigned URL of the CSV' } } },
+    description: 'Redirects to a presigned GET of `reports/<importId>-errors.csv` (columns row, outcome, column, message, value), valid 5 minutes; with `format=link` answers 200 with the same link instead (a web page cannot read a cross-origin redirect). 404 `no_report` when no row was rejected; 409 `not_finished` while it runs.',
+    query: reportQuerySchema,
+    responses: {
+      200: { description: 'With `format=link`: the link to the CSV', schema: named('ImportReportLink', importReportLinkSchema) },
+      302: { description: 'Follow `Location` (no token needed there)', schema: named('ImportReportLink', importReportLinkSchema), headers: { location: 'presigned URL of the CSV' } },
+    },
     errors: [409],
   },
 

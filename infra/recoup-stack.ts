@@ -61,10 +61,10 @@ export class RecoupStack extends Stack {
     this.stateMachinePrefix = props.stateMachinePrefix ?? `${this.stackName.toLowerCase()}-`;
     Tags.of(this).add('project', 'recoup');
 
-    this.storage = new Storage(this, 'Storage');
+    const consoleOrigin = props.consoleOrigin ?? this.urlParameter('ConsoleOrigin', "The console's origin (https://<CloudFront domain>): the only CORS origin and sign-in callback");
+    this.storage = new Storage(this, 'Storage', { consoleOrigin });
     // The step functions are named like the machines (<prefix><folder>): the walks build their names.
     this.functions = new Functions(this, 'Functions', { projectRoot: root, stepFunctionNamePrefix: this.stateMachinePrefix });
-    const consoleOrigin = props.consoleOrigin ?? this.urlParameter('ConsoleOrigin', "The console's origin (https://<CloudFront domain>): the only CORS origin and sign-in callback");
     this.auth = new Auth(this, 'Auth', { consoleOrigin, domainPrefix: props.loginDomainPrefix ?? Fn.join('-', [this.stackName.toLowerCase().replace(/[^a-z0-9-]/g, '-'), Aws.ACCOUNT_ID]) });
     this.api = new Api(this, 'Api', {
       functions: this.functions,

@@ -9,6 +9,7 @@ import { apiHandler, created, ok } from '../../shared/http/api-handler';
 import { assertVisible } from '../../shared/http/callers';
 import { parseOrThrow, refuseQuery } from '../../shared/http/validate';
 import { pageQuerySchema } from '../../shared/schemas/api';
+import { reportQuerySchema } from '../../shared/schemas/queries';
 import type { ImportRecord } from '../../shared/schemas/import';
 
 /** How long a presigned upload URL works. */
@@ -78,8 +79,8 @@ export const handler = apiHandler({
    * The full error report (every rejected row: row, column, reason, value) as a redirect to a
    * short-lived presigned GET of its CSV, which may be larger than a Lambda response can carry.
    */
-  'GET /imports/{importId}/report': async ({ params, caller, query }) => {
-    refuseQuery(query);
+  'GET /imports/{importId}/report': async ({ params, query, caller }) => {
+    const { format } = parseOrThrow(reportQuerySchema, query, 'query');
     const record = await imports.get(params.importId!);
     assertVisible(caller, record.clientId, 'import', record.importId);
     if (record.status === 'pending' || record.status === 'processing') {
@@ -88,6 +89,9 @@ export const handler = apiHandler({
     if (!record.reportKey) throw new AppError(404, 'no_report', `import ${record.importId} rejected no rows, so it has no error report`);
     const url = await dropBucket.presignGet(record.bucket ?? config().DROP_BUCKET, record.reportKey, REPORT_URL_SECONDS);
     const expiresAt = new Date(Date.now() + REPORT_URL_SECONDS * 1000).toISOString();
-    return { status: 302, headers: { location: url }, body: { importId: record.importId, reportKey: record.reportKey, url, expiresAt } };
+    const link = { importId: record.importId, reportKey: record.reportKey, url, expiresAt };
+    // A browser's fetch cannot read a cross-origin redirect it was told not to follow: it asks for the link itself.
+    if (format === 'link') return ok(link);
+    return { status: 302, headers: { location: url }, body: link };
   },
 });

@@ -11,6 +11,7 @@ import { localRoutesForClock } from './clock-routes';
 import { close, ensureBucket, listen, rethrowPort } from './stand-ins';
 import { startStandInThread, type StandInThread } from './stand-in-thread';
 import { s3Authentication } from './s3-authentication';
+import { dropBucketCorsXml } from './drop-bucket-cors';
 import { jwtAuthorizer } from '../../shared/auth/access-token';
 import { ensureAgencyAdmin, localTokenRoute, sesInvitationMailer } from './auth/local-sign-in';
 import { startLocalIssuer } from './auth/issuer';
@@ -72,7 +73,7 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
     const dynamoPort = dyn.port;
     stops.push(() => dyn.stop());
 
-    const s3 = new S3rver({ port: ports.s3, address: '127.0.0.1', directory: join(opts.dataDir, 's3'), silent: true, configureBuckets: [{ name: DROP_BUCKET, configs: [] }] });
+    const s3 = new S3rver({ port: ports.s3, address: '127.0.0.1', directory: join(opts.dataDir, 's3'), silent: true, configureBuckets: [{ name: DROP_BUCKET, configs: [dropBucketCorsXml([consoleOrigin()])] }] });
     // Before s3rver's own middleware: S3's authentication (SigV4 header or presigned query, known key).
     s3.middleware.unshift(s3Authentication(new Map([[LOCAL_ACCESS_KEY_ID, LOCAL_SECRET_ACCESS_KEY]])));
     const s3Address = (await s3.run().catch((e: Error) => rethrowPort(e, ports.s3, 'S3 (s3rver)'))) as AddressInfo;

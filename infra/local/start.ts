@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import { startLocalStack } from './stack';
-import { ADMIN_EMAIL_ENV, ADMIN_PASSWORD_ENV, ADMIN_TOKEN_ENV, PORT_ENV, portsFromEnv } from './ports';
+import { ADMIN_EMAIL_ENV, ADMIN_PASSWORD_ENV, ADMIN_TOKEN_ENV, CONSOLE_PORT_ENV, consoleOrigin, PORT_ENV, portsFromEnv } from './ports';
+import { ensureConsoleBuilt, startConsoleServer } from './console-server';
 
 /** `npm start`: Recoup on this machine. `npm start -- --reset` starts with empty data. */
 async function main(): Promise<void> {
@@ -21,7 +22,18 @@ async function main(): Promise<void> {
     log: (m) => console.log(`  ${m}`),
   });
 
+  // The console: built when console/dist is missing or stale, served with this stack's settings.
+  await ensureConsoleBuilt((m) => console.log(`  ${m}`));
+  const web = await startConsoleServer({
+    port: Number(new URL(consoleOrigin()).port),
+    config: { apiUrl: stack.urls.api, auth: { issuer: stack.signIn.issuer, clientId: stack.signIn.clientId } },
+  }).catch(async (e: unknown) => {
+    await stack.stop();
+    throw e;
+  });
+
   const rows: [string, string, string][] = [
+    ['Console (sign in here)', web.url, CONSOLE_PORT_ENV],
     ['API', stack.urls.api, PORT_ENV.api],
     ['S3 (s3rver), bucket recoup-drop', stack.urls.s3, PORT_ENV.s3],
     ['DynamoDB (dynalite)', stack.urls.dynamo, PORT_ENV.dynamo],
@@ -31,7 +43,7 @@ async function main(): Promise<void> {
   console.log(`\nRecoup is running (ready in ${Date.now() - started} ms).\n`);
   for (const [what, url, env] of rows) console.log(`  ${what.padEnd(36)} ${url.padEnd(24)} (port: ${env})`);
   const admin = stack.admin.created ? `${stack.admin.email} / ${stack.admin.password}` : `${stack.admin.email} (password as set when this data folder was created)`;
-  console.log(`\n  Agency admin sign-in: ${admin}   (${ADMIN_EMAIL_ENV}, ${ADMIN_PASSWORD_ENV} on an empty data folder)`);
+  console.log(`\n  Console: ${web.url}   Agency admin sign-in: ${admin}   (${ADMIN_EMAIL_ENV}, ${ADMIN_PASSWORD_ENV} on an empty data folder)`);
   console.log(`  Issuer: ${stack.signIn.discovery}   (app client ${stack.signIn.clientId})`);
   console.log(`  Admin token: ${stack.adminToken}   (set ${ADMIN_TOKEN_ENV} to change it)`);
   console.log(`  Virtual time: ${stack.clock.now().toISOString()}   (POST ${stack.urls.api}/local/clock/advance {"days": n})`);
@@ -44,6 +56,7 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     console.log(`\n${signal}: stopping Recoup ...`);
+    await web.stop();
     await stack.stop();
     console.log('Stopped. Data is kept in .recoup/ (npm start -- --reset starts empty).');
     process.exit(0);

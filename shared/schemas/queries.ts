@@ -20,3 +20,6 @@ export const clientCommunicationsQuerySchema = pageQuerySchema.extend({
   channel: z.enum(CHANNELS, { error: `must be one of ${CHANNELS.join(', ')}` }).optional().describe('only this channel (a page may then hold fewer than `limit`; follow the cursor)'),
   status: z.enum(COMMUNICATION_STATUSES, { error: `must be one of ${COMMUNICATION_STATUSES.join(', ')}` }).optional().describe('only communications in this status'),
 });
+
+/** `GET /imports/{importId}/report?format=link` answers 200 with the link instead of redirecting to it (a web page's fetch cannot read a cross-origin redirect). */
+export const reportQuerySchema = z.strictObject({ format: z.enum(['redirect', 'link']).optional() });

@@ -92,6 +92,12 @@ it("an import's error report is reachable through the API, and only its client's
   const followed = await fetch(`${stack.urls.api}/imports/${up.body.importId}/report`, { headers: { authorization: `Bearer ${TEST_TOKEN}` } });
   expect(await followed.text()).toContain('due_date');
 
+  // A web page asks for the link itself, as it cannot read a cross-origin redirect.
+  const link = await api.get(`/imports/${up.body.importId}/report?format=link`);
+  expect(link.status).toBe(200);
+  expect(await (await fetch(link.body.url)).text()).toContain('due_date');
+  expect((await api.get(`/imports/${up.body.importId}/report?format=pdf`)).status).toBe(400);
+
   const key = (await api.post(`/clients/${ids.client}/api-keys`, {})).body.token;
   expect((await apiClient(stack.urls.api, key).call('GET', `/imports/${up.body.importId}/report`)).status).not.toBe(404);
   const other = (await api.post('/clients', { companyInfo: { name: 'Other Ltd' }, finances: { currency: 'EUR' } })).body.clientId;
