@@ -1,9 +1,11 @@
 import { join } from 'node:path';
 import { Aws, CfnParameter, Fn, Stack, Tags, type StackProps } from 'aws-cdk-lib';
+import { HttpMethods } from 'aws-cdk-lib/aws-s3';
 import { ConfigurationSet } from 'aws-cdk-lib/aws-ses';
 import type { Construct } from 'constructs';
 import { Api } from './constructs/api';
 import { Auth } from './constructs/auth';
+import { ConsoleHosting } from './constructs/console-hosting';
 import { Functions } from './constructs/functions';
 import type { ConnectSettings } from './constructs/house-function';
 import { Imports } from './constructs/imports';
@@ -17,8 +19,6 @@ import { WORKFLOW_KINDS } from '../shared/schemas/workflow';
 import { dashboardConsoleUrl } from '../shared/domain/results';
 
 export interface RecoupStackProps extends StackProps {
-  /** The console's origin (`https://<domain>`). @default a stack parameter ConsoleOrigin */
-  readonly consoleOrigin?: string;
   /** Prefix of the managed-login domain. @default `<stack name>-<account id>` */
   readonly loginDomainPrefix?: string;
   /** State machine names are `<prefix><kebab-kind>`. @default `<stack name in lower case>-` */
@@ -46,6 +46,7 @@ export interface RecoupStackProps extends StackProps {
 export class RecoupStack extends Stack {
   public readonly storage: Storage;
   public readonly functions: Functions;
+  public readonly console: ConsoleHosting;
   public readonly auth: Auth;
   public readonly api: Api;
   public readonly imports: Imports;
@@ -61,10 +62,15 @@ export class RecoupStack extends Stack {
     this.stateMachinePrefix = props.stateMachinePrefix ?? `${this.stackName.toLowerCase()}-`;
     Tags.of(this).add('project', 'recoup');
 
-    const consoleOrigin = props.consoleOrigin ?? this.urlParameter('ConsoleOrigin', "The console's origin (https://<CloudFront domain>): the only CORS origin and sign-in callback");
-    this.storage = new Storage(this, 'Storage', { consoleOrigin });
+    this.storage = new Storage(this, 'Storage');
     // The step functions are named like the machines (<prefix><folder>): the walks build their names.
     this.functions = new Functions(this, 'Functions', { projectRoot: root, stepFunctionNamePrefix: this.stateMachinePrefix });
+    // The console's distribution comes first: its address is the sign-in callback and the only CORS origin.
+    this.console = new ConsoleHosting(this, 'Console', { accessLogsBucket: this.storage.accessLogsBucket, consoleFolder: join(PROJECT_ROOT, 'console') });
+    const consoleOrigin = this.console.origin;
+    // The console uploads CSVs straight into the drop folder with the presigned PUT of POST /clients/{clientId}/imports
+    // (S3 answers the preflight from this rule: https://docs.aws.amazon.com/AmazonS3/latest/userguide/cors.html).
+    this.storage.dropBucket.addCorsRule({ allowedOrigins: [consoleOrigin], allowedMethods: [HttpMethods.PUT], allowedHeaders: ['*'], exposedHeaders: ['ETag'], maxAge: 600 });
     this.auth = new Auth(this, 'Auth', { consoleOrigin, domainPrefix: props.loginDomainPrefix ?? Fn.join('-', [this.stackName.toLowerCase().replace(/[^a-z0-9-]/g, '-'), Aws.ACCOUNT_ID]) });
     this.api = new Api(this, 'Api', {
       functions: this.functions,
@@ -134,6 +140,12 @@ export class RecoupStack extends Stack {
       scheduleFailures: this.schedules.deadLetterQueue,
       alarmEmail: props.alarmEmail,
       dashboardName,
+    });
+
+    this.console.publish({
+      apiUrl: this.api.stage.url,
+      auth: { domain: this.auth.domain.baseUrl(), clientId: this.auth.consoleClient.userPoolClientId },
+      dashboardUrl: `https://${Aws.REGION}.console.aws.amazon.com/cloudwatch/home?region=${Aws.REGION}#dashboards/dashboard/${this.observability.dashboard.dashboardName}`,
     });
   }
 
