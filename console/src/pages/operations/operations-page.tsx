@@ -1,3 +1,13 @@
-import { Title } from '@mantine/core';
+import { Loader } from '@mantine/core';
+import { lazy, Suspense } from 'react';
 
-export function OperationsPage() { return <Title order={1}>Operations</Title>; }
+// The charts library loads with this page only, never with the console's first page.
+const OperationsCharts = lazy(() => import('./operations-charts'));
+
+export function OperationsPage() {
+  return (
+    <Suspense fallback={<Loader aria-label="Loading" />}>
+      <OperationsCharts />
+    </Suspense>
+  );
+}
