@@ -18,7 +18,7 @@ import { useClock } from '../shared/adapters/clock';
 import { config } from '../shared/adapters/config';
 import { batchPut } from '../shared/adapters/dynamo/batch';
 import { dynamo } from '../shared/adapters/dynamo/client';
-import { localStartQueue } from '../shared/adapters/start-queue';
+import { SQSClient } from '@aws-sdk/client-sqs';
 import { VirtualClock } from '../infra/local/virtual-clock';
 
 type Item = Record<string, unknown>;
@@ -45,8 +45,13 @@ const written = (item: Item | undefined, fallbackType: string) => {
   if (name === 'UpdateCommand') written(undefined, 'update');
   return send(...args);
 };
+// Starts go to the parent stack's start queue (START_QUEUE_URL); counted here as they are sent.
 let starts = 0;
-localStartQueue.subscribe((m) => void (starts += m.length));
+const sqsSend = SQSClient.prototype.send as (...args: unknown[]) => Promise<unknown>;
+(SQSClient.prototype as unknown as { send: unknown }).send = function (this: SQSClient, ...args: unknown[]) {
+  starts += ((args[0] as { input: { Entries?: unknown[] } }).input.Entries ?? [undefined]).length;
+  return sqsSend.apply(this, args);
+};
 
 /**
  * This process's own peak RSS. Not getrusage's maxRSS: on Linux a spawned child inherits its

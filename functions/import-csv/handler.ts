@@ -54,15 +54,15 @@ import { logger } from '../../shared/adapters/logger';
 import { runImport } from '../../shared/imports/run-import';
 import type { RunResult } from '../../shared/imports/import-outcome';
 
-export async function handler(event: S3Event | ContinueImportEvent, context: Pick<Context, 'getRemainingTimeInMillis'>): Promise<RunResult[]> {
+export async function handler(event: S3Event | ContinueImportEvent, context: Pick<Context, 'getRemainingTimeInMillis'> & { functionName?: string }): Promise<RunResult[]> {
   const remainingMs = () => context.getRemainingTimeInMillis();
-  if (isContinueEvent(event)) return [await runImport({ bucket: event.bucket, key: event.key, etag: event.etag }, { remainingMs, hop: event.hop ?? 0 })];
+  if (isContinueEvent(event)) return [await runImport({ bucket: event.bucket, key: event.key, etag: event.etag }, { remainingMs, hop: event.hop ?? 0, functionName: context.functionName })];
   const results: RunResult[] = [];
   for (const record of event.Records ?? []) {
     if (!record.eventName?.startsWith('ObjectCreated:')) continue;
     // S3 URL-encodes keys in notifications, with '+' for spaces.
     const key = decodeURIComponent(record.s3.object.key.replace(/\+/g, ' '));
-    const result = await runImport({ bucket: record.s3.bucket.name, key, etag: record.s3.object.eTag }, { remainingMs });
+    const result = await runImport({ bucket: record.s3.bucket.name, key, etag: record.s3.object.eTag }, { remainingMs, functionName: context.functionName });
     if (result.outcome === 'ignored') logger.info('object ignored', { key, reason: result.reason });
     results.push(result);
   }

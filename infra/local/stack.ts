@@ -22,6 +22,13 @@ import { localCursorSecret } from './cursor-secret';
 import { localQuotaSettings, PerSecondQuota } from './provider-quotas';
 import { createSesQuotaProxy } from './ses-quota-proxy';
 import { LOCAL_PLUGINS } from './plugin-list';
+import { LocalQueue } from './sqs/local-queue';
+import { createSqsServer, localQueueUrl } from './sqs/server';
+import { createLambdaInvokeServer, LocalFunctionRegistry } from './lambda-invoke-server';
+
+/** The start queue's name locally and its redrive policy (as infra/constructs/imports.ts sets it). */
+export const START_QUEUE_NAME = 'recoup-start';
+const START_QUEUE_MAX_RECEIVES = 5;
 
 export interface LocalStackOptions {
   /** Where data lives; `.recoup/` by default. */
@@ -43,7 +50,7 @@ export interface LocalStackOptions {
 }
 
 export interface LocalStack {
-  urls: { api: string; s3: string; dynamo: string; ses: string; auth: string };
+  urls: { api: string; s3: string; dynamo: string; ses: string; auth: string; sqs: string; lambda: string };
   ports: Ports;
   adminToken: string;
   /** The agency admin's sign-in, and whether this start created it. */
@@ -90,12 +97,26 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
     const sesPort = await listen(sesProxy, ports.ses, 'SES local');
     stops.push(() => close(sesProxy));
 
+    // The start queue, kept under the data folder (messages survive a restart), on a local SQS endpoint.
+    const startQueue = new LocalQueue({ name: START_QUEUE_NAME, dir: join(opts.dataDir, 'sqs'), visibilityTimeoutMs: 360_000, maxReceiveCount: START_QUEUE_MAX_RECEIVES });
+    stops.push(async () => startQueue.close());
+    const sqsServer = createSqsServer([startQueue]);
+    const sqsPort = await listen(sqsServer, 0, 'SQS');
+    stops.push(() => close(sqsServer));
+    // Lambda's Invoke API for the functions that invoke others asynchronously (the import, itself).
+    const lambdas = new LocalFunctionRegistry();
+    const lambdaServer = createLambdaInvokeServer(lambdas);
+    const lambdaPort = await listen(lambdaServer, 0, 'Lambda');
+    stops.push(() => close(lambdaServer));
+
     const urls = {
       api: '',
       s3: `http://127.0.0.1:${s3Address.port}`,
       dynamo: `http://127.0.0.1:${dynamoPort}`,
       ses: `http://127.0.0.1:${sesPort}`,
       auth: '',
+      sqs: `http://127.0.0.1:${sqsPort}`,
+      lambda: `http://127.0.0.1:${lambdaPort}`,
     };
     Object.assign(process.env, {
       AWS_REGION: 'eu-west-1',
@@ -105,13 +126,17 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
       AWS_ENDPOINT_URL_S3: urls.s3,
       AWS_ENDPOINT_URL_SESV2: urls.ses,
       AWS_ENDPOINT_URL_SES: urls.ses,
+      AWS_ENDPOINT_URL_SQS: urls.sqs,
+      AWS_ENDPOINT_URL_LAMBDA: urls.lambda,
+      START_QUEUE_URL: localQueueUrl(urls.sqs, START_QUEUE_NAME),
       TABLE_NAME,
       DROP_BUCKET,
       S3_FORCE_PATH_STYLE: 'true',
       ADMIN_TOKEN: adminToken,
       // What the stack gives the paginating functions on AWS as a secret: the key cursors are signed with.
       CURSOR_SECRET: cursorSecret,
-      RECOUP_LOCAL: 'true',
+      // One process calls the stand-ins for every function at once: keep-alive and more sockets.
+      SDK_HTTP_MAX_SOCKETS: '256',
       // Locally we run on Node 20 by design (Lambda runs 22): the SDK's upgrade notice is noise.
       AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
       // Metrics (EMF lines on stdout) help nobody locally; on AWS they feed the dashboard.
@@ -157,6 +182,8 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
       s3rver: s3,
       dataDir: opts.dataDir,
       urls,
+      startQueue,
+      lambdas,
       addRoute: (key, route) => void (localRoutes[key] = route),
       log,
     };

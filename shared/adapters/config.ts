@@ -20,9 +20,13 @@ const configSchema = z.object({
   CURSOR_SECRET_ARN: z.string().min(1).optional(),
   /** The Cognito user pool people sign in with (the users API manages its users). */
   USER_POOL_ID: z.string().min(1).optional(),
-  /** Set by the local runtime only: enables the /local routes' behaviour in handlers. */
-  RECOUP_LOCAL: z.stringbool().default(false),
-  /** The workflow start queue (SQS) on AWS; absent locally, where an in-process queue stands in. */
+  /**
+   * Keep-alive HTTP for the SDK clients with this many sockets per client and a 120 s request
+   * timeout (sdk-client-options.ts); unset, the SDK's defaults. Set where one process makes many
+   * calls at once (the local runtime); a deployment may set it too.
+   */
+  SDK_HTTP_MAX_SOCKETS: z.coerce.number().int().min(1).max(4096).optional(),
+  /** The workflow start queue (SQS); only functions whose catalog entry grants it have it. */
   START_QUEUE_URL: z.string().min(1).optional(),
   /** `${prefix}${kebab-kind}` is a state machine's ARN (the starter and any function that starts executions). */
   STATE_MACHINE_ARN_PREFIX: z.string().min(1).optional(),

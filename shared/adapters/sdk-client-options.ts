@@ -11,16 +11,18 @@ import { config } from './config';
 const QUIET_SDK_LOGGER = { trace() {}, debug() {}, warn() {} } as never;
 
 /**
- * HTTP for the local runtime. Locally every workflow due at one virtual instant calls the
- * stand-ins at once (a thousand cases, a thousand requests): one keep-alive agent with more
- * sockets than the SDK's 50, and a long inactivity timeout, because a request may wait behind a
- * thousand others in the one process. On AWS the SDK's defaults stay.
+ * HTTP tuning, when SDK_HTTP_MAX_SOCKETS asks for it. The local runtime sets it: there every
+ * workflow due at one virtual instant calls the stand-ins at once (a thousand cases, a thousand
+ * requests), so one keep-alive agent with more sockets than the SDK's 50 and a long inactivity
+ * timeout, because a request may wait behind a thousand others. The stack leaves it unset, so
+ * on AWS the SDK's defaults stay.
  */
-function localHttpTuning() {
-  return config().RECOUP_LOCAL ? { requestHandler: { httpAgent: new Agent({ keepAlive: true, maxSockets: 256 }), requestTimeout: 120_000 } } : {};
+function httpTuning() {
+  const sockets = config().SDK_HTTP_MAX_SOCKETS;
+  return sockets ? { requestHandler: { httpAgent: new Agent({ keepAlive: true, maxSockets: sockets }), requestTimeout: 120_000 } } : {};
 }
 
-/** Options every SDK client of ours is created with: the quiet logger, and locally the HTTP tuning. */
+/** Options every SDK client of ours is created with: the quiet logger, and the HTTP tuning if asked for. */
 export function sdkClientOptions() {
-  return { logger: QUIET_SDK_LOGGER, ...localHttpTuning() };
+  return { logger: QUIET_SDK_LOGGER, ...httpTuning() };
 }

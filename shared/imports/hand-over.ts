@@ -27,5 +27,5 @@ export async function handOver(target: { bucket: string; key: string; etag: stri
   if (!next.handOver) {
     throw new HandOverLimitError(`${why}, through ${MAX_HAND_OVERS + 1} invocations in a row; it does not invoke itself again, as Lambda would stop a longer chain as a recursive loop`);
   }
-  await continueInNewInvocation({ source: 'recoup.import', action: 'continue', ...target, hop: next.hop });
+  await continueInNewInvocation({ source: 'recoup.import', action: 'continue', ...target, hop: next.hop }, opts.functionName);
 }

@@ -17,6 +17,8 @@ export interface RunOptions {
   remainingMs: () => number;
   /** How many hand-overs came before this invocation in its chain (see hand-over.ts). */
   hop?: number;
+  /** The function this invocation runs in (the Lambda context's), which a hand-over invokes again. */
+  functionName?: string;
 }
 
 export type RunResult =
