@@ -40,10 +40,10 @@ export const enrichmentSchedulePlugin: LocalPlugin = {
     const minutes = dailyCronMinutes(needs.schedule ?? '');
     let stopped = false;
     const loop = async () => {
-      const { handler } = (await import('../../functions/enrichment-sweep/handler')) as { handler: (e: unknown, c: ReturnType<typeof localLambdaContext>) => Promise<unknown> };
       for (;;) {
         await ctx.clock.park(nextRun(ctx.clock.now(), minutes));
         if (stopped) return;
+        const handler = await ctx.functions.handler(FOLDER);
         await handler({}, localLambdaContext(FOLDER, (needs.timeoutSeconds ?? 30) * 1000, 'schedule')).catch((e: unknown) => ctx.log(`enrichment sweep failed: ${e instanceof Error ? e.message : String(e)}`));
       }
     };

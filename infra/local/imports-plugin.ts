@@ -36,8 +36,8 @@ export type StartQueueStats = EventSourceStats;
 export const importsPlugin: LocalPlugin = {
   name: 'imports',
   async start(ctx) {
-    const importHandler = ((await import('../../functions/import-csv/handler')) as { handler: ImportHandler }).handler;
-    const startHandler = ((await import('../../functions/start-workflow/handler')) as { handler: StartHandler }).handler;
+    const importHandler: ImportHandler = async (event, context) => (await ctx.functions.handler(IMPORT_FUNCTION))(event, context);
+    const startHandler: StartHandler = async (event) => (await ctx.functions.handler('start-workflow'))(event, localLambdaContext('start-workflow', (needsOf('start-workflow').timeoutSeconds ?? 60) * 1000, 'sqs'));
     let stopped = false;
     // The function's timeout, which the importer plans its continuation around.
     const importTimeoutMs = (needsOf(IMPORT_FUNCTION).timeoutSeconds ?? 900) * 1000;

@@ -25,10 +25,23 @@ import { LOCAL_PLUGINS } from './plugin-list';
 import { LocalQueue } from './sqs/local-queue';
 import { createSqsServer, localQueueUrl } from './sqs/server';
 import { createLambdaInvokeServer, LocalFunctionRegistry } from './lambda-invoke-server';
+import type { EnvironmentSources } from '../function-environment';
+import type { FunctionNeeds } from '../function-catalog';
+import { localFunctionEnvironment } from './local-function-environment';
+import { LocalFunctions } from './local-functions';
+import { LocalSecretsManager } from './secrets-manager';
 
 /** The start queue's name locally and its redrive policy (as infra/constructs/imports.ts sets it). */
 export const START_QUEUE_NAME = 'recoup-start';
 const START_QUEUE_MAX_RECEIVES = 5;
+/** The SES configuration set the functions name locally (SES local accepts any). */
+export const LOCAL_SES_CONFIGURATION_SET = 'recoup-mail';
+/** Names of the local secrets (their ARNs end in the name and a random suffix, as Secrets Manager's do). */
+export const ADMIN_TOKEN_SECRET_NAME = 'recoup-admin-token';
+export const CURSOR_SECRET_NAME = 'recoup-cursor-secret';
+
+/** The stand-ins' names and URLs, as the functions' environments take them; plugins fill in theirs. */
+export type LocalSources = { -readonly [K in keyof EnvironmentSources]: EnvironmentSources[K] };
 
 export interface LocalStackOptions {
   /** Where data lives; `.recoup/` by default. */
@@ -50,6 +63,10 @@ export interface LocalStackOptions {
 }
 
 export interface LocalStack {
+  /** The functions, each with its own environment; `environmentOf` is what each one gets. */
+  functions: LocalFunctions;
+  /** The environment of `functions/<folder>/` (of a function with `needs`, when given, instead of its catalog entry's). */
+  environmentOf(folder: string, needs?: FunctionNeeds): Record<string, string>;
   urls: { api: string; s3: string; dynamo: string; ses: string; auth: string; sqs: string; lambda: string };
   ports: Ports;
   adminToken: string;
@@ -109,6 +126,14 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
     const lambdaPort = await listen(lambdaServer, 0, 'Lambda');
     stops.push(() => close(lambdaServer));
 
+    // Secrets Manager: the admin token and the cursor key, read by the functions as on AWS (plugins add theirs).
+    const secrets = new LocalSecretsManager(LOCAL_ACCESS_KEY_ID);
+    const adminTokenSecretArn = secrets.put({ name: ADMIN_TOKEN_SECRET_NAME, value: adminToken });
+    const cursorSecretArn = secrets.put({ name: CURSOR_SECRET_NAME, value: cursorSecret });
+    const secretsServer = secrets.createServer();
+    const secretsPort = await listen(secretsServer, 0, 'Secrets Manager');
+    stops.push(() => close(secretsServer));
+
     const urls = {
       api: '',
       s3: `http://127.0.0.1:${s3Address.port}`,
@@ -118,6 +143,27 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
       sqs: `http://127.0.0.1:${sqsPort}`,
       lambda: `http://127.0.0.1:${lambdaPort}`,
     };
+    // What the stand-ins are to the functions: the values of their catalog environment (plugins add
+    // theirs) and the endpoints every function's SDK clients use.
+    const sources: LocalSources = {
+      tableName: TABLE_NAME,
+      dropBucketName: DROP_BUCKET,
+      adminTokenSecretArn,
+      cursorSecretArn,
+      startQueueUrl: localQueueUrl(urls.sqs, START_QUEUE_NAME),
+      sesConfigurationSet: LOCAL_SES_CONFIGURATION_SET,
+    };
+    const endpoints: Record<string, string> = {
+      AWS_ENDPOINT_URL_DYNAMODB: urls.dynamo,
+      AWS_ENDPOINT_URL_S3: urls.s3,
+      AWS_ENDPOINT_URL_SESV2: urls.ses,
+      AWS_ENDPOINT_URL_SES: urls.ses,
+      AWS_ENDPOINT_URL_SQS: urls.sqs,
+      AWS_ENDPOINT_URL_LAMBDA: urls.lambda,
+      AWS_ENDPOINT_URL_SECRETS_MANAGER: `http://127.0.0.1:${secretsPort}`,
+    };
+    // This process's own environment serves the runtime and the scripts and tests that call the
+    // SDK or a handler in it; the functions the runtime invokes see only their own (environmentOf).
     Object.assign(process.env, {
       AWS_REGION: 'eu-west-1',
       AWS_ACCESS_KEY_ID: LOCAL_ACCESS_KEY_ID,
@@ -128,6 +174,7 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
       AWS_ENDPOINT_URL_SES: urls.ses,
       AWS_ENDPOINT_URL_SQS: urls.sqs,
       AWS_ENDPOINT_URL_LAMBDA: urls.lambda,
+      AWS_ENDPOINT_URL_SECRETS_MANAGER: endpoints.AWS_ENDPOINT_URL_SECRETS_MANAGER,
       START_QUEUE_URL: localQueueUrl(urls.sqs, START_QUEUE_NAME),
       TABLE_NAME,
       DROP_BUCKET,
@@ -160,6 +207,15 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
     stops.push(() => issuer.stop());
     urls.auth = issuer.url;
     Object.assign(process.env, { USER_POOL_ID: LOCAL_USER_POOL_ID, AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER: issuer.url });
+    sources.userPoolId = LOCAL_USER_POOL_ID;
+    endpoints.AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER = issuer.url;
+
+    // Each function's environment, derived when it is first loaded (once every plugin has said
+    // what it stands in for) from its catalog entry, as the CDK stack derives it.
+    const settings = { ...process.env };
+    const environmentOf = (folder: string, needs?: FunctionNeeds) =>
+      localFunctionEnvironment(folder, sources, { region: 'eu-west-1', credentials: { accessKeyId: LOCAL_ACCESS_KEY_ID, secretAccessKey: LOCAL_SECRET_ACCESS_KEY }, endpoints }, settings, needs);
+    const functions = new LocalFunctions(environmentOf, clock);
     const adminEmail = (opts.admin?.email ?? DEFAULT_ADMIN_EMAIL).toLowerCase();
     const adminPassword = opts.admin?.password ?? DEFAULT_ADMIN_PASSWORD;
     const { created } = await ensureAgencyAdmin(issuer, adminEmail, adminPassword);
@@ -167,6 +223,7 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
     const localRoutes: Record<string, LocalRoute> = { ...localRoutesForClock(clock), 'GET /local/memory': () => memoryReport({ dynalite: dyn, ses }), 'POST /local/auth/token': localTokenRoute(issuer) };
     const api = createApiServer({
       localRoutes,
+      loadHandler: (fn) => functions.handler(fn),
       adminToken,
       // How a script gets its token: it cannot need one.
       publicLocalRoutes: ['POST /local/auth/token'],
@@ -184,6 +241,10 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
       urls,
       startQueue,
       lambdas,
+      secrets,
+      functions,
+      sources,
+      endpoints,
       addRoute: (key, route) => void (localRoutes[key] = route),
       log,
     };
@@ -196,6 +257,8 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
     for (const r of ready) r();
 
     return {
+      functions,
+      environmentOf,
       urls,
       ports: { api: apiPort, s3: s3Address.port, dynamo: dynamoPort, ses: sesPort, auth: issuer.port },
       adminToken,

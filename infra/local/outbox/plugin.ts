@@ -9,8 +9,6 @@ import { AWS_DEFAULT_QUOTAS } from '../../../shared/adapters/provider-quotas';
 import { localQuotaSettings, PerSecondQuota } from '../provider-quotas';
 import { close, ensureBucket, listen } from '../stand-ins';
 import { LocalOutbox } from './outbox';
-import { LocalSecretsManager } from '../secrets-manager';
-import { LOCAL_ACCESS_KEY_ID } from '../ports';
 
 /** Fixed port for the local provider stand-ins; free port when unset. */
 export const OUTBOX_PORT_ENV = 'RECOUP_OUTBOX_PORT';
@@ -51,26 +49,31 @@ export const outboxPlugin: LocalPlugin = {
     // functions read them from there with the real SDK, as on AWS, and the stand-ins refuse a
     // call without them.
     outbox.apiKeys = { print: randomBytes(24).toString('base64url'), skipTrace: randomBytes(24).toString('base64url') };
-    const secrets = new LocalSecretsManager(LOCAL_ACCESS_KEY_ID);
-    const printSecretArn = secrets.put({ name: 'recoup-print-service-api-key', value: outbox.apiKeys.print! });
-    const skipTraceSecretArn = secrets.put({ name: 'recoup-skip-trace-api-key', value: outbox.apiKeys.skipTrace! });
-    const secretsServer = secrets.createServer();
-    const secretsUrl = `http://127.0.0.1:${await listen(secretsServer, 0, 'Secrets Manager stand-in')}`;
+    const printSecretArn = ctx.secrets.put({ name: 'recoup-print-service-api-key', value: outbox.apiKeys.print! });
+    const skipTraceSecretArn = ctx.secrets.put({ name: 'recoup-skip-trace-api-key', value: outbox.apiKeys.skipTrace! });
     current = outbox;
     const server = outbox.createServer();
     const url = `http://127.0.0.1:${await listen(server, Number(process.env[OUTBOX_PORT_ENV] || 0), 'SNS, Connect, print and skip-trace stand-ins')}`;
+    const connect = {
+      instanceId: process.env.CONNECT_INSTANCE_ID ?? 'local-instance',
+      contactFlowId: process.env.CONNECT_CONTACT_FLOW_ID ?? 'local-text-to-speech-flow',
+      callCentreFlowId: process.env.CONNECT_CALL_CENTRE_FLOW_ID ?? 'local-call-centre-flow',
+      sourcePhone: process.env.CONNECT_SOURCE_PHONE ?? '+15550100000',
+    };
+    Object.assign(ctx.endpoints, { AWS_ENDPOINT_URL_SNS: url, AWS_ENDPOINT_URL_CONNECT: url });
+    Object.assign(ctx.sources, { printServiceUrl: `${url}/print`, skipTraceUrl: `${url}/skip-trace`, printServiceSecretArn: printSecretArn, skipTraceSecretArn, connect, documentsBucketName: LETTER_BUCKET });
+    // For scripts and tests in this process that call a channel adapter themselves.
     Object.assign(process.env, {
-      AWS_ENDPOINT_URL_SECRETS_MANAGER: secretsUrl,
       PRINT_SERVICE_SECRET_ARN: printSecretArn,
       SKIP_TRACE_SECRET_ARN: skipTraceSecretArn,
       AWS_ENDPOINT_URL_SNS: url,
       AWS_ENDPOINT_URL_CONNECT: url,
       PRINT_SERVICE_URL: `${url}/print`,
       SKIP_TRACE_URL: `${url}/skip-trace`,
-      CONNECT_INSTANCE_ID: process.env.CONNECT_INSTANCE_ID ?? 'local-instance',
-      CONNECT_CONTACT_FLOW_ID: process.env.CONNECT_CONTACT_FLOW_ID ?? 'local-text-to-speech-flow',
-      CONNECT_CALL_CENTRE_FLOW_ID: process.env.CONNECT_CALL_CENTRE_FLOW_ID ?? 'local-call-centre-flow',
-      CONNECT_SOURCE_PHONE: process.env.CONNECT_SOURCE_PHONE ?? '+15550100000',
+      CONNECT_INSTANCE_ID: connect.instanceId,
+      CONNECT_CONTACT_FLOW_ID: connect.contactFlowId,
+      CONNECT_CALL_CENTRE_FLOW_ID: connect.callCentreFlowId,
+      CONNECT_SOURCE_PHONE: connect.sourcePhone,
       LETTER_BUCKET,
     });
     resetConfig();
@@ -112,7 +115,6 @@ export const outboxPlugin: LocalPlugin = {
       stop: async () => {
         if (current === outbox) current = undefined;
         await close(server);
-        await close(secretsServer);
         outbox.close();
       },
     };

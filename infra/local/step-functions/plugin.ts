@@ -1,5 +1,5 @@
-import { fileURLToPath } from 'node:url';
 import { resetConfig } from '../../../shared/adapters/config';
+import { fileURLToPath } from 'node:url';
 import type { LocalPlugin } from '../plugins';
 import { localQuotaSettings } from '../provider-quotas';
 import { close, listen } from '../stand-ins';
@@ -36,6 +36,8 @@ export const stepFunctionsPlugin: LocalPlugin = {
       definitions,
       lambdaConcurrency: localQuotaSettings().LAMBDA_CONCURRENCY,
       store,
+      // Each task's function from its own bundle, with its own environment.
+      loadHandler: (folder) => ctx.functions.handler(folder),
       onFailure: (r) => ctx.log(`execution ${r.name} ${r.status === 'TIMED_OUT' ? 'timed out' : 'failed'}: ${r.error}: ${r.cause}`),
       log: ctx.log,
     });
@@ -43,6 +45,9 @@ export const stepFunctionsPlugin: LocalPlugin = {
     const server = createSfnServer(engine);
     const port = Number(process.env[SFN_PORT_ENV] || 0);
     const url = `http://127.0.0.1:${await listen(server, port, 'Step Functions')}`;
+    ctx.endpoints.AWS_ENDPOINT_URL_SFN = url;
+    ctx.sources.stateMachineArnPrefix = LOCAL_STATE_MACHINE_ARN_PREFIX;
+    // For scripts and tests in this process that call the endpoint themselves.
     process.env.AWS_ENDPOINT_URL_SFN = url;
     process.env.STATE_MACHINE_ARN_PREFIX = LOCAL_STATE_MACHINE_ARN_PREFIX;
     resetConfig();
