@@ -77,6 +77,20 @@ describe('the local SQS endpoint (the real SQS client, AWS JSON 1.0)', () => {
     cleanups.push(() => second.close());
     expect(second.receive(10).map((m) => m.body)).toEqual(['two', 'three']);
   });
+  it('lets a consumer still finishing after the stop delete its message, which comes back at the next start', () => {
+    const dir = tempDir();
+    const first = new LocalQueue({ name: 'q', dir, visibilityTimeoutMs: 30_000, maxReceiveCount: 5 });
+    first.send(['late']);
+    const [late] = first.receive(1);
+    first.close();
+    // The consumer runs on after the stop; its delete must not throw out of its callback.
+    expect(() => first.delete(late!.receipt!)).not.toThrow();
+    expect(() => first.send(['after'])).toThrow(/closed/);
+
+    const second = new LocalQueue({ name: 'q', dir, visibilityTimeoutMs: 30_000, maxReceiveCount: 5 });
+    cleanups.push(() => second.close());
+    expect(second.receive(10).map((m) => m.body)).toEqual(['late']);
+  });
 });
 
 describe("the start queue's event source mapping", () => {

@@ -41,7 +41,8 @@ export const md5 = (text: string) => createHash('md5').update(text, 'utf8').dige
 export class LocalQueue {
   private readonly messages = new Map<string, QueuedMessage>();
   readonly deadLetters: QueuedMessage[] = [];
-  private readonly fd: number | undefined;
+  private fd: number | undefined;
+  private closed = false;
   private listeners: ((count: number) => void)[] = [];
 
   constructor(readonly opts: LocalQueueOptions) {
@@ -79,6 +80,8 @@ export class LocalQueue {
   }
 
   send(bodies: readonly string[]): QueuedMessage[] {
+    // Accepting it could not keep it: the journal is shut, so the message would be gone at the next start.
+    if (this.closed) throw new Error(`the queue ${this.name} is closed: the local stack is stopping`);
     const now = Date.now();
     const out = bodies.map((body) => message(randomUUID(), body, now));
     for (const m of out) this.messages.set(m.messageId, m);
@@ -141,8 +144,15 @@ export class LocalQueue {
     return () => void (this.listeners = this.listeners.filter((l) => l !== listener));
   }
 
+  /**
+   * Shuts the journal. A consumer still finishing a batch may delete its messages afterwards:
+   * those deletes are not journalled, so the messages come back at the next start, as an SQS
+   * message whose consumer never confirmed it does (at-least-once; the consumers are idempotent).
+   */
   close(): void {
+    this.closed = true;
     if (this.fd !== undefined) closeSync(this.fd);
+    this.fd = undefined;
   }
 
   private byReceipt(receipt: string): QueuedMessage | undefined {
