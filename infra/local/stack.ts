@@ -9,7 +9,7 @@ import { createTableInput } from '../../shared/adapters/dynamo/table-definition'
 import { createApiServer, type LocalRoute } from './api-server';
 import { localRoutesForClock } from './clock-routes';
 import { close, ensureBucket, listen, rethrowPort } from './stand-ins';
-import { startStandInThread, type StandInThread } from './stand-in-thread';
+import { startStandInThread, type RecordedRequest, type StandInThread } from './stand-in-thread';
 import { s3Authentication } from './s3-authentication';
 import { dropBucketCorsXml } from './drop-bucket-cors';
 import { jwtAuthorizer } from '../../shared/auth/access-token';
@@ -76,6 +76,8 @@ export interface LocalStack {
   signIn: { issuer: string; discovery: string; clientId: string; consoleOrigin: string };
   clock: VirtualClock;
   dataDir: string;
+  /** Starts keeping the DynamoDB requests of every function (see StandInThread.record). */
+  recordTableRequests(): () => Promise<RecordedRequest[]>;
   stop(): Promise<void>;
 }
 
@@ -266,6 +268,7 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
       signIn: { issuer: issuer.issuer, discovery: `${issuer.issuer}/.well-known/openid-configuration`, clientId: LOCAL_APP_CLIENT_ID, consoleOrigin: consoleUrl },
       clock,
       dataDir: opts.dataDir,
+      recordTableRequests: () => dyn.record(),
       stop: () => stopAll(stops),
     };
   } catch (e) {

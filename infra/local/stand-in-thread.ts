@@ -13,7 +13,21 @@ export interface StandInThread {
   port: number;
   /** The thread's own heap (V8 counts each thread's heap apart; RSS is the process's). */
   memory(): Promise<NodeJS.MemoryUsage>;
+  /**
+   * Starts keeping every request the stand-in answers (its X-Amz-Target, request and response
+   * bodies), whichever function's SDK sent it; the returned function stops and hands them over.
+   * Each local function has its own SDK clients in its own bundle, so the wire is the one place
+   * that sees all of them.
+   */
+  record(): () => Promise<RecordedRequest[]>;
   stop(): Promise<void>;
+}
+
+export interface RecordedRequest {
+  /** The operation, e.g. `DynamoDB_20120810.UpdateItem`. */
+  target: string;
+  input: string;
+  output: string;
 }
 
 export type StandInKind = 'dynalite' | 'ses';
@@ -34,11 +48,30 @@ async function start() {
   });
   return server;
 }
+let recorded;
+function record(server) {
+  server.on('request', (req, res) => {
+    if (!recorded) return;
+    const chunks = [];
+    req.on('data', (c) => chunks.push(c));
+    const end = res.end;
+    res.end = function (body, ...rest) {
+      if (recorded) recorded.push({ target: String(req.headers['x-amz-target'] || ''), input: Buffer.concat(chunks).toString('utf8'), output: body ? String(body) : '' });
+      return end.call(this, body, ...rest);
+    };
+  });
+}
 start().then(
   (server) => {
+    if (typeof server.on === 'function') record(server);
     parentPort.postMessage({ type: 'listening', port: server.address().port });
     parentPort.on('message', (m) => {
       if (m === 'memory') return parentPort.postMessage({ type: 'memory', usage: process.memoryUsage() });
+      if (m === 'record') return void (recorded = []);
+      if (m === 'recorded') {
+        parentPort.postMessage({ type: 'recorded', requests: recorded || [] });
+        return void (recorded = undefined);
+      }
       if (m !== 'stop') return;
       server.close(() => parentPort.postMessage({ type: 'stopped' }));
       if (server.closeAllConnections) server.closeAllConnections();
@@ -66,7 +99,7 @@ export function startStandInThread(kind: StandInKind, port: number, options: Rec
         worker.on('error', (e) => {
           throw new Error(`the ${MODULES[kind]} stand-in stopped: ${e.message}. Restart with \`npm start\` (data is kept unless you pass --reset).`);
         });
-        resolve({ port: m.port!, memory: () => threadMemory(worker), stop: () => stopThread(worker) });
+        resolve({ port: m.port!, memory: () => threadMemory(worker), record: () => recordRequests(worker), stop: () => stopThread(worker) });
       }
     });
   });
@@ -79,6 +112,20 @@ function stopThread(worker: Worker): Promise<void> {
     worker.once('exit', () => resolve());
     worker.postMessage('stop');
   });
+}
+
+function recordRequests(worker: Worker): () => Promise<RecordedRequest[]> {
+  worker.postMessage('record');
+  return () =>
+    new Promise((resolve) => {
+      const onMessage = (m: { type: string; requests?: RecordedRequest[] }) => {
+        if (m.type !== 'recorded') return;
+        worker.off('message', onMessage);
+        resolve(m.requests!);
+      };
+      worker.on('message', onMessage);
+      worker.postMessage('recorded');
+    });
 }
 
 function threadMemory(worker: Worker): Promise<NodeJS.MemoryUsage> {

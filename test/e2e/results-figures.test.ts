@@ -1,5 +1,4 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { dynamo } from '../../shared/adapters/dynamo/client';
 import { apiClient, startTestStack } from '../support/local-stack';
 import { HEADER, dropClient, putCsv, waitForImport } from '../support/imports';
 import { advanceDays, setUpClient, uploadCases, type Debtor } from '../support/workflows';
@@ -12,23 +11,23 @@ afterAll(async () => {
   await stack?.stop();
 });
 
-/** The DynamoDB requests made while `fn` runs, seen by a middleware on the document client every handler uses. */
+/**
+ * The DynamoDB requests made while `fn` runs, by every function (each has its own SDK clients in
+ * its own bundle), as the table's endpoint saw them: the operation, and the request and answer
+ * with its key as plain strings.
+ */
 async function tableRequests<T>(fn: () => Promise<T>): Promise<{ result: T; requests: { command: string; input: any; output: any }[] }> {
-  const requests: { command: string; input: any; output: any }[] = [];
-  const name = 'recordTableRequests';
-  dynamo().middlewareStack.add(
-    (next, context) => async (args) => {
-      const out = await next(args);
-      requests.push({ command: context.commandName ?? '', input: args.input, output: out.output });
-      return out;
-    },
-    { step: 'initialize', name },
-  );
-  try {
-    return { result: await fn(), requests };
-  } finally {
-    dynamo().middlewareStack.remove(name);
-  }
+  const stop = stack.recordTableRequests();
+  const outcome = await fn().then((value) => ({ value }), (error: unknown) => ({ error }));
+  const seen = await stop();
+  if ('error' in outcome) throw outcome.error;
+  const requests = seen.map((r) => {
+    const input = JSON.parse(r.input || '{}');
+    // The table's keys are strings: { pk: { S: 'CLIENT#…' } } as { pk: 'CLIENT#…' }.
+    if (input.Key) input.Key = Object.fromEntries(Object.entries(input.Key as Record<string, { S: string }>).map(([k, v]) => [k, v.S]));
+    return { command: `${r.target.split('.')[1]}Command`, input, output: JSON.parse(r.output || '{}') };
+  });
+  return { result: outcome.value, requests };
 }
 
 /** Requests and the items they returned while `fn` runs, once the stack is idle. */
