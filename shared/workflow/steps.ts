@@ -224,8 +224,9 @@ export async function recordStepFailure(event: unknown): Promise<StepResult> {
     data: { execution: e.execution, index: e.step.index, error: e.failure?.Error },
   });
   // Its sends refused for now are given up with it: no resumed run sends them later (nodesToRetry).
+  // A closure email's sends are keyed by the closure, not by the step.
   let clientId: string | undefined;
-  for (const c of await communications.listByKeyPrefix(e.caseId, `${stepKey(e)}:`)) {
+  for (const c of await communications.listByKeyPrefix(e.caseId, `${e.step.closure?.key ?? stepKey(e)}:`)) {
     if (!(c.status === 'failed' && c.retryable)) continue;
     // Counted by the write that gives it up (conditional on it still waiting): a replay counts nothing.
     if (await communications.giveUp(e.caseId, c, `${(c.reason ?? 'refused').replace(` ${RETRY_NOTE}`, '')}; given up after the step's retries`)) {
