@@ -1,6 +1,6 @@
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import { AttributeType, BillingMode, ProjectionType, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
-import { BlockPublicAccess, Bucket, BucketEncryption, HttpMethods, StorageClass } from 'aws-cdk-lib/aws-s3';
+import { BlockPublicAccess, Bucket, BucketEncryption, StorageClass } from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { TABLE_INDEXES, TABLE_KEYS } from '../../shared/adapters/dynamo/table-definition';
 import { acknowledge } from './nag';
@@ -10,8 +10,6 @@ export interface StorageProps {
   readonly reportRetentionDays?: number;
   /** Days a replaced or deleted object version is kept. @default 30 */
   readonly noncurrentVersionDays?: number;
-  /** The console's origin: its browsers PUT CSVs into the drop bucket through presigned URLs. */
-  readonly consoleOrigin?: string;
 }
 
 /**
@@ -61,9 +59,6 @@ export class Storage extends Construct {
       ...secureBucketDefaults(),
       serverAccessLogsBucket: this.accessLogsBucket,
       serverAccessLogsPrefix: 'drop/',
-      // A presigned PUT from the console is a cross-origin request: S3 answers its preflight from
-      // this rule (https://docs.aws.amazon.com/AmazonS3/latest/userguide/cors.html).
-      cors: props.consoleOrigin ? [{ allowedOrigins: [props.consoleOrigin], allowedMethods: [HttpMethods.PUT], allowedHeaders: ['*'], exposedHeaders: ['ETag'], maxAge: 600 }] : undefined,
       lifecycleRules: [
         { id: 'expire-import-reports', prefix: 'reports/', expiration: Duration.days(props.reportRetentionDays ?? 90) },
         { id: 'expire-old-versions', noncurrentVersionExpiration: Duration.days(props.noncurrentVersionDays ?? 30) },
