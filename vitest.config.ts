@@ -4,7 +4,9 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     // The local runtime runs on Node 20 by design (Lambda runs 22); the SDK's upgrade notice is noise here.
-    env: { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
+    // The table and bucket names have no defaults (a function the stack did not give them fails
+    // at once, locally as on AWS): unit tests that call the adapters with mocked clients name them here.
+    env: { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true', TABLE_NAME: 'recoup', DROP_BUCKET: 'recoup-drop' },
     projects: [
       {
         extends: true,

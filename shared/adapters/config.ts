@@ -6,8 +6,9 @@ import { AWS_DEFAULT_QUOTAS } from './provider-quotas';
  * function sets these; locally the local runtime sets them before loading any handler.
  */
 const configSchema = z.object({
-  TABLE_NAME: z.string().min(1).default('recoup'),
-  DROP_BUCKET: z.string().min(1).default('recoup-drop'),
+  /** The table and the drop bucket: no default, so a function the stack did not give one fails (see GIVEN_PER_FUNCTION). */
+  TABLE_NAME: z.string().min(1).optional(),
+  DROP_BUCKET: z.string().min(1).optional(),
   /** Path-style S3 addressing, which s3rver needs. */
   S3_FORCE_PATH_STYLE: z.stringbool().default(false),
   /** The bearer token of the admin API user, given directly (local) ... */
@@ -64,7 +65,16 @@ const configSchema = z.object({
   SMS_MAX_SEND_RATE: z.coerce.number().positive().default(AWS_DEFAULT_QUOTAS.smsPerSecond),
   CONNECT_MAX_CALL_RATE: z.coerce.number().positive().default(AWS_DEFAULT_QUOTAS.connectCallsPerSecond),
 });
-export type Config = z.infer<typeof configSchema>;
+/**
+ * Names the stack gives only the functions whose catalog entry grants the resource
+ * (infra/function-catalog.ts). None has a default: a guessed name would work locally and fail
+ * on AWS with AccessDenied, or reach another stack's table. Reading one a function was not
+ * given throws, naming it.
+ */
+const GIVEN_PER_FUNCTION = { TABLE_NAME: 'the table', DROP_BUCKET: 'the drop bucket' } as const;
+type GivenPerFunction = keyof typeof GIVEN_PER_FUNCTION;
+
+export type Config = Omit<z.infer<typeof configSchema>, GivenPerFunction> & Record<GivenPerFunction, string>;
 
 let cached: Config | undefined;
 
@@ -75,9 +85,24 @@ export function config(): Config {
       const problems = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
       throw new Error(`Invalid configuration (${problems}). Set these environment variables and restart.`);
     }
-    cached = parsed.data;
+    cached = withRequiredNames(parsed.data);
   }
   return cached;
+}
+
+function withRequiredNames(values: z.infer<typeof configSchema>): Config {
+  const out = { ...values } as Config;
+  for (const [name, what] of Object.entries(GIVEN_PER_FUNCTION) as [GivenPerFunction, string][]) {
+    const value = values[name];
+    Object.defineProperty(out, name, {
+      enumerable: true,
+      get: () => {
+        if (value === undefined) throw new Error(`${name} is not set: this function was not given ${what}. Grant it in the function's entry of infra/function-catalog.ts (the stack then sets ${name}).`);
+        return value;
+      },
+    });
+  }
+  return out;
 }
 
 /** For tests that change the environment between cases. */
