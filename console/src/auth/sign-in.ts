@@ -38,8 +38,26 @@ export async function beginSignIn(returnTo = window.location.pathname + window.l
 
 export class SignInError extends Error {}
 
-/** Back from the issuer with `?code=&state=`: exchanges the code, and answers where to go next. */
-export async function completeSignIn(params: URLSearchParams): Promise<string> {
+/**
+ * The exchange of each callback, by its query string: the pending verifier is consumed and the
+ * code is good for one exchange only, so a second run of the page's start (React's StrictMode
+ * mounts twice, a re-render) must share the first run's exchange instead of starting its own,
+ * which would find no verifier and call a fresh sign-in stale.
+ */
+const exchanges = new Map<string, Promise<string>>();
+
+/** Back from the issuer with `?code=&state=`: exchanges the code once, and answers where to go next. */
+export function completeSignIn(params: URLSearchParams): Promise<string> {
+  const key = params.toString();
+  let exchange = exchanges.get(key);
+  if (!exchange) {
+    exchange = exchangeCode(params);
+    exchanges.set(key, exchange);
+  }
+  return exchange;
+}
+
+async function exchangeCode(params: URLSearchParams): Promise<string> {
   const error = params.get('error');
   if (error) throw new SignInError(`Sign-in failed: ${params.get('error_description') ?? error}`);
   const raw = sessionStorage.getItem(PENDING_KEY);
