@@ -64,9 +64,15 @@ export interface ConsoleServer {
  * Serves the built console as CloudFront does on AWS: the files of console/dist, `/config.json`
  * for this stack, and index.html for every other path (the app routes in the browser).
  */
-export async function startConsoleServer(opts: { port: number; config: ConsoleConfig; distDir?: string }): Promise<ConsoleServer> {
+export async function startConsoleServer(opts: {
+  port: number;
+  /** This stack's settings; a function when the server must listen (and know its origin) before the stack exists. */
+  config: ConsoleConfig | (() => ConsoleConfig);
+  distDir?: string;
+}): Promise<ConsoleServer> {
   const dist = opts.distDir ?? CONSOLE_DIST;
-  const configBody = JSON.stringify(opts.config);
+  const config = opts.config;
+  const configBody = () => JSON.stringify(typeof config === 'function' ? config() : config);
   const server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://console');
     if (req.method !== 'GET' && req.method !== 'HEAD') {
@@ -75,7 +81,7 @@ export async function startConsoleServer(opts: { port: number; config: ConsoleCo
     }
     if (url.pathname === '/config.json') {
       res.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'no-store' });
-      return void res.end(req.method === 'HEAD' ? undefined : configBody);
+      return void res.end(req.method === 'HEAD' ? undefined : configBody());
     }
     let file = normalize(join(dist, decodeURIComponent(url.pathname)));
     const inside = file.startsWith(dist + sep);

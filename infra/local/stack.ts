@@ -60,6 +60,11 @@ export interface LocalStackOptions {
   startTime?: Date;
   log?: (message: string) => void;
   plugins?: LocalPlugin[];
+  /**
+   * The console's origin, the only one CORS, presigned uploads and sign-in redirects allow.
+   * @default http://127.0.0.1:<RECOUP_CONSOLE_PORT or 3001>
+   */
+  consoleOrigin?: string;
 }
 
 export interface LocalStack {
@@ -92,6 +97,7 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
   if (opts.reset) rmSync(opts.dataDir, { recursive: true, force: true });
   mkdirSync(join(opts.dataDir, 's3'), { recursive: true });
   const cursorSecret = localCursorSecret(opts.dataDir);
+  const consoleUrl = opts.consoleOrigin ?? consoleOrigin();
   const stops: (() => Promise<void>)[] = [];
 
   try {
@@ -99,7 +105,7 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
     const dynamoPort = dyn.port;
     stops.push(() => dyn.stop());
 
-    const s3 = new S3rver({ port: ports.s3, address: '127.0.0.1', directory: join(opts.dataDir, 's3'), silent: true, configureBuckets: [{ name: DROP_BUCKET, configs: [dropBucketCorsXml([consoleOrigin()])] }] });
+    const s3 = new S3rver({ port: ports.s3, address: '127.0.0.1', directory: join(opts.dataDir, 's3'), silent: true, configureBuckets: [{ name: DROP_BUCKET, configs: [dropBucketCorsXml([consoleUrl])] }] });
     // Before s3rver's own middleware: S3's authentication (SigV4 header or presigned query, known key).
     s3.middleware.unshift(s3Authentication(new Map([[LOCAL_ACCESS_KEY_ID, LOCAL_SECRET_ACCESS_KEY]])));
     const s3Address = (await s3.run().catch((e: Error) => rethrowPort(e, ports.s3, 'S3 (s3rver)'))) as AddressInfo;
@@ -196,7 +202,6 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
 
     // Sign-in: the local OpenID Connect issuer stands in for the Cognito user pool and its
     // managed login; the users function reaches it as the Cognito API, like on AWS.
-    const consoleUrl = consoleOrigin();
     const issuer = await startLocalIssuer({
       dataDir: opts.dataDir,
       port: ports.auth,
