@@ -1,6 +1,6 @@
 import { Alert, Badge, Button, FileButton, Group, Paper, Stack, Table, Text, Title } from '@mantine/core';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { useState, type DragEvent } from 'react';
+import { useEffect, useState, type DragEvent } from 'react';
 import { api, type Page } from '../../api/client';
 import { useSession } from '../../auth/session';
 import { mayUse } from '../../layout/navigation';
@@ -22,6 +22,14 @@ export function ImportsPanel({ clientId }: { clientId: string }) {
     // Live while one runs: the importer writes its counts as it goes.
     refetchInterval: (q) => (q.state.data?.items.some(running) ? 1000 : false),
   });
+  // An import that finished has changed the client's cases: what was read of them before is stale
+  // (the client page's case tabs appear once it has cases, the cases lists show the new ones).
+  const finished = (list.data?.items ?? []).filter((i) => !running(i)).map((i) => i.importId).join();
+  useEffect(() => {
+    if (!finished) return;
+    void queryClient.invalidateQueries({ queryKey: ['client-has-cases', clientId] });
+    void queryClient.invalidateQueries({ queryKey: ['cases', clientId] });
+  }, [finished, clientId, queryClient]);
   const upload = useMutation({
     mutationFn: async (file: File) => {
       if (!/\.csv$/i.test(file.name)) throw new Error(`${file.name} is not a .csv file`);
