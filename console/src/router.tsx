@@ -1,7 +1,8 @@
-import { createRootRouteWithContext, createRoute, createRouter, redirect } from '@tanstack/react-router';
+import { createRootRouteWithContext, createRoute, createRouter, notFound, redirect } from '@tanstack/react-router';
 import { isClientRole } from '../../shared/auth/roles';
 import type { Me } from './auth/session';
 import { SignedInShell } from './layout/app-shell';
+import { mayUse } from './layout/navigation';
 import { BusinessEntitiesPage } from './pages/business-entities/business-entities-page';
 import { CasePage } from './pages/cases/case-page';
 import { CasesPage } from './pages/cases/cases-page';
@@ -34,9 +35,24 @@ const indexRoute = createRoute({
   },
 });
 
+/**
+ * A page whose list the role may not read is not there for it (as the API answers another
+ * client's data), rather than a page of refusals; the navigation never links to it.
+ */
+const onlyFor =
+  (route: string) =>
+  ({ context }: { context: RouterContext }) => {
+    if (!mayUse(context.me.role, route)) throw notFound();
+  };
+
 const clientsRoute = createRoute({
   getParentRoute: () => rootRoute,
   path: '/clients',
+  // A client's people have one client: "Clients" is its page.
+  beforeLoad: ({ context }) => {
+    if (isClientRole(context.me.role) && context.me.clientId) throw redirect({ to: '/clients/$clientId', params: { clientId: context.me.clientId } });
+    onlyFor('GET /clients')({ context });
+  },
   validateSearch: (s: Record<string, unknown>): { q?: string } => ({ q: str(s.q) }),
   component: ClientsPage,
 });
@@ -72,10 +88,10 @@ const importsRoute = createRoute({
   component: ImportsPage,
 });
 
-const businessEntitiesRoute = createRoute({ getParentRoute: () => rootRoute, path: '/business-entities', component: BusinessEntitiesPage });
-const usersRoute = createRoute({ getParentRoute: () => rootRoute, path: '/users', component: UsersPage });
-const ticketsRoute = createRoute({ getParentRoute: () => rootRoute, path: '/tickets', component: TicketsPage });
-const operationsRoute = createRoute({ getParentRoute: () => rootRoute, path: '/operations', component: OperationsPage });
+const businessEntitiesRoute = createRoute({ getParentRoute: () => rootRoute, path: '/business-entities', beforeLoad: onlyFor('GET /business-entities'), component: BusinessEntitiesPage });
+const usersRoute = createRoute({ getParentRoute: () => rootRoute, path: '/users', beforeLoad: onlyFor('GET /users'), component: UsersPage });
+const ticketsRoute = createRoute({ getParentRoute: () => rootRoute, path: '/tickets', beforeLoad: onlyFor('GET /tickets'), component: TicketsPage });
+const operationsRoute = createRoute({ getParentRoute: () => rootRoute, path: '/operations', beforeLoad: onlyFor('GET /operations'), component: OperationsPage });
 
 const routeTree = rootRoute.addChildren([
   indexRoute,
