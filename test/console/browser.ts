@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { PROJECT_ROOT } from '../../infra/function-catalog';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { CONSOLE_DIST, ensureConsoleBuilt, startConsoleServer, type ConsoleConfig } from '../../infra/local/console-server';
 import { startTestStack, type ApiClient } from '../support/local-stack';
@@ -57,8 +58,11 @@ export interface ConsoleStack {
   newPage(path?: string): Promise<Page>;
   /** A page in a new browser context, signed in as `person` through the console and the issuer's page, then at `path` if given. */
   signedInPage(person: Person, path?: string): Promise<Page>;
-  /** Invites a person as the admin does (POST /users) and answers their sign-in: the mailed temporary password and a new one to set. */
-  invite(user: { email: string; name: string; role: string; clientId?: string }): Promise<Person>;
+  /**
+   * The sign-in of a person invited (in the console, or POST /users): the temporary password of the
+   * newest invitation mailed to `email`, and `newPassword` to set at the first sign-in.
+   */
+  invitation(email: string, newPassword?: string): Promise<Person>;
   stop(): Promise<void>;
 }
 
@@ -110,10 +114,8 @@ export async function startConsoleStack(opts: { startTime?: Date } = {}): Promis
         await signIn(page, person);
         return page;
       },
-      async invite(user) {
-        const made = await stack.api.post('/users', user);
-        if (made.status !== 201) throw new Error(`POST /users answered ${made.status}: ${JSON.stringify(made.body)}`);
-        return { email: user.email, password: await temporaryPasswordOf(stack, user.email), newPassword: `${user.role}-password-1` };
+      async invitation(email, newPassword = `${email.split('@')[0]}-new-password-1`) {
+        return { email, password: await temporaryPasswordOf(stack, email), newPassword };
       },
       stop: stopAll,
     };
@@ -186,4 +188,20 @@ function lockIsAbandoned(lock: string): boolean {
   } catch (e) {
     return (e as NodeJS.ErrnoException).code === 'ESRCH';
   }
+}
+
+/** Where `saveScreenshot` puts its pictures (the README shows them). */
+export const SCREENSHOT_DIR = join(PROJECT_ROOT, 'docs', 'screenshots');
+
+/**
+ * With RECOUP_SCREENSHOTS=1, the whole page as `docs/screenshots/<name>.png`, once nothing on it
+ * is loading any more; otherwise nothing.
+ */
+export async function saveScreenshot(page: Page, name: string): Promise<void> {
+  if (process.env.RECOUP_SCREENSHOTS !== '1') return;
+  await page.waitForLoadState('networkidle');
+  await page.locator('.mantine-Loader-root').first().waitFor({ state: 'detached' }).catch(() => undefined);
+  mkdirSync(SCREENSHOT_DIR, { recursive: true });
+  // Without the passing notifications ("... created"), which would hide part of the page.
+  await page.screenshot({ path: join(SCREENSHOT_DIR, `${name}.png`), fullPage: true, animations: 'disabled', style: '.mantine-Notifications-root { display: none !important; }' });
 }
