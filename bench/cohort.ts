@@ -16,6 +16,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startLocalStack } from '../infra/local/stack';
+import { FREE_PORTS } from '../infra/local/ports';
 import { localStepFunctions } from '../infra/local/step-functions/plugin';
 import { apiClient } from '../test/support/local-stack';
 import { HEADER, allCases, dropClient, putCsv, waitForImport } from '../test/support/imports';
@@ -76,7 +77,7 @@ async function advanceHourly(api: ReturnType<typeof apiClient>, to: string): Pro
 
 async function main(): Promise<void> {
   const dataDir = mkdtempSync(join(tmpdir(), 'recoup-bench-cohort-'));
-  const stack = await startLocalStack({ dataDir, inMemory: true, ports: { api: 0, s3: 0, dynamo: 0, ses: 0, auth: 0 }, adminToken: 'bench-token-123', startTime: new Date('2026-01-05T09:00:00.000Z') });
+  const stack = await startLocalStack({ dataDir, inMemory: true, ports: FREE_PORTS, adminToken: 'bench-token-123', startTime: new Date('2026-01-05T09:00:00.000Z') });
   const api = apiClient(stack.urls.api, 'bench-token-123');
   try {
     const { clientId } = await setUpClient(api, { companyInfo: { name: 'Cohort Energy' } });

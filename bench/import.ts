@@ -32,6 +32,7 @@ import { CreateTableCommand, DeleteTableCommand, DescribeTableCommand, DynamoDBC
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { createReadStream } from 'node:fs';
 import { startLocalStack } from '../infra/local/stack';
+import { FREE_PORTS } from '../infra/local/ports';
 import { config } from '../shared/adapters/config';
 import { createTableInput } from '../shared/adapters/dynamo/table-definition';
 import { dropBucket } from '../shared/adapters/drop-bucket';
@@ -130,7 +131,7 @@ const rate = (rows: number, seconds: number) => `${(rows / seconds).toFixed(0).p
 async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'recoup-bench-'));
   mkdirSync('.bench', { recursive: true });
-  const stack = await startLocalStack({ dataDir: dir, inMemory: true, ports: { api: 0, s3: 0, dynamo: 0, ses: 0, auth: 0 }, plugins: [], startTime: new Date('2026-01-05T09:00:00.000Z') });
+  const stack = await startLocalStack({ dataDir: dir, inMemory: true, ports: FREE_PORTS, plugins: [], startTime: new Date('2026-01-05T09:00:00.000Z') });
   const s3 = new S3Client({ endpoint: stack.urls.s3, forcePathStyle: true, region: 'eu-west-1', credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' }, requestChecksumCalculation: 'WHEN_REQUIRED' });
   try {
     const peaks: string[] = [];

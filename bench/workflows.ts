@@ -22,6 +22,7 @@ import { dynamo } from '../shared/adapters/dynamo/client';
 import { config } from '../shared/adapters/config';
 import { keys } from '../shared/adapters/dynamo/keys';
 import { startLocalStack } from '../infra/local/stack';
+import { FREE_PORTS } from '../infra/local/ports';
 import { localStepFunctions } from '../infra/local/step-functions/plugin';
 import { apiClient } from '../test/support/local-stack';
 import { advanceDays, comms, setUpClient, uploadCases, type Debtor } from '../test/support/workflows';
@@ -127,7 +128,7 @@ async function msPerDynamoRequest(caseId: string, n = 3000, inFlight = 50): Prom
 
 async function main(): Promise<void> {
   const dataDir = mkdtempSync(join(tmpdir(), 'recoup-bench-'));
-  const stack = await startLocalStack({ dataDir, inMemory: true, ports: { api: 0, s3: 0, dynamo: 0, ses: 0, auth: 0 }, adminToken: 'bench-token-123', startTime: new Date('2026-01-05T09:00:00.000Z') });
+  const stack = await startLocalStack({ dataDir, inMemory: true, ports: FREE_PORTS, adminToken: 'bench-token-123', startTime: new Date('2026-01-05T09:00:00.000Z') });
   const api = apiClient(stack.urls.api, 'bench-token-123', { checkResponses: false });
   try {
     const units = countDynamoUnits();

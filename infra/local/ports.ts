@@ -11,6 +11,9 @@ export const DEFAULT_PORTS = { api: 3000, s3: 4569, dynamo: 8000, ses: 8005, aut
 
 export type Ports = { -readonly [K in keyof typeof DEFAULT_PORTS]: number };
 
+/** Every listener on a port the system picks (tests, benchmarks): derived, so a listener added later is never left on its default. */
+export const FREE_PORTS: Readonly<Ports> = Object.freeze(Object.fromEntries(Object.keys(DEFAULT_PORTS).map((k) => [k, 0])) as Ports);
+
 export function portsFromEnv(env: NodeJS.ProcessEnv = process.env): Ports {
   const out: Ports = { ...DEFAULT_PORTS };
   for (const key of Object.keys(PORT_ENV) as (keyof Ports)[]) {

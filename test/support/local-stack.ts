@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startLocalStack, type LocalStack, type LocalStackOptions } from '../../infra/local/stack';
+import { FREE_PORTS } from '../../infra/local/ports';
 import { checkAgainstOpenApi } from './openapi-check';
 
 export const TEST_TOKEN = 'test-admin-token';
@@ -12,7 +13,7 @@ export async function startTestStack(opts: Partial<LocalStackOptions> = {}): Pro
   const stack = await startLocalStack({
     dataDir,
     inMemory: true,
-    ports: { api: 0, s3: 0, dynamo: 0, ses: 0, auth: 0 },
+    ports: FREE_PORTS,
     adminToken: TEST_TOKEN,
     // Many sign-ins on purpose: a cheaper scrypt than the stand-in's default (passwords.ts).
     scryptN: 2 ** 12,
