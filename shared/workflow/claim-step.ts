@@ -16,8 +16,6 @@ export interface StepRef {
 export interface CommittedStep {
   /** The case as written. */
   context: CaseContext;
-  /** This write moved the progress past the node: the send is this invocation's alone. */
-  owns: boolean;
   /** The progress was past the node before this write: an earlier invocation claimed the send. */
   claimedBefore: boolean;
 }
@@ -37,12 +35,9 @@ const nodeDone = (c: CaseContext['c'], step: StepRef) => (c.progress[step.kind]?
  * resumes the run: the resumed run sends it again first (`nodesToRetry`, run-schedule.ts),
  * claimed on its communication as `progress: false` steps are.
  *
- * The progress is also the send's idempotency claim. The write that moves the step's progress
- * past its node makes the send this invocation's (`owns`): no other invocation can make that
- * same move, so deliver needs no claim of its own on the communication, one request less per
- * step. A write that finds the node done already (`claimedBefore`: Step Functions' retry after
- * a refusal, or a twin invocation of the step) leaves the send to the communication's record:
- * only a send that failed may be taken again.
+ * A write that finds the node done already (`claimedBefore`: Step Functions' retry after a
+ * refusal or a timeout, or a twin invocation of the step) tells deliver that an earlier try
+ * began this send; its record on the communication then says how far that try got.
  *
  * `latest` is the case as the step last knew it (as written, once the claim succeeded), so the
  * step's later write (the end of its run) needs no read; `written` says whether the progress
@@ -63,7 +58,7 @@ export function claimStep(step: StepRef, context: CaseContext, opts: { progress?
       try {
         claim.latest = { ...ctx, c: await cases.replace(c) };
         claim.written = progress;
-        return { context: claim.latest, owns: progress && !doneBefore && nodeDone(c, step), claimedBefore: doneBefore };
+        return { context: claim.latest, claimedBefore: doneBefore };
       } catch (e) {
         if (e instanceof ConflictError && e.code === 'stale_version') return undefined;
         throw e;

@@ -87,8 +87,8 @@ const CHANNEL_WORD: Record<NodeType, string> = { email: 'email', sms: 'SMS', voi
 /**
  * Delivers one node to the debtor, at most once per key:
  * re-read the case and guard (phase, current run, hold, closed, contact) -> commit (a step's
- * write of the case at that version) -> claim the idempotency key, unless the commit claimed
- * it -> render -> send -> settle the communication and add a timeline entry.
+ * write of the case at that version) -> claim the idempotency key on the communication
+ * (`sending`) -> render -> send -> settle the communication and add a timeline entry.
  * A skip is recorded with its reason. A provider that refuses for now leaves the claim
  * `failed` and throws ProviderUnavailableError, so the retry may claim it again and send; an
  * outcome we cannot know (no answer) is recorded `unknown` and never retried.
@@ -132,9 +132,7 @@ export async function deliver(req: DeliveryRequest): Promise<DeliveryOutcome> {
   }
   const recipient = guard.recipient;
   const claim: Communication = { ...base, ...(recipient ? { recipient } : {}) };
-  if (!committed?.owns && !(await claimSend(req.caseId, claim, committed?.claimedBefore ?? false))) {
-    return duplicate(req.caseId, key, channel);
-  }
+  if (!(await claimSend(req.caseId, claim, committed?.claimedBefore ?? false))) return duplicate(req.caseId, key, channel);
 
   let rendered: RenderedMessage;
   try {
@@ -176,16 +174,21 @@ export async function deliver(req: DeliveryRequest): Promise<DeliveryOutcome> {
 }
 
 /**
- * The communication's claim on a send the case commit did not make ours. When an earlier
- * invocation of the step claimed it on the case (`claimedBefore`), only a send recorded as
- * failed may be taken again; with no outcome recorded, that invocation is sending now or
- * stopped before it could record: the send is recorded `unknown` (if nothing else is there by
- * then) and not made again.
+ * The communication's claim on a send, written as `sending` before the provider is called,
+ * even when the step's write of the case made the send this invocation's: the step's claim on
+ * the case says a try began, only this record says whether it got as far as the provider. A
+ * try killed between the two (a Lambda timeout, `npm start` killed mid-advance) left no
+ * record, so the next try claims and sends; a send a try refused for now (`failed`) may be
+ * taken again; one still `sending` when another try comes is recorded `unknown` (the first
+ * try's own outcome still wins if it is alive and settles) and not made again, so the debtor
+ * never gets it twice.
  */
 async function claimSend(caseId: string, claim: Communication, claimedBefore: boolean): Promise<boolean> {
-  if (!claimedBefore) return (await communications.claim(caseId, claim)) || (await communications.reclaimFailed(caseId, claim));
-  if (await communications.reclaimFailed(caseId, claim)) return true;
-  await communications.claim(caseId, { ...claim, status: 'unknown', reason: 'an earlier try of this step claimed the send and recorded no outcome; not sent again, so the debtor never gets it twice' });
+  // A retry usually finds its try's refusal: take that first, saving a request.
+  if (claimedBefore && (await communications.reclaimFailed(caseId, claim))) return true;
+  if (await communications.claim(caseId, claim)) return true;
+  if (!claimedBefore && (await communications.reclaimFailed(caseId, claim))) return true;
+  await communications.markUnknownWhileSending(caseId, { ...claim, status: 'unknown', reason: 'an earlier try of this step was sending it and recorded no outcome; not sent again, so the debtor never gets it twice' });
   return false;
 }
 

@@ -159,8 +159,8 @@ async function callStep(e: StepEvent, channel: 'voice' | 'call'): Promise<StepRe
   const attempts = (await communications.listByKeyPrefix(e.caseId, `${key}:`)).sort((a, b) => a.attempt - b.attempt);
   const last = attempts.at(-1);
   const place = async (attempt: number, known?: CaseContext): Promise<StepResult> => {
-    // The first attempt's write moves the progress past the node (and claims its send); later
-    // attempts have keys of their own, claimed on their communications.
+    // The first attempt's write moves the progress past the node; every attempt is claimed on
+    // its own communication (its key has the attempt).
     const claim = claimStep(stepRef(e), known ?? (await loadCaseContext(e.caseId)), { progress: attempt === 1 && !e.step.resend });
     const out = await deliver({ context: claim.latest, commit: claim.commit, caseId: e.caseId, node: { type: channel, template: e.step.node.template }, key, attempt, workflow: e.kind, nodeIndex: e.step.index, kind: e.kind, execution: e.execution });
     if (out.status === 'sent') throw new CallOutcomePendingError(`call attempt ${attempt} placed (${out.providerId}); its outcome is read on the next try`);
@@ -172,6 +172,9 @@ async function callStep(e: StepEvent, channel: 'voice' | 'call'): Promise<StepRe
   // places that same attempt again, as an SMS's retry sends it; its claim is the communication
   // (deliver takes a failed one again), so a retry never dials an attempt that was placed.
   if (last.status === 'failed' && last.retryable) return await place(last.attempt);
+  // A try stopped while it placed this attempt (or is placing it now): deliver records it
+  // `unknown` and dials no one, since that try may have dialled.
+  if (last.status === 'sending') return await place(last.attempt);
   if (last.status !== 'sent' || !last.providerId || last.reason) {
     // Skipped, failed, or already settled: nothing more to do for this step.
     await markStepDone(e);

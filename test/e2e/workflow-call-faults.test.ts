@@ -1,11 +1,12 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { nowIso } from '../../shared/adapters/clock';
 import { startCall } from '../../shared/adapters/channels/connect';
+import { communications } from '../../shared/adapters/dynamo/case-repository';
 import { clearCaseContextCache, loadCaseContext } from '../../shared/workflow/case-context';
 import { claimStep } from '../../shared/workflow/claim-step';
 import { runCallStep, type StepEvent } from '../../shared/workflow/steps';
 import { startTestStack } from '../support/local-stack';
-import { advanceDays, comms, events, setUpClient, uploadCases } from '../support/workflows';
+import { advanceDays, comms, events, sendingRecord, setUpClient, uploadCases } from '../support/workflows';
 
 /**
  * A call whose provider refuses it for now is retried as an SMS is: Amazon Connect failing on
@@ -63,9 +64,10 @@ it('a call step run again after its first try dialled and stopped, once that con
     execution: context.c.workflow!.executionName,
     step: { at: nowIso(), index: 1, node: { type: 'voice', template: 'first-notice' } },
   };
-  // The first try: its write of the case claims the call, Connect dials, and the try stops
-  // (a timeout) before it records anything.
-  expect(await claimStep({ kind: 'mainOutreach', execution: step.execution, index: 1 }, context).commit(context)).toMatchObject({ owns: true });
+  // The first try: its write of the case claims the call, it records the call as going out,
+  // Connect dials, and the try stops (a timeout) before it records the outcome.
+  expect(await claimStep({ kind: 'mainOutreach', execution: step.execution, index: 1 }, context).commit(context)).toMatchObject({ claimedBefore: false });
+  expect(await communications.claim(caseId, sendingRecord(step, 'voice', clientId))).toBe(true);
   await startCall({ purpose: 'voice', phone: PHONES.replay, script: 'hello', attributes: {}, idempotencyKey: `${caseId}:${step.execution}:1:1` });
   // The call ends; Connect would now start a new contact for the same ClientToken.
   await advanceDays(api, 5 / 1440);

@@ -1,11 +1,12 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { nowIso } from '../../shared/adapters/clock';
+import { communications } from '../../shared/adapters/dynamo/case-repository';
 import { clearCaseContextCache, loadCaseContext } from '../../shared/workflow/case-context';
 import { claimStep } from '../../shared/workflow/claim-step';
 import { ProviderUnavailableError } from '../../shared/workflow/deliver';
 import { channelStep, type StepEvent } from '../../shared/workflow/steps';
 import { startTestStack } from '../support/local-stack';
-import { advanceDays, comms, events, setUpClient, uploadCases } from '../support/workflows';
+import { advanceDays, comms, events, sendingRecord, setUpClient, uploadCases } from '../support/workflows';
 
 /**
  * A step's send when something runs beside it or before it: a hold recorded while the step is
@@ -16,7 +17,7 @@ import { advanceDays, comms, events, setUpClient, uploadCases } from '../support
  * outreach whose day-0 email has gone out; the step is outreach's SMS (node 1).
  */
 let stack: Awaited<ReturnType<typeof startTestStack>>;
-const PHONES = { hold: '+447700900071', twins: '+447700900072', replay: '+447700900073', crash: '+447700900074', refused: '+447700900075' } as const;
+const PHONES = { hold: '+447700900071', twins: '+447700900072', replay: '+447700900073', crash: '+447700900074', refused: '+447700900075', killed: '+447700900078' } as const;
 type Which = keyof typeof PHONES;
 const caseIds = {} as Record<Which, string>;
 
@@ -84,11 +85,24 @@ it('a step run again after it sent sends nothing', async () => {
   expect(await smsRecords('replay')).toEqual([['sent', undefined]]);
 });
 
-it('a step run again after its first try claimed the send and stopped sends nothing and records the outcome as unknown', async () => {
-  // The first try: its write of the case claims the send, then it stops (a crash or a timeout)
-  // before anything is recorded on the communication.
+it('a step run again after its first try claimed the case and stopped before the provider was called sends the message once', async () => {
+  // The first try (a Lambda timeout, or `npm start` killed mid-advance): its write of the case
+  // claims the step, then it stops before its record of the send.
+  const first = await smsStep('killed');
+  expect(await claimStep({ kind: 'mainOutreach', execution: first.step.execution, index: 1 }, first.context).commit(first.context)).toMatchObject({ claimedBefore: false });
+  const again = await smsStep('killed');
+  expect(await channelStep(again.step, 'sms', again.context)).toEqual({ status: 'sent' });
+
+  expect(await smsSentTo('killed')).toHaveLength(1);
+  expect(await smsRecords('killed')).toEqual([['sent', undefined]]);
+});
+
+it('a step run again after its first try was sending and stopped sends nothing and records the outcome as unknown', async () => {
+  // The first try claims the case and records the send as going out, then stops (a crash or a
+  // timeout) before it records what the provider answered.
   const first = await smsStep('crash');
-  expect(await claimStep({ kind: 'mainOutreach', execution: first.step.execution, index: 1 }, first.context).commit(first.context)).toMatchObject({ owns: true });
+  expect(await claimStep({ kind: 'mainOutreach', execution: first.step.execution, index: 1 }, first.context).commit(first.context)).toMatchObject({ claimedBefore: false });
+  expect(await communications.claim(caseIds.crash, sendingRecord(first.step, 'sms', first.context.c.clientId))).toBe(true);
   const again = await smsStep('crash');
   expect(await channelStep(again.step, 'sms', again.context)).toEqual({ status: 'duplicate' });
 

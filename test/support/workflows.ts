@@ -1,3 +1,6 @@
+import { nowIso } from '../../shared/adapters/clock';
+import type { Communication } from '../../shared/schemas/case';
+import type { StepEvent } from '../../shared/workflow/steps';
 import type { ApiClient } from './local-stack';
 import { HEADER, allCases, dropClient, putCsv, waitForImport } from './imports';
 
@@ -107,4 +110,12 @@ export async function events(api: ApiClient, caseId: string): Promise<any[]> {
 export async function sesMail(sesUrl: string): Promise<any[]> {
   const r = await fetch(`${sesUrl}/store`);
   return ((await r.json()) as { emails: any[] }).emails;
+}
+
+/**
+ * The record a step's first try writes on its communication just before it calls the provider
+ * (attempt 1): what a try stopped after that point leaves behind.
+ */
+export function sendingRecord(step: StepEvent, channel: Communication['channel'], clientId: string): Communication {
+  return { key: `${step.caseId}:${step.execution}:${step.step.index}:1`, clientId, at: nowIso(), channel, workflow: step.kind, node: step.step.index, attempt: 1, status: 'sending' };
 }

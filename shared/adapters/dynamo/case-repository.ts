@@ -189,6 +189,12 @@ const WHILE_FAILED = {
   ExpressionAttributeValues: { ':failed': 'failed' },
 };
 
+const WHILE_SENDING = {
+  ConditionExpression: '#status = :sending',
+  ExpressionAttributeNames: { '#status': 'status' },
+  ExpressionAttributeValues: { ':sending': 'sending' },
+};
+
 export const communications = {
   /**
    * Claims the idempotency key of a send. Returns false when that key was claimed before:
@@ -202,6 +208,12 @@ export const communications = {
    * Step Functions retry may then send. Only a `failed` claim can be taken again.
    */
   reclaimFailed: (caseId: string, c: Communication) => putCommunicationIf(caseId, c, WHILE_FAILED),
+
+  /**
+   * Records a send left `sending` by a try that never settled it as `unknown`; only while it is
+   * still `sending` (that try's own outcome, when it comes, replaces this).
+   */
+  markUnknownWhileSending: (caseId: string, c: Communication) => putCommunicationIf(caseId, c, WHILE_SENDING),
 
   /**
    * Records a refused send as given up (its step's retries are spent), so nothing sends it
