@@ -77,6 +77,23 @@ describe('the local SQS endpoint (the real SQS client, AWS JSON 1.0)', () => {
     cleanups.push(() => second.close());
     expect(second.receive(10).map((m) => m.body)).toEqual(['two', 'three']);
   });
+  it('counts receives across restarts, so a message that keeps failing is dead-lettered after maxReceiveCount however often the stack restarts', () => {
+    const dir = tempDir();
+    const open = () => new LocalQueue({ name: 'q', dir, visibilityTimeoutMs: 30_000, maxReceiveCount: 2 });
+    const first = open();
+    first.send(['poison', 'fine']);
+    expect(first.receive(10).map((m) => m.receives)).toEqual([1, 1]);
+    first.close();
+    // The consumer died with the stack; each restart compacts the journal and hands the messages out again.
+    const second = open();
+    expect(second.receive(1).map((m) => [m.body, m.receives])).toEqual([['poison', 2]]);
+    second.close();
+    const third = open();
+    cleanups.push(() => third.close());
+    expect(third.receive(10).map((m) => [m.body, m.receives])).toEqual([['fine', 2]]);
+    expect(third.deadLetters.map((m) => m.body)).toEqual(['poison']);
+  });
+
   it('lets a consumer still finishing after the stop delete its message, which comes back at the next start', () => {
     const dir = tempDir();
     const first = new LocalQueue({ name: 'q', dir, visibilityTimeoutMs: 30_000, maxReceiveCount: 5 });

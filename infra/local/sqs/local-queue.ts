@@ -26,7 +26,11 @@ export interface LocalQueueOptions {
   maxReceiveCount: number;
 }
 
-type Line = { op: 'sent'; id: string; body: string; at: number } | { op: 'deleted'; id: string } | { op: 'dead'; id: string };
+type Line =
+  | { op: 'sent'; id: string; body: string; at: number; receives?: number }
+  | { op: 'received'; ids: string[] }
+  | { op: 'deleted'; id: string }
+  | { op: 'dead'; id: string };
 
 export const md5 = (text: string) => createHash('md5').update(text, 'utf8').digest('hex');
 
@@ -35,8 +39,9 @@ export const md5 = (text: string) => createHash('md5').update(text, 'utf8').dige
  * appended to `<dir>/<name>.jsonl` with one write(2) each (a line per send, delete and move to
  * the dead letters), so a stopped or killed stack loses none: a message that was in flight when
  * the process ended is visible again at the next start, as one whose visibility timeout ran out
- * is on AWS. Opening the journal compacts it. Receive counts are not journalled: after a restart
- * a message's count starts again from 0.
+ * is on AWS. Receives are journalled too (a line per batch handed out), so a message that keeps
+ * failing reaches the dead letters after maxReceiveCount receives however often the stack
+ * restarts, as SQS's ApproximateReceiveCount does. Opening the journal compacts it.
  */
 export class LocalQueue {
   private readonly messages = new Map<string, QueuedMessage>();
@@ -51,7 +56,13 @@ export class LocalQueue {
     const path = join(opts.dir, `${opts.name}.jsonl`);
     const dead = new Map<string, QueuedMessage>();
     for (const line of readLines(path)) {
-      if (line.op === 'sent') this.messages.set(line.id, message(line.id, line.body, line.at));
+      if (line.op === 'sent') this.messages.set(line.id, { ...message(line.id, line.body, line.at), receives: line.receives ?? 0 });
+      else if (line.op === 'received') {
+        for (const id of line.ids) {
+          const m = this.messages.get(id);
+          if (m) m.receives++;
+        }
+      }
       else if (line.op === 'deleted') this.messages.delete(line.id);
       else {
         const m = this.messages.get(line.id);
@@ -61,7 +72,7 @@ export class LocalQueue {
     }
     this.deadLetters.push(...dead.values());
     const rows: Line[] = [
-      ...[...this.messages.values(), ...this.deadLetters].map((m): Line => ({ op: 'sent', id: m.messageId, body: m.body, at: m.sentAt })),
+      ...[...this.messages.values(), ...this.deadLetters].map((m): Line => ({ op: 'sent', id: m.messageId, body: m.body, at: m.sentAt, ...(m.receives ? { receives: m.receives } : {}) })),
       ...this.deadLetters.map((m): Line => ({ op: 'dead', id: m.messageId })),
     ];
     const tmp = `${path}.tmp`;
@@ -111,6 +122,7 @@ export class LocalQueue {
       m.receipt = `${m.messageId}#${randomUUID()}`;
       out.push(m);
     }
+    if (out.length) this.append([{ op: 'received', ids: out.map((m) => m.messageId) }]);
     return out;
   }
 
