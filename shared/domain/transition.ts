@@ -121,6 +121,7 @@ export type CaseAction =
   | { type: 'send_plan_message'; event: Extract<PlanEvent, 'late' | 'broken' | 'completed'>; installmentIndex?: number; nodes: PlanNode[]; key: string };
 
 export interface TransitionResult {
+  ok: true;
   case: Case;
   actions: CaseAction[];
   /** For a due check (installment_due_checked): what it found. */
@@ -201,7 +202,7 @@ class Refused extends Error {
 /** Applies an event; throws ConflictError (409) when the case refuses it. */
 export function transition(c: Case, event: CaseEvent, ctx: TransitionContext): TransitionResult {
   const r = tryTransition(c, event, ctx);
-  if ('ok' in r) throw new ConflictError(r.message, r.code);
+  if (!r.ok) throw new ConflictError(r.message, r.code);
   return r;
 }
 
@@ -229,7 +230,7 @@ export function tryTransition(c: Case, event: CaseEvent, ctx: TransitionContext)
   const allowedIn = ALLOWED_PHASES[event.type];
   // A payment sent again (a client's retry) is answered as recorded, even once it closed the case.
   const repeated = event.type === 'payment' ? repeatedPayment(c, event) : undefined;
-  if (repeated) return { case: { ...c }, actions: [], duplicateOf: repeated }; // a result (a copy, as every result is), changing nothing
+  if (repeated) return { ok: true, case: { ...c }, actions: [], duplicateOf: repeated }; // a result (a copy, as every result is), changing nothing
   if (c.phase === 'closed') {
     return {
       ok: false,
@@ -429,7 +430,7 @@ class Draft {
   }
 
   result(extra: Partial<TransitionResult> = {}): TransitionResult {
-    return { case: this.c, actions: this.actions, ...extra };
+    return { ok: true, case: this.c, actions: this.actions, ...extra };
   }
 }
 

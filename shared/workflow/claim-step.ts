@@ -53,7 +53,7 @@ export function claimStep(step: StepRef, context: CaseContext, opts: { progress?
       const doneBefore = progress && nodeDone(c, step);
       if (progress) {
         const r = tryTransition(c, { type: 'step_done', kind: step.kind, index: step.index, executionName: step.execution }, { now: nowIso(), client: ctx.client, settings: ctx.settings });
-        if (!('ok' in r)) c = r.case;
+        if (r.ok) c = r.case;
       }
       try {
         claim.latest = { ...ctx, c: await cases.replace(c) };

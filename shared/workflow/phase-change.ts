@@ -100,7 +100,7 @@ export async function changePhaseSteps(caseId: string, events: CaseEvent[], opts
     for (const event of events) {
       const r = tryTransition(c, event, { now, client: ctx.client, settings: ctx.settings });
       results.push(r);
-      if ('ok' in r) continue;
+      if (!r.ok) continue;
       c = r.case;
       actions.push(...(opts.by ? r.actions.map((a) => signed(a, opts.by!)) : r.actions));
     }
@@ -110,7 +110,7 @@ export async function changePhaseSteps(caseId: string, events: CaseEvent[], opts
     // action of it depends on the version.
     if (actions.every((a) => a.type === 'timeline') && isDeepStrictEqual(c, ctx.c)) {
       await runActions(ctx, actions);
-      return results.map((r) => ('ok' in r ? r : { ok: true as const, result: { ...r, case: ctx.c }, context: ctx }));
+      return results.map((r) => (r.ok ? { ok: true as const, result: { ...r, case: ctx.c }, context: ctx } : r));
     }
     let written;
     try {
@@ -126,7 +126,7 @@ export async function changePhaseSteps(caseId: string, events: CaseEvent[], opts
     // The versioned write above succeeds once per change, so counting after it counts once.
     await countCaseChange(ctx.c, written, events, now);
     await runActions(context, actions, opts.beforeStart);
-    return results.map((r) => ('ok' in r ? r : { ok: true as const, result: { ...r, case: written }, context }));
+    return results.map((r) => (r.ok ? { ok: true as const, result: { ...r, case: written }, context } : r));
   }
 }
 

@@ -282,7 +282,7 @@ const TABLE: Record<Phase, Record<CaseEventType, Expected>> = {
 };
 
 const ok = (r: ReturnType<typeof tryTransition>): TransitionResult => {
-  if ('ok' in r) throw new Error(`refused: ${r.message}`);
+  if (!r.ok) throw new Error(`refused: ${r.message}`);
   return r;
 };
 
