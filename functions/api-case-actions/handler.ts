@@ -17,7 +17,7 @@ import {
   settleBodySchema as settleBody,
 } from '../../shared/schemas/case-actions';
 import { loadCaseContext } from '../../shared/workflow/case-context';
-import { changePhaseOrThrow } from '../../shared/workflow/phase-change';
+import { applyCaseEventOrThrow } from '../../shared/workflow/apply-case-event';
 import { caseView, visibleCase } from '../api-cases/read-routes';
 
 /**
@@ -64,7 +64,7 @@ export const handler = apiHandler({
     const b = parseOrThrow(paymentBody, body ?? {}, 'body');
     // A client's system may report payments on its own cases only; the case read to check that is the change's first read too.
     const known = clientScopeOf(req.caller) !== undefined ? await loadCaseContext(params.caseId!, await visibleCase(req)) : undefined;
-    const { result } = await changePhaseOrThrow(params.caseId!, { type: 'payment', amountMinor: b.amountMinor, receivedAt: b.receivedAt ?? nowIso(), method: b.method, reference: b.reference }, { known, by: callerLabel(req.caller) });
+    const { result } = await applyCaseEventOrThrow(params.caseId!, { type: 'payment', amountMinor: b.amountMinor, receivedAt: b.receivedAt ?? nowIso(), method: b.method, reference: b.reference }, { known, by: callerLabel(req.caller) });
     // The same reference again (a retry of the client's system): answered, not recorded twice.
     if (result.duplicateOf) return ok({ caseId: params.caseId, duplicate: true, payment: result.duplicateOf, case: caseView(result.case) });
     return created({ caseId: params.caseId, allocation: result.allocation, case: caseView(result.case) });
@@ -72,37 +72,37 @@ export const handler = apiHandler({
 
   'POST /cases/{caseId}/payment-plan': async ({ params, body, caller }) => {
     const b = parseOrThrow(planBody, body ?? {}, 'body');
-    const { result } = await changePhaseOrThrow(params.caseId!, { type: 'plan_agreed', installments: b.installments }, { by: callerLabel(caller) });
+    const { result } = await applyCaseEventOrThrow(params.caseId!, { type: 'plan_agreed', installments: b.installments }, { by: callerLabel(caller) });
     return created({ caseId: params.caseId, paymentPlan: result.case.paymentPlan, case: caseView(result.case) });
   },
 
   'POST /cases/{caseId}/hold': async ({ params, body, caller }) => {
     const b = parseOrThrow(holdBody, body ?? {}, 'body');
-    const { result } = await changePhaseOrThrow(params.caseId!, { type: 'hold', reason: b.reason, note: b.note }, { by: callerLabel(caller) });
+    const { result } = await applyCaseEventOrThrow(params.caseId!, { type: 'hold', reason: b.reason, note: b.note }, { by: callerLabel(caller) });
     return ok(caseView(result.case));
   },
 
   'POST /cases/{caseId}/release': async ({ params, body, caller }) => {
     const b = parseOrThrow(releaseBody, body ?? {}, 'body');
-    const { result } = await changePhaseOrThrow(params.caseId!, { type: 'release', resumeTo: b.resumeTo }, { by: callerLabel(caller) });
+    const { result } = await applyCaseEventOrThrow(params.caseId!, { type: 'release', resumeTo: b.resumeTo }, { by: callerLabel(caller) });
     return ok(caseView(result.case));
   },
 
   'POST /cases/{caseId}/settle': async ({ params, body, caller }) => {
     const b = parseOrThrow(settleBody, body ?? {}, 'body');
-    const { result } = await changePhaseOrThrow(params.caseId!, { type: 'settle', amountMinor: b.amountMinor }, { by: callerLabel(caller) });
+    const { result } = await applyCaseEventOrThrow(params.caseId!, { type: 'settle', amountMinor: b.amountMinor }, { by: callerLabel(caller) });
     return ok(caseView(result.case));
   },
 
   'POST /cases/{caseId}/close': async ({ params, body, caller }) => {
     const b = parseOrThrow(closeBody, body ?? {}, 'body');
-    const { result } = await changePhaseOrThrow(params.caseId!, { type: 'close', reason: b.reason, note: b.note }, { by: callerLabel(caller) });
+    const { result } = await applyCaseEventOrThrow(params.caseId!, { type: 'close', reason: b.reason, note: b.note }, { by: callerLabel(caller) });
     return ok(caseView(result.case));
   },
 
   'POST /cases/{caseId}/contact-preferences': async ({ params, body, caller }) => {
     const { note, ...allowed } = parseOrThrow(contactBody, body ?? {}, 'body');
-    const { result } = await changePhaseOrThrow(params.caseId!, { type: 'contact_preferences', allowed, note }, { by: callerLabel(caller) });
+    const { result } = await applyCaseEventOrThrow(params.caseId!, { type: 'contact_preferences', allowed, note }, { by: callerLabel(caller) });
     return ok(caseView(result.case));
   },
 });

@@ -7,7 +7,7 @@ import type { CaseContext } from './case-context';
 import { claimStep } from './claim-step';
 import { sendTime } from './contact-window';
 import { deliver } from './deliver';
-import { changePhaseSteps } from './phase-change';
+import { applyCaseEvents } from './apply-case-event';
 
 /** Nodes a step can carry: one invocation and done (a call needs its Retry to read the outcome). */
 const CARRIABLE: ReadonlySet<string> = new Set<NodeType>(['email', 'sms', 'letter', 'ticket']);
@@ -49,7 +49,7 @@ export async function carryDueSteps(ctx: CaseContext, start: Extract<CaseAction,
         kind: start.kind,
         execution: start.executionName,
       });
-      const [r] = await changePhaseSteps(caseId, [{ type: 'step_done', kind: start.kind, index: s.index, executionName: start.executionName }], { known: claim.latest });
+      const [r] = await applyCaseEvents(caseId, [{ type: 'step_done', kind: start.kind, index: s.index, executionName: start.executionName }], { known: claim.latest });
       if (!r?.ok) break; // the case moved on meanwhile: the next run (if still current) decides
       cur = r.context;
     } catch (e) {

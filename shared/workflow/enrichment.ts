@@ -12,7 +12,7 @@ import { formatMoney } from '../domain/money';
 import { enrichmentSpend } from '../adapters/dynamo/enrichment-spend';
 import type { Case } from '../schemas/case';
 import { loadCaseContext, type CaseContext } from './case-context';
-import { changePhase } from './phase-change';
+import { applyCaseEvent } from './apply-case-event';
 
 /**
  * Enrichment (skip tracing) at the client's interval: attempt k of `attempts` is due
@@ -149,7 +149,7 @@ async function enrichOne(item: DueAttempt, stored: Case | undefined, report: Swe
   const { finances } = ctx.client;
   const cost = { amountMinor: finances.enrichmentCostMinor ?? 0, currency: finances.currency };
   await enrichmentSpend.add(c.clientId, cost.currency, cost.amountMinor);
-  const r = await changePhase(c.caseId, { type: 'enriched', contacts: found, source, cost }, { known: ctx });
+  const r = await applyCaseEvent(c.caseId, { type: 'enriched', contacts: found, source, cost }, { known: ctx });
   if (!r.ok) {
     // The case closed while the lookup ran: the lookup was paid all the same, so say so.
     await timeline.append(c.caseId, { type: 'enrichment_after_close', message: `${source} answered after the case closed; cost ${formatMoney(cost.amountMinor, cost.currency)}`, data: { costMinor: cost.amountMinor, currency: cost.currency } });

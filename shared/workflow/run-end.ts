@@ -1,7 +1,7 @@
 import type { CaseEvent } from '../domain/transition';
 import type { WorkflowKind } from '../schemas/workflow';
 import { carryDueSteps } from './carry';
-import { changePhase } from './phase-change';
+import { applyCaseEvent } from './apply-case-event';
 
 export interface RunEnd {
   caseId: string;
@@ -17,7 +17,7 @@ export interface RunEnd {
  */
 export async function endRun(e: RunEnd): Promise<{ phase: string } | { refused: string; message: string }> {
   // The next run's nodes due now go out with this step (see carry.ts).
-  const r = await changePhase(e.caseId, endEvent(e), { beforeStart: carryDueSteps });
+  const r = await applyCaseEvent(e.caseId, endEvent(e), { beforeStart: carryDueSteps });
   return r.ok ? { phase: r.result.case.phase } : { refused: r.code, message: r.message };
 }
 

@@ -11,7 +11,7 @@ import { WORKFLOW_KINDS, NODE_TYPES, type NodeType, type WorkflowKind } from '..
 import { loadCaseContext, type CaseContext } from './case-context';
 import { deliver, ProviderUnavailableError, RETRY_NOTE, type DeliveryOutcome } from './deliver';
 import type { CaseEvent } from '../domain/transition';
-import { changePhaseSteps, type PhaseChange } from './phase-change';
+import { applyCaseEvents, type CaseEventOutcome } from './apply-case-event';
 import { carryDueSteps } from './carry';
 import { claimStep, type StepRef } from './claim-step';
 import { contactWindow } from './contact-window';
@@ -69,12 +69,12 @@ async function markStepDone(e: StepEvent, known?: CaseContext): Promise<void> {
  * results of `events`. `carry`: the next run's nodes due now go out with this step (see
  * carry.ts); only for functions granted every channel a carried node may use.
  */
-export async function completeStep(e: StepEvent, events: CaseEvent[], known?: CaseContext, opts: { carry?: boolean } = {}): Promise<PhaseChange[]> {
+export async function completeStep(e: StepEvent, events: CaseEvent[], known?: CaseContext, opts: { carry?: boolean } = {}): Promise<CaseEventOutcome[]> {
   const all = [...events];
   if (e.kind !== 'paymentPlan') all.push({ type: 'step_done', kind: e.kind, index: e.step.index, executionName: e.execution }); // a plan's progress is its instalments
   if (e.step.last) all.push(endEvent({ caseId: e.caseId, kind: e.kind, execution: e.execution, continuation: e.step.continuation }));
   if (all.length === 0) return [];
-  const results = await changePhaseSteps(e.caseId, all, { known, ...(opts.carry ? { beforeStart: carryDueSteps } : {}) });
+  const results = await applyCaseEvents(e.caseId, all, { known, ...(opts.carry ? { beforeStart: carryDueSteps } : {}) });
   await stopIfLeft(e, results);
   return results.slice(0, events.length);
 }
@@ -85,7 +85,7 @@ export async function completeStep(e: StepEvent, events: CaseEvent[], known?: Ca
  * run stop itself, and the rest of its walk would only wake to find the run gone and record
  * skips of messages no longer due. The run's last step has nothing left to walk.
  */
-async function stopIfLeft(e: StepEvent, results: PhaseChange[]): Promise<void> {
+async function stopIfLeft(e: StepEvent, results: CaseEventOutcome[]): Promise<void> {
   if (e.step.last) return;
   const last = results.findLast((r) => r.ok);
   if (!last?.ok || last.result.case.workflow?.executionName === e.execution) return;

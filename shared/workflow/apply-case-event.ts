@@ -13,7 +13,7 @@ import { loadCaseContext, type CaseContext } from './case-context';
 import { closureEmailTime, scheduleClosureEmail } from './closure-email';
 import { deliver, ProviderThrottledError, ProviderUnavailableError } from './deliver';
 
-export type PhaseChange = { ok: true; result: TransitionResult; context: CaseContext } | TransitionRefusal;
+export type CaseEventOutcome = { ok: true; result: TransitionResult; context: CaseContext } | TransitionRefusal;
 
 /**
  * Writes lost to another writer are decided again on a fresh read. Concurrent events of one case
@@ -66,7 +66,7 @@ async function deliverRetryingRefusals(req: Parameters<typeof deliver>[0]): Retu
  * used for the first attempt instead of reading again; the write is conditional on its
  * version all the same, so a change in between only costs a reload.
  */
-export interface PhaseChangeOptions {
+export interface CaseEventOptions {
   known?: CaseContext;
   /**
    * Runs before a start action queues the next run, with the case as written; returns the case
@@ -77,8 +77,12 @@ export interface PhaseChangeOptions {
   by?: string;
 }
 
-export async function changePhase(caseId: string, event: CaseEvent, opts: PhaseChangeOptions = {}): Promise<PhaseChange> {
-  const [r] = await changePhaseSteps(caseId, [event], opts);
+/**
+ * Applies one event to a case (a phase change, a payment, a correction, a step's progress: any
+ * event of the domain's transition), writes it at the version read and runs its actions.
+ */
+export async function applyCaseEvent(caseId: string, event: CaseEvent, opts: CaseEventOptions = {}): Promise<CaseEventOutcome> {
+  const [r] = await applyCaseEvents(caseId, [event], opts);
   return r!;
 }
 
@@ -87,7 +91,7 @@ export async function changePhase(caseId: string, event: CaseEvent, opts: PhaseC
  * of its run). Each event sees the case as the ones before left it; a refused event changes
  * nothing and the others still apply. One result per event.
  */
-export async function changePhaseSteps(caseId: string, events: CaseEvent[], opts: PhaseChangeOptions = {}): Promise<PhaseChange[]> {
+export async function applyCaseEvents(caseId: string, events: CaseEvent[], opts: CaseEventOptions = {}): Promise<CaseEventOutcome[]> {
   let known = opts.known;
   const started = Date.now();
   for (let attempt = 1; ; attempt++) {
@@ -145,14 +149,14 @@ function signed(a: CaseAction, by: string): CaseAction {
   return a.type === 'timeline' ? { ...a, entry: { ...a.entry, by } } : a;
 }
 
-/** Like changePhase, but a refusal is an error (409) for the API. */
-export async function changePhaseOrThrow(caseId: string, event: CaseEvent, opts: PhaseChangeOptions = {}): Promise<{ result: TransitionResult; context: CaseContext }> {
-  const r = await changePhase(caseId, event, opts);
+/** Like applyCaseEvent, but a refusal is an error (409) for the API. */
+export async function applyCaseEventOrThrow(caseId: string, event: CaseEvent, opts: CaseEventOptions = {}): Promise<{ result: TransitionResult; context: CaseContext }> {
+  const r = await applyCaseEvent(caseId, event, opts);
   if (!r.ok) throw new AppError(409, r.code, r.message, [{ field: 'phase', message: `allowed in: ${r.allowedIn.join(', ') || 'no phase'}` }]);
   return r;
 }
 
-async function runActions(context: CaseContext, actions: CaseAction[], beforeStart?: PhaseChangeOptions['beforeStart']): Promise<void> {
+async function runActions(context: CaseContext, actions: CaseAction[], beforeStart?: CaseEventOptions['beforeStart']): Promise<void> {
   let ctx = context;
   const caseId = ctx.c.caseId;
   for (const [i, a] of actions.entries()) {
