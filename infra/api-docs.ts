@@ -13,7 +13,7 @@ import {
   clientCommunicationSchema,
   clientInvoiceSchema,
   clientViewSchema,
-  communicationSchema,
+  communicationViewSchema,
   healthSchema,
   importCreatedSchema,
   importReportLinkSchema,
@@ -39,7 +39,7 @@ const ClientView = named('ClientView', clientViewSchema);
 const BusinessEntity = named('BusinessEntity', businessEntitySchema);
 const Import = named('Import', importViewSchema);
 const ApiKey = named('ApiKey', apiKeyViewSchema);
-const Communication = named('Communication', communicationSchema);
+const Communication = named('Communication', communicationViewSchema);
 const TimelineEvent = named('TimelineEvent', timelineEventSchema);
 const User = named('User', userSchema);
 const Ticket = named('Ticket', ticketSchema);
@@ -132,7 +132,7 @@ export const API_DOCS: Record<ApiRouteKey, RouteDoc> = {
     responses: { 200: { description: 'The case as corrected', schema: Case } },
     errors: [409],
   },
-  'GET /cases/{caseId}/communications': { summary: "A case's messages: channel, node, template, recipient, status, at, provider id", query: pageQuerySchema, responses: { 200: { description: 'One page, in time order', schema: named('CommunicationPage', pageSchema(Communication)) } } },
+  'GET /cases/{caseId}/communications': { summary: "A case's messages: channel, node, template, recipient, status, at, provider id, and what was sent (subject, text, a letter's PDF link)", query: pageQuerySchema, responses: { 200: { description: 'One page, in time order', schema: named('CommunicationPage', pageSchema(Communication)) } } },
   'GET /cases/{caseId}/timeline': { summary: "A case's timeline: imported, phase changes, charges, payments, sends and skips", query: pageQuerySchema, responses: { 200: { description: 'One page, in time order', schema: named('TimelinePage', pageSchema(TimelineEvent)) } } },
 
   'POST /cases/{caseId}/payments': {

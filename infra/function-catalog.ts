@@ -118,9 +118,11 @@ export const FUNCTION_CATALOG = {
   },
   'api-cases': {
     trigger: 'api',
-    description: 'Cases: list by client and phase, read with balance, timeline, communications',
+    description: "Cases: list by client and phase, read with balance, timeline, communications (a letter's PDF as a presigned GET)",
     table: 'read',
     cursorSecret: true,
+    // A presigned URL carries the signer's rights: s3:GetObject on letters/ and nothing else.
+    documentsBucket: 'read',
   },
   'api-tickets': {
     trigger: 'api',

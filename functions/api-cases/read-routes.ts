@@ -1,3 +1,4 @@
+import { letterLink } from '../../shared/adapters/channels/letter-links';
 import { todayIso } from '../../shared/adapters/clock';
 import { cases, communications, timeline } from '../../shared/adapters/dynamo/case-repository';
 import { clients } from '../../shared/adapters/dynamo/repositories';
@@ -7,7 +8,7 @@ import { assertVisible } from '../../shared/http/callers';
 import { ValidationError } from '../../shared/errors';
 import { parseOrThrow, refuseQuery } from '../../shared/http/validate';
 import { pageQuerySchema } from '../../shared/schemas/api';
-import type { Case } from '../../shared/schemas/case';
+import type { Case, Communication } from '../../shared/schemas/case';
 import { caseListQuerySchema, clientCommunicationsQuerySchema } from '../../shared/schemas/queries';
 
 const pageQuery = pageQuerySchema;
@@ -17,6 +18,16 @@ const caseListQuery = caseListQuerySchema;
 export function caseView(c: Case) {
   const { importEvents: _onTimeline, ...rest } = c;
   return { ...rest, balance: balanceAsOf(c.ledger, todayIso()) };
+}
+
+/**
+ * A communication as the API shows it: a letter's stored PDF key becomes a presigned GET made
+ * now (15 minutes), so the answer never names an object of the private bucket.
+ */
+export async function communicationView<C extends Communication>({ pdfKey, ...rest }: C): Promise<Omit<C, 'pdfKey'> & { pdfUrl?: string; pdfUrlExpiresAt?: string }> {
+  if (!pdfKey) return rest;
+  const link = await letterLink(pdfKey);
+  return { ...rest, pdfUrl: link.url, pdfUrlExpiresAt: link.expiresAt };
 }
 
 /** The case of the path, as its caller may see it (a client's key sees only its own). */
@@ -65,7 +76,8 @@ export const caseReadRoutes: Record<string, Route> = {
     await clients.get(params.clientId!);
     const page = await communications.listByClient(params.clientId!, q);
     const byId = await cases.findMany([...new Set(page.items.map((c) => c.caseId))]);
-    return ok({ items: page.items.map((c) => ({ ...c, debtorName: byId.get(c.caseId)?.debtor.name ?? '' })), cursor: page.cursor });
+    const items = await Promise.all(page.items.map(async (c) => ({ ...(await communicationView(c)), debtorName: byId.get(c.caseId)?.debtor.name ?? '' })));
+    return ok({ items, cursor: page.cursor });
   },
 
   'GET /cases/{caseId}': async (req) => {
@@ -80,7 +92,7 @@ export const caseReadRoutes: Record<string, Route> = {
     const page = await communications.list(params.caseId!, q.limit, q.cursor);
     // Stored by idempotency key (so a send can be claimed once); people read them in time order.
     page.items.sort((a, b) => a.at.localeCompare(b.at) || a.node - b.node || a.attempt - b.attempt);
-    return ok(page);
+    return ok({ items: await Promise.all(page.items.map(communicationView)), cursor: page.cursor });
   },
 
   'GET /cases/{caseId}/timeline': async (req) => {

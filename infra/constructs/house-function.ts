@@ -174,15 +174,18 @@ export class HouseFunction extends Construct {
   /**
    * Object access on the documents bucket. A function that writes letters also hands the print
    * service a presigned GET of each one, and S3 authorises a presigned request as the role that
-   * signed it, so 'write' includes s3:GetObject on letters/ (nothing else, no listing).
+   * signed it, so 'write' includes s3:GetObject on letters/ (nothing else, no listing). 'read' is
+   * that GET alone: what signs a link to a stored letter needs (the cases API), not the bucket's
+   * listing or its other objects.
    * https://docs.aws.amazon.com/AmazonS3/latest/userguide/using-presigned-url.html
    */
   grantDocumentsBucket(bucket: IBucket, access: Access): this {
-    this.grantObjects(bucket, access, 'letters are stored under generated keys per case');
-    if (access === 'write') {
+    if (access !== 'read') this.grantObjects(bucket, access, 'letters are stored under generated keys per case');
+    if (access !== 'readWrite') {
       const letters = bucket.arnForObjects(`${LETTER_PREFIX}*`);
       this.fn.addToRolePolicy(new PolicyStatement({ actions: ['s3:GetObject'], resources: [letters] }));
-      acknowledgeWildcardResource(this, letters, 'The print service fetches each letter through a presigned GET signed by this role; letter keys are generated per case under letters/.');
+      const who = access === 'write' ? 'The print service fetches each letter' : 'People open each sent letter from the API';
+      acknowledgeWildcardResource(this, letters, `${who} through a presigned GET signed by this role; letter keys are generated per case under letters/.`);
     }
     return this;
   }

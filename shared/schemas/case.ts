@@ -191,5 +191,14 @@ export const communicationSchema = z.object({
   /** A failed send the provider refused for now: its step's retry (or a resumed run) sends it again. */
   retryable: z.boolean().optional(),
   providerId: z.string().optional(),
+  /**
+   * What the debtor was sent, as rendered (money and dates formatted): an email's, a letter's or
+   * a ticket's subject (a ticket's title). Recorded once the message is rendered.
+   */
+  subject: z.string().optional(),
+  /** The rendered text: an email's text part (with the footer), an SMS, a voice or call script, a letter's body, a ticket's description. */
+  text: z.string().optional(),
+  /** A letter's PDF: its object key in the letters bucket. Stored only; the API answers a presigned `pdfUrl` instead. */
+  pdfKey: z.string().optional(),
 });
 export type Communication = z.infer<typeof communicationSchema>;

@@ -86,9 +86,20 @@ export const apiKeyCreatedSchema = apiKeyViewSchema.extend({ token: z.string().d
 /** An invoice in the client-wide list, with the case that holds it. */
 export const clientInvoiceSchema = invoiceSchema.extend({ caseId: z.string(), clientCaseNumber: z.string().optional(), debtorName: z.string(), phase: phaseSchema });
 
+/**
+ * A communication as the API answers it, with what was sent (`subject`, `text`, as rendered).
+ * A sent letter's PDF is a presigned GET made at read time (`pdfUrl`, valid 15 minutes): the
+ * letters bucket is private and its object keys are never answered.
+ */
+export const communicationViewSchema = communicationSchema.omit({ pdfKey: true }).extend({
+  pdfUrl: z.string().optional().describe("a sent letter: presigned GET of its PDF (no token needed), valid 15 minutes from the read; read the communications again for a fresh one"),
+  pdfUrlExpiresAt: isoInstantSchema.optional().describe('when `pdfUrl` stops working'),
+});
+export type CommunicationView = z.infer<typeof communicationViewSchema>;
+
 /** A communication in the client-wide list, with the case it belongs to and that case's debtor. */
-export const clientCommunicationSchema = communicationSchema.extend({ caseId: z.string(), debtorName: z.string() });
+export const clientCommunicationSchema = communicationViewSchema.extend({ caseId: z.string(), debtorName: z.string() });
 
 export const healthSchema = z.object({ status: z.literal('ok') });
 
-export { communicationSchema, timelineEventSchema };
+export { timelineEventSchema };

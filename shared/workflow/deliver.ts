@@ -4,7 +4,7 @@ import { sendEmail } from '../adapters/channels/email';
 import { ProviderError, providerError } from '../adapters/channels/errors';
 import { renderLetterPdf, storeLetter } from '../adapters/channels/letters';
 import { submitPrintJob } from '../adapters/channels/print-service';
-import { LETTER_PREFIX } from '../adapters/channels/letter-keys';
+import { letterKey } from '../adapters/channels/letter-keys';
 import { sendSms } from '../adapters/channels/sms';
 import { startCall } from '../adapters/channels/connect';
 import { communications, timeline } from '../adapters/dynamo/case-repository';
@@ -13,6 +13,7 @@ import { logger } from '../adapters/logger';
 import { ConflictError } from '../errors';
 import { countMessage } from '../adapters/metrics';
 import { countSend } from '../adapters/dynamo/figure-counters';
+import { communicationContent } from '../domain/communication-content';
 import { balanceAsOf } from '../domain/ledger';
 import { formatMoney } from '../domain/money';
 import { guardSend, type SendIntent } from '../domain/send-guard';
@@ -141,28 +142,30 @@ export async function deliver(req: DeliveryRequest): Promise<DeliveryOutcome> {
     // A template problem is permanent: retrying renders the same. Recorded so an operator fixes the template.
     return fail(req, claim, channel, `cannot render: ${(e as Error).message}`, ctx);
   }
+  // What the debtor gets, recorded with every outcome from here on (a letter's PDF only once sent: before, it may not exist).
+  const content = communicationContent(channel, rendered);
 
   let providerId: string;
   try {
     providerId = await send(ctx, req, key, recipient, rendered);
   } catch (e) {
     const pe = e instanceof ProviderError ? e : providerError(channel, e);
-    if (pe.kind === 'permanent') return fail(req, claim, channel, pe.message, ctx);
+    if (pe.kind === 'permanent') return fail(req, { ...claim, ...content }, channel, pe.message, ctx);
     if (pe.kind === 'ambiguous') {
-      await communications.settleWithEvent(req.caseId, claim, { status: 'unknown', reason: `${pe.message}; not retried, so the debtor never gets it twice` }, { type: 'message_unknown', message: `${CHANNEL_WORD[channel]} outcome unknown: ${pe.message}`, data: { key, channel } });
+      await communications.settleWithEvent(req.caseId, { ...claim, ...content }, { status: 'unknown', reason: `${pe.message}; not retried, so the debtor never gets it twice` }, { type: 'message_unknown', message: `${CHANNEL_WORD[channel]} outcome unknown: ${pe.message}`, data: { key, channel } });
       countMessage(channel, 'failed');
       await countSend(ctx.c.clientId, channel, 'failed');
       return { status: 'failed', key, reason: pe.message };
     }
     // This try cannot know whether it was its step's last: the entry says what happens either way,
     // and a step whose retries are spent adds its own "given up" entry (recordStepFailure).
-    await communications.settleWithEvent(req.caseId, claim, { status: 'failed', reason: `${pe.message} ${RETRY_NOTE}`, retryable: true }, { type: 'message_failed', message: `${CHANNEL_WORD[channel]} not sent: ${pe.message}; ${RETRY_WORDS}`, data: { key, channel, retry: true } });
+    await communications.settleWithEvent(req.caseId, { ...claim, ...content }, { status: 'failed', reason: `${pe.message} ${RETRY_NOTE}`, retryable: true }, { type: 'message_failed', message: `${CHANNEL_WORD[channel]} not sent: ${pe.message}; ${RETRY_WORDS}`, data: { key, channel, retry: true } });
     countMessage(channel, 'failed');
     throw pe.throttled ? new ProviderThrottledError(pe.message) : new ProviderUnavailableError(pe.message);
   }
 
   const what = req.node.template ? ` (${req.node.template})` : req.node.title ? `: ${req.node.title}` : '';
-  await communications.settleWithEvent(req.caseId, claim, { status: 'sent', providerId }, {
+  await communications.settleWithEvent(req.caseId, { ...claim, ...content, ...(channel === 'letter' ? { pdfKey: letterKey(ctx.c.caseId, key) } : {}) }, { status: 'sent', providerId }, {
     type: channel === 'ticket' ? 'ticket_created' : 'message_sent',
     // A ticket's subject is its title when it has one: said once.
     message: channel === 'ticket' ? `ticket for an operator${req.node.template ? what : ''}: ${rendered.subject ?? rendered.text.slice(0, 200)}` : `${CHANNEL_WORD[channel]} sent${recipient ? ` to ${recipient}` : ''}${what}`,
@@ -227,7 +230,10 @@ function render(ctx: CaseContext, req: DeliveryRequest): RenderedMessage {
     today: todayIso(),
   });
   const out = renderMessage(template, node.type, view, name);
-  return node.type === 'ticket' && node.title ? { ...out, subject: node.title } : out;
+  if (node.type === 'ticket' && node.title) return { ...out, subject: node.title };
+  // A letter always has a subject line: the case's reference when its template gives none.
+  if (node.type === 'letter' && !out.subject) return { ...out, subject: `Reference ${ctx.c.clientCaseNumber ?? ctx.c.caseId}` };
+  return out;
 }
 
 async function send(ctx: CaseContext, req: DeliveryRequest, key: string, recipient: string | undefined, m: RenderedMessage): Promise<string> {
@@ -253,7 +259,7 @@ async function send(ctx: CaseContext, req: DeliveryRequest, key: string, recipie
         body: m.text,
         footer: entity?.emailFooter,
       });
-      const stored = await storeLetter(`${LETTER_PREFIX}${c.caseId}/${createHash('sha256').update(key).digest('hex').slice(0, 24)}.pdf`, pdf);
+      const stored = await storeLetter(letterKey(c.caseId, key), pdf);
       return submitPrintJob({ pdfUrl: stored.url, pdfUrlExpiresAt: stored.expiresAt, recipient: { name: c.debtor.name, ...a }, idempotencyKey: key });
     }
     case 'ticket': {

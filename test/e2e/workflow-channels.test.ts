@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { startTestStack } from '../support/local-stack';
-import { advanceDays, comms, events, setUpClient, uploadCases } from '../support/workflows';
+import { advanceDays, comms, events, sesMail, setUpClient, uploadCases } from '../support/workflows';
 
 let stack: Awaited<ReturnType<typeof startTestStack>>;
 let cases: Record<string, any>;
@@ -96,6 +96,52 @@ it('call retries are capped at 1 + maxPhoneCallRetries attempts; the walk then g
   expect((await fetch(job.body.pdfUrl.split('?')[0])).status).toBe(403);
   expect(Buffer.from(await pdf.arrayBuffer()).subarray(0, 5).toString()).toBe('%PDF-');
   expect((await comms(api, cases.C3.caseId)).find((c) => c.channel === 'letter')).toMatchObject({ status: 'skipped' });
+});
+
+it("each communication answers what was sent, as rendered; a letter's PDF as a short-lived presigned link, never its key", async () => {
+  const { api } = stack;
+  const c2 = await comms(api, cases.C2.caseId);
+  const sent = (channel: string) => c2.find((c) => c.channel === channel && c.status === 'sent');
+  // The email as SES got it: the debtor's name and the balance with the collection fee, formatted.
+  const email = sent('email');
+  expect({ subject: email.subject, text: email.text }).toEqual({
+    subject: 'Your outstanding balance with Acme Energy',
+    text: 'Dear Cal Unanswered, you owe €105.00 (ref C2).\n\n--\nAcme Collections Ltd, registered in England 0123456',
+  });
+  const mail = (await sesMail(stack.urls.ses)).find((m) => m.destination.to.includes('cal@example.com'));
+  expect(mail).toMatchObject({ subject: email.subject, body: { text: email.text } });
+  // The SMS and the call's script, as the providers got them.
+  const sms = sent('sms');
+  expect(sms.text).toMatch(/^Acme Energy: €105\.\d\d is overdue\. Reply STOP to opt out\.$/);
+  expect((await api.get('/local/outbox?service=sns&to=%2B447700900002')).body.items.map((i: any) => i.body.message)).toEqual([sms.text]);
+  expect(sms).not.toHaveProperty('subject');
+  for (const call of c2.filter((c) => c.channel === 'call')) expect(call.text).toMatch(/^Dear Cal Unanswered, you owe €105\.\d\d \(ref C2\)\.$/);
+  // The letter: subject and body, and a link to its PDF made at this read.
+  const letter = sent('letter');
+  expect(letter).toMatchObject({ subject: 'Your outstanding balance with Acme Energy', text: expect.stringMatching(/^Dear Cal Unanswered,\nWe still have not received €1\d\d\.\d\d\. Please pay now\.$/) });
+  expect(letter).not.toHaveProperty('pdfKey');
+  expect(JSON.stringify(c2)).not.toMatch(/"letters\//);
+  const url = new URL(letter.pdfUrl);
+  expect(url.searchParams.get('X-Amz-Expires')).toBe('900');
+  expect(Date.parse(letter.pdfUrlExpiresAt) - Date.now()).toBeGreaterThan(14 * 60_000);
+  expect(Date.parse(letter.pdfUrlExpiresAt) - Date.now()).toBeLessThanOrEqual(15 * 60_000);
+  const pdf = await fetch(letter.pdfUrl);
+  expect(pdf.status).toBe(200);
+  expect(Buffer.from(await pdf.arrayBuffer()).subarray(0, 5).toString()).toBe('%PDF-');
+  // A link edited to another object, or to a longer life, is refused by S3's signature check.
+  const otherKey = letter.pdfUrl.replace(/([0-9a-f])\.pdf\?/, (_: string, d: string) => `${d === '0' ? '1' : '0'}.pdf?`);
+  const longer = letter.pdfUrl.replace('X-Amz-Expires=900', 'X-Amz-Expires=604800');
+  for (const tampered of [otherKey, longer]) {
+    expect(tampered).not.toBe(letter.pdfUrl);
+    const refused = await fetch(tampered);
+    expect(refused.status).toBe(403);
+    expect(await refused.text()).toContain('<Code>SignatureDoesNotMatch</Code>');
+  }
+  // The client-wide list answers the same content and a link of its own.
+  const listed = (await api.get(`/clients/${cases.C2.clientId}/communications?channel=letter&limit=100`)).body.items.find((c: any) => c.key === letter.key);
+  expect(listed).toMatchObject({ subject: letter.subject, text: letter.text, debtorName: 'Cal Unanswered' });
+  expect(listed).not.toHaveProperty('pdfKey');
+  expect((await fetch(listed.pdfUrl)).status).toBe(200);
 });
 
 it('enrichment at the client interval finds a new phone: the case moves to retry and is contacted on it', async () => {

@@ -33,6 +33,7 @@ const ADAPTER_CAPABILITY: Record<string, Capability> = {
   'shared/adapters/drop-bucket.ts': 'dropBucket',
   'shared/adapters/admin-token.ts': 'adminToken',
   'shared/adapters/channels/letters.ts': 'documentsBucket',
+  'shared/adapters/channels/letter-links.ts': 'documentsBucket',
   'shared/adapters/channels/print-service.ts': 'printService',
   'shared/adapters/channels/skip-trace.ts': 'skipTrace',
   'shared/adapters/dashboard-link.ts': 'dashboard',
@@ -115,7 +116,7 @@ async function usedCapabilities(name: string): Promise<Set<Capability>> {
     if (cap) used.add(cap);
   }
   if (unknown.length) throw new Error(`functions/${name} uses ${unknown.join(', ')}: teach test/infra/function-needs.test.ts and the catalog what to grant for it`);
-  if (bucket && !used.has('dropBucket') && !used.has('documentsBucket')) throw new Error(`functions/${name} uses S3 outside drop-bucket.ts and channels/letters.ts: say which bucket in the catalog and here`);
+  if (bucket && !used.has('dropBucket') && !used.has('documentsBucket')) throw new Error(`functions/${name} uses S3 outside drop-bucket.ts and channels/letters.ts or letter-links.ts: say which bucket in the catalog and here`);
   // cursor.ts (and the secret it reads) comes with every repository; what signs and checks cursors is a list route.
   if (servesListRoute(name)) used.add('cursorSecret');
   if (secret && !used.has('adminToken') && !Object.keys(result.metafile.inputs).includes('shared/adapters/cursor-secret.ts')) throw new Error(`functions/${name} reads Secrets Manager outside admin-token.ts and cursor-secret.ts: say which secret in the catalog and here`);

@@ -128,6 +128,18 @@ describe('functions', () => {
     }
   });
 
+  it('documents bucket grants: a reader may GET letters/ only (no listing, no other object); a letter writer puts and GETs letters/', () => {
+    const bucketId = logicalId(stack.storage.documentsBucket, stack);
+    const lettersArn = { 'Fn::Join': ['', [{ 'Fn::GetAtt': [bucketId, 'Arn'] }, '/letters/*']] };
+    const onBucket = (fn: string) =>
+      statementsOfRole(template, logicalId(stack.functions.get(fn)!.role, stack)).filter((st) => asArray(st.Action).some((a) => String(a).startsWith('s3:')) && JSON.stringify(st.Resource).includes(bucketId));
+    expect(stack.functions.needsOf('api-cases').documentsBucket).toBe('read');
+    expect(onBucket('api-cases')).toEqual([expect.objectContaining({ Effect: 'Allow', Action: 's3:GetObject', Resource: lettersArn })]);
+    const writer = onBucket('send-letter');
+    expect(writer).toContainEqual(expect.objectContaining({ Action: 's3:GetObject', Resource: lettersArn }));
+    expect(writer.flatMap((st) => asArray(st.Action))).toContain('s3:PutObject');
+  });
+
   it('state-machine grants name each machine of the stack exactly, never a prefix wildcard another stack could match', () => {
     const kinds = stack.workflows.kinds;
     expect(kinds.length).toBeGreaterThan(0);

@@ -1,18 +1,7 @@
-import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
+import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { PDFDocument, StandardFonts, rgb } from 'pdf-lib';
-import { config } from '../config';
-import { sdkClientOptions } from '../sdk-client-options';
 import { LETTER_PREFIX } from './letter-keys';
-
-let s3: S3Client | undefined;
-const client = () => (s3 ??= new S3Client({ forcePathStyle: config().S3_FORCE_PATH_STYLE, ...sdkClientOptions() }));
-
-/**
- * How long the print service's link to a letter works: it fetches the PDF when it takes the job,
- * and a link that leaks later opens nothing.
- */
-export const LETTER_URL_SECONDS = 15 * 60;
+import { letterBucket, letterLink, letterS3 } from './letter-links';
 
 export interface LetterContent {
   sender: { name: string; address: string[] };
@@ -84,12 +73,8 @@ export async function renderLetterPdf(c: LetterContent): Promise<Uint8Array> {
  * presigned GET the print service downloads it by, valid LETTER_URL_SECONDS.
  */
 export async function storeLetter(key: string, pdf: Uint8Array): Promise<{ bucket: string; key: string; url: string; expiresAt: string }> {
-  const bucket = config().LETTER_BUCKET;
-  if (!bucket) throw new Error('LETTER_BUCKET is not set; letters cannot be stored');
+  const bucket = letterBucket();
   if (!key.startsWith(LETTER_PREFIX)) throw new Error(`letter keys start with ${LETTER_PREFIX}; got ${key}`);
-  await client().send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: pdf, ContentType: 'application/pdf' }));
-  // Wall time: the URL's expiry is checked by S3 against real time, not the workflow clock.
-  const expiresAt = new Date(Date.now() + LETTER_URL_SECONDS * 1000).toISOString();
-  const url = await getSignedUrl(client(), new GetObjectCommand({ Bucket: bucket, Key: key }), { expiresIn: LETTER_URL_SECONDS });
-  return { bucket, key, url, expiresAt };
+  await letterS3().send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: pdf, ContentType: 'application/pdf' }));
+  return { bucket, key, ...(await letterLink(key)) };
 }

@@ -5,7 +5,12 @@ import { api, type Page } from '../../api/client';
 import { useSession } from '../../auth/session';
 import { mayUse } from '../../layout/navigation';
 import { formatInstant, formatMoney, formatPhase } from '../../format/money';
+import type { CommunicationView } from '../../../../shared/schemas/views';
 import { CaseActions } from './case-actions';
+import { CommunicationDisclosure } from './communication-content';
+
+/** Refetched before a letter's link (valid 15 minutes from the read) runs out. */
+const LETTER_LINK_REFRESH_MS = 10 * 60_000;
 
 const route = getRouteApi('/cases/$caseId');
 
@@ -27,26 +32,16 @@ interface TimelineEvent {
   message: string;
   by?: string;
 }
-/** A communication as listed; the rendered text or the letter's document when the API gives them. */
-interface Communication {
-  key: string;
-  at: string;
-  channel: string;
-  template?: string;
-  recipient?: string;
-  status: string;
-  reason?: string;
-  subject?: string;
-  text?: string;
-  documentUrl?: string;
-}
-
 export function CasePage() {
   const { caseId } = route.useParams();
   const { me } = useSession();
   const kase = useQuery({ queryKey: ['case', caseId], queryFn: () => api.get<CaseView>(`/cases/${encodeURIComponent(caseId)}`) });
   const timeline = useQuery({ queryKey: ['case', caseId, 'timeline'], queryFn: () => api.get<Page<TimelineEvent>>(`/cases/${encodeURIComponent(caseId)}/timeline`, { limit: 100 }) });
-  const comms = useQuery({ queryKey: ['case', caseId, 'communications'], queryFn: () => api.get<Page<Communication>>(`/cases/${encodeURIComponent(caseId)}/communications`, { limit: 100 }) });
+  const comms = useQuery({
+    queryKey: ['case', caseId, 'communications'],
+    queryFn: () => api.get<Page<CommunicationView>>(`/cases/${encodeURIComponent(caseId)}/communications`, { limit: 100 }),
+    refetchInterval: (q) => (q.state.data?.items.some((m) => m.pdfUrl) ? LETTER_LINK_REFRESH_MS : false),
+  });
   if (kase.isPending) return <Loader aria-label="Loading the case" />;
   if (kase.error) return <Alert color="red" title="Could not load the case">{kase.error.message}</Alert>;
   const c = kase.data;
@@ -148,17 +143,7 @@ export function CasePage() {
               <Badge color={m.status === 'sent' ? 'green' : m.status === 'failed' ? 'red' : 'gray'}>{m.status}</Badge>
             </Group>
             {m.reason && <Text size="sm">{m.reason}</Text>}
-            {m.subject && <Text fw={500}>{m.subject}</Text>}
-            {m.text && (
-              <Text size="sm" style={{ whiteSpace: 'pre-wrap' }}>
-                {m.text}
-              </Text>
-            )}
-            {m.documentUrl && (
-              <Anchor href={m.documentUrl} target="_blank" rel="noreferrer">
-                Letter (PDF)
-              </Anchor>
-            )}
+            <CommunicationDisclosure message={m} />
           </Paper>
         ))}
       </Stack>

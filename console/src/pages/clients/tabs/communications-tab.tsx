@@ -1,13 +1,16 @@
 import { Badge, Group, Select, Stack, Title } from '@mantine/core';
 import { useState } from 'react';
-import { COMMUNICATION_STATUSES, type Communication } from '../../../../../shared/schemas/case';
+import type { z } from 'zod';
+import { COMMUNICATION_STATUSES } from '../../../../../shared/schemas/case';
 import type { Client } from '../../../../../shared/schemas/client';
+import type { clientCommunicationSchema } from '../../../../../shared/schemas/views';
 import { NODE_TYPES } from '../../../../../shared/schemas/workflow';
+import { CommunicationDisclosure } from '../../cases/communication-content';
 import { CHANNEL_LABEL } from '../../../components/workflow-timeline/workflow-labels';
 import { CaseLink } from './case-link';
 import { PagedTable } from './paged-table';
 
-type ClientCommunication = Communication & { caseId: string; debtorName: string };
+type ClientCommunication = z.infer<typeof clientCommunicationSchema>;
 const STATUS_COLOR: Record<string, string> = { sent: 'green.9', failed: 'red.9', skipped: 'gray.8', sending: 'blue.9', unknown: 'grape.9' };
 
 export function CommunicationsTab({ client }: { client: Client }) {
@@ -43,6 +46,7 @@ export function CommunicationsTab({ client }: { client: Client }) {
             </Badge>
           ) },
           { header: 'Reason', cell: (c) => c.reason ?? '' },
+          { header: 'Content', cell: (c) => <CommunicationDisclosure message={c} /> },
         ]}
       />
     </Stack>
