@@ -143,29 +143,29 @@ export async function deliver(req: DeliveryRequest): Promise<DeliveryOutcome> {
     return fail(req, claim, channel, `cannot render: ${(e as Error).message}`, ctx);
   }
   // What the debtor gets, recorded with every outcome from here on (a letter's PDF only once sent: before, it may not exist).
-  const sending: Communication = { ...claim, ...communicationContent(channel, rendered) };
+  const outgoing: Communication = { ...claim, ...communicationContent(channel, rendered) };
 
   let providerId: string;
   try {
     providerId = await send(ctx, req, key, recipient, rendered);
   } catch (e) {
     const pe = e instanceof ProviderError ? e : providerError(channel, e);
-    if (pe.kind === 'permanent') return fail(req, sending, channel, pe.message, ctx);
+    if (pe.kind === 'permanent') return fail(req, outgoing, channel, pe.message, ctx);
     if (pe.kind === 'ambiguous') {
-      await communications.settleWithEvent(req.caseId, sending, { status: 'unknown', reason: `${pe.message}; not retried, so the debtor never gets it twice` }, { type: 'message_unknown', message: `${CHANNEL_WORD[channel]} outcome unknown: ${pe.message}`, data: { key, channel } });
+      await communications.settleWithEvent(req.caseId, outgoing, { status: 'unknown', reason: `${pe.message}; not retried, so the debtor never gets it twice` }, { type: 'message_unknown', message: `${CHANNEL_WORD[channel]} outcome unknown: ${pe.message}`, data: { key, channel } });
       countMessage(channel, 'failed');
       await countSend(ctx.c.clientId, channel, 'failed');
       return { status: 'failed', key, reason: pe.message };
     }
     // This try cannot know whether it was its step's last: the entry says what happens either way,
     // and a step whose retries are spent adds its own "given up" entry (recordStepFailure).
-    await communications.settleWithEvent(req.caseId, sending, { status: 'failed', reason: `${pe.message} ${RETRY_NOTE}`, retryable: true }, { type: 'message_failed', message: `${CHANNEL_WORD[channel]} not sent: ${pe.message}; ${RETRY_WORDS}`, data: { key, channel, retry: true } });
+    await communications.settleWithEvent(req.caseId, outgoing, { status: 'failed', reason: `${pe.message} ${RETRY_NOTE}`, retryable: true }, { type: 'message_failed', message: `${CHANNEL_WORD[channel]} not sent: ${pe.message}; ${RETRY_WORDS}`, data: { key, channel, retry: true } });
     countMessage(channel, 'failed');
     throw pe.throttled ? new ProviderThrottledError(pe.message) : new ProviderUnavailableError(pe.message);
   }
 
   const what = req.node.template ? ` (${req.node.template})` : req.node.title ? `: ${req.node.title}` : '';
-  await communications.settleWithEvent(req.caseId, { ...sending, ...(channel === 'letter' ? { pdfKey: letterKey(ctx.c.caseId, key) } : {}) }, { status: 'sent', providerId }, {
+  await communications.settleWithEvent(req.caseId, { ...outgoing, ...(channel === 'letter' ? { pdfKey: letterKey(ctx.c.caseId, key) } : {}) }, { status: 'sent', providerId }, {
     type: channel === 'ticket' ? 'ticket_created' : 'message_sent',
     // A ticket's subject is its title when it has one: said once.
     message: channel === 'ticket' ? `ticket for an operator${req.node.template ? what : ''}: ${rendered.subject ?? rendered.text.slice(0, 200)}` : `${CHANNEL_WORD[channel]} sent${recipient ? ` to ${recipient}` : ''}${what}`,
