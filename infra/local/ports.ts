@@ -29,6 +29,8 @@ export function portsFromEnv(env: NodeJS.ProcessEnv = process.env): Ports {
 export const DEFAULT_ADMIN_TOKEN = 'local-admin-token';
 export const ADMIN_TOKEN_ENV = 'RECOUP_ADMIN_TOKEN';
 export const DROP_BUCKET = 'recoup-drop';
+/** The documents bucket (letters' PDFs): written by the letter step, read by the cases API for its links. */
+export const DOCUMENTS_BUCKET = 'recoup-letters';
 export const TABLE_NAME = 'recoup';
 /** The one key pair the local stand-ins accept (s3rver knows only this account). */
 export const LOCAL_ACCESS_KEY_ID = 'S3RVER';

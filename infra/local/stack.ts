@@ -15,7 +15,7 @@ import { dropBucketCorsXml } from './drop-bucket-cors';
 import { jwtAuthorizer } from '../../shared/auth/access-token';
 import { ensureAgencyAdmin, localTokenRoute, sesInvitationMailer } from './auth/local-sign-in';
 import { startLocalIssuer } from './auth/issuer';
-import { consoleOrigin, DEFAULT_ADMIN_EMAIL, DEFAULT_ADMIN_PASSWORD, DEFAULT_ADMIN_TOKEN, DEFAULT_PORTS, DROP_BUCKET, LOCAL_ACCESS_KEY_ID, LOCAL_APP_CLIENT_ID, LOCAL_SECRET_ACCESS_KEY, LOCAL_USER_POOL_ID, TABLE_NAME, type Ports } from './ports';
+import { consoleOrigin, DEFAULT_ADMIN_EMAIL, DEFAULT_ADMIN_PASSWORD, DEFAULT_ADMIN_TOKEN, DEFAULT_PORTS, DOCUMENTS_BUCKET, DROP_BUCKET, LOCAL_ACCESS_KEY_ID, LOCAL_APP_CLIENT_ID, LOCAL_SECRET_ACCESS_KEY, LOCAL_USER_POOL_ID, TABLE_NAME, type Ports } from './ports';
 import type { LocalContext, LocalPlugin } from './plugins';
 import { VirtualClock } from './virtual-clock';
 import { localCursorSecret } from './cursor-secret';
@@ -156,6 +156,7 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
     const sources: LocalSources = {
       tableName: TABLE_NAME,
       dropBucketName: DROP_BUCKET,
+      documentsBucketName: DOCUMENTS_BUCKET,
       adminTokenSecretArn,
       cursorSecretArn,
       startQueueUrl: localQueueUrl(urls.sqs, START_QUEUE_NAME),
@@ -186,6 +187,7 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
       START_QUEUE_URL: localQueueUrl(urls.sqs, START_QUEUE_NAME),
       TABLE_NAME,
       DROP_BUCKET,
+      LETTER_BUCKET: DOCUMENTS_BUCKET,
       S3_FORCE_PATH_STYLE: 'true',
       ADMIN_TOKEN: adminToken,
       // What the stack gives the paginating functions on AWS as a secret: the key cursors are signed with.
@@ -199,6 +201,7 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
     });
     await ensureTable(urls.dynamo, log);
     await ensureBucket(urls.s3, DROP_BUCKET);
+    await ensureBucket(urls.s3, DOCUMENTS_BUCKET);
 
     // Sign-in: the local OpenID Connect issuer stands in for the Cognito user pool and its
     // managed login; the users function reaches it as the Cognito API, like on AWS.

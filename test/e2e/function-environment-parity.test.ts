@@ -6,7 +6,7 @@ import { isLocalOnly, LAMBDA_RUNTIME, SETTINGS } from '../../infra/local/local-f
 import { LOCAL_STATE_MACHINE_ARN_PREFIX } from '../../infra/local/step-functions/definitions';
 import { ADMIN_TOKEN_SECRET_NAME, CURSOR_SECRET_NAME, LOCAL_SES_CONFIGURATION_SET, START_QUEUE_NAME } from '../../infra/local/stack';
 import { localQueueUrl } from '../../infra/local/sqs/server';
-import { LETTER_BUCKET } from '../../infra/local/outbox/plugin';
+import { DOCUMENTS_BUCKET } from '../../infra/local/ports';
 import { DROP_BUCKET, LOCAL_USER_POOL_ID, TABLE_NAME } from '../../infra/local/ports';
 import { startTestStack } from '../support/local-stack';
 
@@ -31,7 +31,7 @@ function localValueOf(value: unknown, outbox: string): unknown {
   const resources: Record<string, unknown> = {
     [logicalId(app.storage.table, app)]: TABLE_NAME,
     [logicalId(app.storage.dropBucket, app)]: DROP_BUCKET,
-    [logicalId(app.storage.documentsBucket, app)]: LETTER_BUCKET,
+    [logicalId(app.storage.documentsBucket, app)]: DOCUMENTS_BUCKET,
     [logicalId(app.imports.startQueue, app)]: localQueueUrl(stack.urls.sqs, START_QUEUE_NAME),
     [logicalId(app.auth.userPool, app)]: LOCAL_USER_POOL_ID,
     // A secret's local ARN ends in its name and a random suffix, as Secrets Manager's do.

@@ -7,12 +7,11 @@ import type { LocalRoute } from '../api-server';
 import type { LocalPlugin } from '../plugins';
 import { AWS_DEFAULT_QUOTAS } from '../../../shared/adapters/provider-quotas';
 import { localQuotaSettings, PerSecondQuota } from '../provider-quotas';
-import { close, ensureBucket, listen } from '../stand-ins';
+import { close, listen } from '../stand-ins';
 import { LocalOutbox } from './outbox';
 
 /** Fixed port for the local provider stand-ins; free port when unset. */
 export const OUTBOX_PORT_ENV = 'RECOUP_OUTBOX_PORT';
-export const LETTER_BUCKET = 'recoup-letters';
 
 let current: LocalOutbox | undefined;
 
@@ -61,7 +60,7 @@ export const outboxPlugin: LocalPlugin = {
       sourcePhone: process.env.CONNECT_SOURCE_PHONE ?? '+15550100000',
     };
     Object.assign(ctx.endpoints, { AWS_ENDPOINT_URL_SNS: url, AWS_ENDPOINT_URL_CONNECT: url });
-    Object.assign(ctx.sources, { printServiceUrl: `${url}/print`, skipTraceUrl: `${url}/skip-trace`, printServiceSecretArn: printSecretArn, skipTraceSecretArn, connect, documentsBucketName: LETTER_BUCKET });
+    Object.assign(ctx.sources, { printServiceUrl: `${url}/print`, skipTraceUrl: `${url}/skip-trace`, printServiceSecretArn: printSecretArn, skipTraceSecretArn, connect });
     // For scripts and tests in this process that call a channel adapter themselves.
     Object.assign(process.env, {
       PRINT_SERVICE_SECRET_ARN: printSecretArn,
@@ -74,10 +73,8 @@ export const outboxPlugin: LocalPlugin = {
       CONNECT_CONTACT_FLOW_ID: connect.contactFlowId,
       CONNECT_CALL_CENTRE_FLOW_ID: connect.callCentreFlowId,
       CONNECT_SOURCE_PHONE: connect.sourcePhone,
-      LETTER_BUCKET,
     });
     resetConfig();
-    await ensureBucket(ctx.urls.s3, LETTER_BUCKET);
     ctx.log(`SNS, Connect, print and skip-trace stand-ins on ${url} (GET /local/outbox)`);
 
     const routes: Record<string, LocalRoute> = {
