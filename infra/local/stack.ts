@@ -113,6 +113,7 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
 
     const clock = VirtualClock.restore(join(opts.dataDir, 'clock.json'), opts.startTime ?? new Date());
     useClock(clock);
+    stops.push(async () => clock.close());
     const quotas = localQuotaSettings();
 
     // SES local on a port of its own; the SES port is its sending-rate quota in front of it.

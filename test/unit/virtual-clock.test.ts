@@ -1,3 +1,6 @@
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { VirtualClock } from '../../infra/local/virtual-clock';
 
@@ -71,5 +74,32 @@ describe('VirtualClock.wakeAt', () => {
     await clock.advanceDays(3);
     expect(log).toEqual(['a@2026-01-02', 'b1@2026-01-03', 'b2@2026-01-03']);
     expect(clock.pendingTimers()).toBe(0);
+  });
+
+  it('a restart resumes at the last instant work ran at, the saved file holding only that instant', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'recoup-clock-'));
+    try {
+      const path = join(dir, 'clock.json');
+      // A longer saved text than any instant (a file edited by hand): the first save replaces it whole.
+      writeFileSync(path, JSON.stringify({ now: '2026-01-01T00:00:00.000Z', note: 'x'.repeat(200) }));
+      const clock = VirtualClock.restore(path, new Date('2020-01-01T00:00:00Z'));
+      expect(clock.now().toISOString()).toBe('2026-01-01T00:00:00.000Z');
+      const seen: string[] = [];
+      void clock.track(async () => {
+        for (let h = 1; h <= 48; h++) {
+          await clock.park(new Date(Date.parse('2026-01-01T00:00:00Z') + h * 3_600_000));
+          seen.push(readFileSync(path, 'utf8'));
+        }
+      });
+      await clock.advanceDays(1);
+      // Saved at each instant before its work ran.
+      expect(seen.map((t) => JSON.parse(t).now)).toEqual(Array.from({ length: 24 }, (_, i) => new Date(Date.parse('2026-01-01T00:00:00Z') + (i + 1) * 3_600_000).toISOString()));
+      await clock.advanceTo(new Date('2026-01-02T23:00:00Z'));
+      clock.close();
+      expect(JSON.parse(readFileSync(path, 'utf8'))).toEqual({ now: '2026-01-02T23:00:00.000Z' });
+      expect(VirtualClock.restore(path, new Date('2020-01-01T00:00:00Z')).now().toISOString()).toBe('2026-01-02T23:00:00.000Z');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
