@@ -5,6 +5,7 @@ import { api, type Page } from '../../api/client';
 import { useSession } from '../../auth/session';
 import { mayUse } from '../../layout/navigation';
 import { formatInstant, formatMoney, formatPhase } from '../../format/money';
+import { communicationStatusColor } from '../../format/status-colors';
 import { CaseActions } from './case-actions';
 
 const route = getRouteApi('/cases/$caseId');
@@ -97,7 +98,7 @@ export function CasePage() {
       </SimpleGrid>
 
       <Title order={2}>Invoices</Title>
-      <Table striped>
+      <Table striped aria-label="Invoices of the case">
         <Table.Thead>
           <Table.Tr>
             <Table.Th>Number</Table.Th>
@@ -122,7 +123,7 @@ export function CasePage() {
 
       <Title order={2}>Timeline</Title>
       {timeline.error && <Alert color="red">{timeline.error.message}</Alert>}
-      <Table>
+      <Table aria-label="Timeline of the case">
         <Table.Tbody>
           {(timeline.data?.items ?? []).map((e, n) => (
             <Table.Tr key={n}>
@@ -145,7 +146,7 @@ export function CasePage() {
               <Text size="sm">{formatInstant(m.at)}</Text>
               <Text size="sm">{m.template ?? ''}</Text>
               <Text size="sm">to {m.recipient ?? 'unknown'}</Text>
-              <Badge color={m.status === 'sent' ? 'green' : m.status === 'failed' ? 'red' : 'gray'}>{m.status}</Badge>
+              <Badge color={communicationStatusColor(m.status)}>{m.status}</Badge>
             </Group>
             {m.reason && <Text size="sm">{m.reason}</Text>}
             {m.subject && <Text fw={500}>{m.subject}</Text>}

@@ -4,11 +4,11 @@ import { COMMUNICATION_STATUSES, type Communication } from '../../../../../share
 import type { Client } from '../../../../../shared/schemas/client';
 import { NODE_TYPES } from '../../../../../shared/schemas/workflow';
 import { CHANNEL_LABEL } from '../../../components/workflow-timeline/workflow-labels';
+import { communicationStatusColor } from '../../../format/status-colors';
 import { CaseLink } from './case-link';
 import { PagedTable } from './paged-table';
 
 type ClientCommunication = Communication & { caseId: string; debtorName: string };
-const STATUS_COLOR: Record<string, string> = { sent: 'green.9', failed: 'red.9', skipped: 'gray.8', sending: 'blue.9', unknown: 'grape.9' };
 
 export function CommunicationsTab({ client }: { client: Client }) {
   const [channel, setChannel] = useState<string | null>(null);
@@ -38,7 +38,7 @@ export function CommunicationsTab({ client }: { client: Client }) {
           { header: 'Template', cell: (c) => c.template ?? '' },
           { header: 'Recipient', cell: (c) => c.recipient ?? '' },
           { header: 'Status', cell: (c) => (
-            <Badge color={STATUS_COLOR[c.status]} variant="filled">
+            <Badge color={communicationStatusColor(c.status)} variant="filled">
               {c.status}
             </Badge>
           ) },
