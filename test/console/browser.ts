@@ -193,15 +193,22 @@ function lockIsAbandoned(lock: string): boolean {
 /** Where `saveScreenshot` puts its pictures (the README shows them). */
 export const SCREENSHOT_DIR = join(PROJECT_ROOT, 'docs', 'screenshots');
 
+/** A picture over this many bytes makes the README slow to open: it is shot again, the viewport only. */
+const SCREENSHOT_MAX_BYTES = 400_000;
+
 /**
- * With RECOUP_SCREENSHOTS=1, the whole page as `docs/screenshots/<name>.png`, once nothing on it
- * is loading any more; otherwise nothing.
+ * With RECOUP_SCREENSHOTS=1, the page as `docs/screenshots/<name>.png` once nothing on it is
+ * loading any more (the whole page, or the viewport when the whole page would be a large file);
+ * otherwise nothing.
  */
 export async function saveScreenshot(page: Page, name: string): Promise<void> {
   if (process.env.RECOUP_SCREENSHOTS !== '1') return;
   await page.waitForLoadState('networkidle');
   await page.locator('.mantine-Loader-root').first().waitFor({ state: 'detached' }).catch(() => undefined);
   mkdirSync(SCREENSHOT_DIR, { recursive: true });
+  const path = join(SCREENSHOT_DIR, `${name}.png`);
   // Without the passing notifications ("... created"), which would hide part of the page.
-  await page.screenshot({ path: join(SCREENSHOT_DIR, `${name}.png`), fullPage: true, animations: 'disabled', style: '.mantine-Notifications-root { display: none !important; }' });
+  const shot = { path, animations: 'disabled', style: '.mantine-Notifications-root { display: none !important; }' } as const;
+  await page.screenshot({ ...shot, fullPage: true });
+  if (statSync(path).size > SCREENSHOT_MAX_BYTES) await page.screenshot(shot);
 }

@@ -60,6 +60,16 @@ describe.skipIf(skipBrowserTests)('the console, clicked through in a browser', (
     });
     expect(patched.status).toBe(200);
 
+    // The client's workflows as the console draws them: the email on day 0, the SMS on day 3.
+    await page.goto(`${ui.consoleUrl}/clients/${encodeURIComponent(clientId)}?tab=workflows`);
+    await expect(page.getByRole('textbox', { name: 'Main outreach node 2 day' }).inputValue()).resolves.toBe('3');
+    await expect(page.getByRole('combobox', { name: 'Main outreach node 2 channel' }).inputValue()).resolves.toBe('SMS');
+    // Day 0's label starts at the line's start, not half off the page's left edge.
+    const dayZero = page.getByRole('group', { name: 'Main outreach timeline' }).getByText('Day 0: Email');
+    await dayZero.waitFor();
+    expect((await dayZero.boundingBox())?.x).toBeGreaterThanOrEqual(0);
+    await saveScreenshot(page, 'workflows');
+
     await nav.getByRole('link', { name: 'Clients' }).click();
     await page.getByRole('link', { name: 'Bright Energy BV' }).waitFor();
     await expect(page.getByRole('link', { name: 'Other Creditor Ltd' }).isVisible()).resolves.toBe(true);
@@ -74,6 +84,14 @@ describe.skipIf(skipBrowserTests)('the console, clicked through in a browser', (
     await latest.getByText('Import completed: 4 rows, 2 cases created, 1 merged, 0 duplicates, 1 rejected').waitFor();
     await expect(latest.getByRole('row').nth(1).innerText()).resolves.toMatch(/^4\s+due_date\s+.+/);
     await saveScreenshot(page, 'imports');
+
+    // Cases: the client's two new cases, Jan's with both his invoices.
+    await nav.getByRole('link', { name: 'Cases' }).click();
+    await page.getByRole('combobox', { name: 'Client' }).click();
+    await page.getByRole('option', { name: 'Bright Energy BV' }).click();
+    await page.getByRole('link', { name: 'Marie Dubois' }).waitFor();
+    await expect(page.getByRole('row', { name: /Jan Jansen/ }).innerText()).resolves.toContain('INV-1001, INV-1002');
+    await saveScreenshot(page, 'cases');
 
     // The client page now has its cases' tabs; open Jan's case.
     await nav.getByRole('link', { name: 'Clients' }).click();

@@ -8,7 +8,7 @@ import { QueryClientProvider } from '@tanstack/react-query';
 import { SessionProvider, type Me } from '../../console/src/auth/session';
 import { setAppConfig } from '../../console/src/config';
 import { createAppRouter } from '../../console/src/router';
-import { theme } from '../../console/src/theme';
+import { cssVariablesResolver, theme } from '../../console/src/theme';
 
 export const API = 'http://api.test';
 
@@ -18,7 +18,7 @@ export async function renderConsole(me: Me, path: string) {
   const queryClient = new QueryClient({ defaultOptions: { queries: { retry: false } } });
   const router = createAppRouter(me, { history: createMemoryHistory({ initialEntries: [path] }) });
   const view = render(
-    <MantineProvider theme={theme}>
+    <MantineProvider theme={theme} cssVariablesResolver={cssVariablesResolver}>
       <Notifications />
       <SessionProvider me={me}>
         <QueryClientProvider client={queryClient}>

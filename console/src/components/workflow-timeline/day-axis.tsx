@@ -12,7 +12,8 @@ export interface AxisMark {
  */
 export function DayAxis({ marks, label, span }: { marks: AxisMark[]; label: string; span?: { from: number; to: number; label: string } }) {
   const last = Math.max(7, span?.to ?? 0, ...marks.map((m) => m.day)) + 1;
-  const left = (day: number) => `${(day / last) * 100}%`;
+  const share = (day: number) => (day / last) * 100;
+  const left = (day: number) => `${share(day)}%`;
   const sorted = [...marks].sort((a, b) => a.day - b.day);
   return (
     <Box pos="relative" h={64} mt="xs" mb="md" aria-label={label} role="group">
@@ -25,8 +26,9 @@ export function DayAxis({ marks, label, span }: { marks: AxisMark[]; label: stri
         </Box>
       ) : null}
       <Box component="ol" m={0} p={0} style={{ listStyle: 'none' }}>
+        {/* A label slides along itself as its day moves along the line: day 0's starts at its point, the last day's ends at it, none is cut off at an edge. */}
         {sorted.map((m, i) => (
-          <Box component="li" key={i} pos="absolute" style={{ left: left(m.day), top: i % 2 ? 40 : 0, transform: 'translateX(-50%)', whiteSpace: 'nowrap' }}>
+          <Box component="li" key={i} pos="absolute" style={{ left: left(m.day), top: i % 2 ? 40 : 0, transform: `translateX(-${share(m.day)}%)`, whiteSpace: 'nowrap' }}>
             <Text size="xs" fw={600} c={m.tone === 'send' ? 'dark.9' : 'gray.8'}>
               Day {m.day}: {m.label}
             </Text>

@@ -40,7 +40,7 @@ export function BusinessEntitiesPage() {
         </Alert>
       ) : null}
       {list.data ? (
-        <Table striped>
+        <Table striped aria-label="Business entities">
           <Table.Thead>
             <Table.Tr>
               <Table.Th>Name</Table.Th>

@@ -6,6 +6,7 @@ import { useSession } from '../../auth/session';
 import { mayUse } from '../../layout/navigation';
 import { formatInstant, formatMoney, formatPhase } from '../../format/money';
 import type { CommunicationView } from '../../../../shared/schemas/views';
+import { communicationStatusColor } from '../../format/status-colors';
 import { CaseActions } from './case-actions';
 import { CommunicationDisclosure } from './communication-content';
 
@@ -92,7 +93,7 @@ export function CasePage() {
       </SimpleGrid>
 
       <Title order={2}>Invoices</Title>
-      <Table striped>
+      <Table striped aria-label="Invoices of the case">
         <Table.Thead>
           <Table.Tr>
             <Table.Th>Number</Table.Th>
@@ -117,7 +118,7 @@ export function CasePage() {
 
       <Title order={2}>Timeline</Title>
       {timeline.error && <Alert color="red">{timeline.error.message}</Alert>}
-      <Table>
+      <Table aria-label="Timeline of the case">
         <Table.Tbody>
           {(timeline.data?.items ?? []).map((e, n) => (
             <Table.Tr key={n}>
@@ -140,7 +141,7 @@ export function CasePage() {
               <Text size="sm">{formatInstant(m.at)}</Text>
               <Text size="sm">{m.template ?? ''}</Text>
               <Text size="sm">to {m.recipient ?? 'unknown'}</Text>
-              <Badge color={m.status === 'sent' ? 'green' : m.status === 'failed' ? 'red' : 'gray'}>{m.status}</Badge>
+              <Badge color={communicationStatusColor(m.status)}>{m.status}</Badge>
             </Group>
             {m.reason && <Text size="sm">{m.reason}</Text>}
             <CommunicationDisclosure message={m} />

@@ -34,7 +34,7 @@ export function CasesTable({ clientId, filters = {} }: { clientId: string; filte
   const rows = cases.data.pages.flatMap((p) => p.items);
   return (
     <>
-      <Table striped highlightOnHover>
+      <Table striped highlightOnHover aria-label="Cases">
         <Table.Thead>
           <Table.Tr>
             <Table.Th>Debtor</Table.Th>

@@ -26,7 +26,7 @@ export function ClientsPage() {
       {clients.isPending && <Loader aria-label="Loading clients" />}
       {clients.error && <Alert color="red" title="Could not load the clients">{clients.error.message}</Alert>}
       {clients.data && (
-        <Table striped highlightOnHover>
+        <Table striped highlightOnHover aria-label="Clients">
           <Table.Thead>
             <Table.Tr>
               <Table.Th>Name</Table.Th>

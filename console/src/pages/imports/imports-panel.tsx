@@ -5,6 +5,7 @@ import { api, type Page } from '../../api/client';
 import { useSession } from '../../auth/session';
 import { mayUse } from '../../layout/navigation';
 import { formatInstant } from '../../format/money';
+import { importStatusColor } from '../../format/status-colors';
 import type { ImportRecord } from '../../../../shared/schemas/import';
 
 type ImportView = Omit<ImportRecord, 'checkpoint'> & { progress?: { rowsDone: number } };
@@ -92,7 +93,7 @@ export function ImportsPanel({ clientId }: { clientId: string }) {
         Imports
       </Title>
       {list.error && <Alert color="red">{list.error.message}</Alert>}
-      <Table striped>
+      <Table striped aria-label="Imports">
         <Table.Thead>
           <Table.Tr>
             <Table.Th>Started</Table.Th>
@@ -126,9 +127,8 @@ export function ImportsPanel({ clientId }: { clientId: string }) {
 }
 
 function StatusBadge({ status }: { status: ImportView['status'] }) {
-  const color = { pending: 'gray', processing: 'blue', completed: 'green', failed: 'red' }[status];
   return (
-    <Badge color={color} variant="filled">
+    <Badge color={importStatusColor(status)} variant="filled">
       {status}
     </Badge>
   );
@@ -159,7 +159,7 @@ function ImportSummary({ imp }: { imp: ImportView }) {
         </Text>
         {imp.failureReason && <Text c="red.9">{imp.failureReason}</Text>}
         {imp.errors.length > 0 && (
-          <Table>
+          <Table aria-label="First rejected rows">
             <Table.Thead>
               <Table.Tr>
                 <Table.Th>Row</Table.Th>

@@ -3,6 +3,7 @@ import { Alert, Anchor, Loader, Paper, SimpleGrid, Stack, Text, Title } from '@m
 import { BarChart } from '@mantine/charts';
 import { useQuery } from '@tanstack/react-query';
 import { api, ApiError } from '../../api/client';
+import { ChartFigure } from '../../components/chart-figure';
 import { appConfig } from '../../config';
 
 export interface OperationsFigures {
@@ -15,6 +16,12 @@ export interface OperationsFigures {
 }
 
 const rowsOf = <T extends object>(byKey: Record<string, T>, key: string) => Object.entries(byKey).map(([k, v]) => ({ [key]: k, ...v }));
+
+/** "email 2 sent, 0 failed; sms 1 sent, 1 failed" from figures by key. */
+function inWords<K extends string>(byKey: Record<string, Record<K, number>>, fields: K[]): string {
+  const parts = Object.entries(byKey).map(([key, v]) => `${key} ${fields.map((f) => `${v[f]} ${f}`).join(', ')}`);
+  return parts.length ? parts.join('; ') : 'none yet';
+}
 
 function Figure({ label, value }: { label: string; value: string }) {
   return (
@@ -57,32 +64,34 @@ export function OperationsCharts() {
             <Figure label="Import rows per second" value={q.data.imports.rowsPerSecond === undefined ? 'n/a' : q.data.imports.rowsPerSecond.toFixed(0)} />
           </SimpleGrid>
           <Title order={2}>Executions by kind</Title>
-          <BarChart
-            h={260}
-            data={rowsOf(q.data.executions, 'kind')}
-            dataKey="kind"
-            type="stacked"
-            withLegend
-            aria-label="Executions by kind and status"
-            series={[
-              { name: 'running', label: 'Running', color: 'blue.8' },
-              { name: 'succeeded', label: 'Succeeded', color: 'teal.8' },
-              { name: 'failed', label: 'Failed', color: 'red.8' },
-            ]}
-          />
+          <ChartFigure label="Executions by kind and status" summary={`Executions: ${inWords(q.data.executions, ['running', 'succeeded', 'failed'])}.`}>
+            <BarChart
+              h={260}
+              data={rowsOf(q.data.executions, 'kind')}
+              dataKey="kind"
+              type="stacked"
+              withLegend
+              series={[
+                { name: 'running', label: 'Running', color: 'blue.8' },
+                { name: 'succeeded', label: 'Succeeded', color: 'teal.8' },
+                { name: 'failed', label: 'Failed', color: 'red.8' },
+              ]}
+            />
+          </ChartFigure>
           <Title order={2}>Sends by channel</Title>
-          <BarChart
-            h={260}
-            data={rowsOf(q.data.sends, 'channel')}
-            dataKey="channel"
-            withLegend
-            aria-label="Sends by channel"
-            series={[
-              { name: 'sent', label: 'Sent', color: 'teal.8' },
-              { name: 'failed', label: 'Failed', color: 'red.8' },
-              { name: 'skipped', label: 'Skipped', color: 'gray.7' },
-            ]}
-          />
+          <ChartFigure label="Sends by channel" summary={`Sends: ${inWords(q.data.sends, ['sent', 'failed', 'skipped'])}.`}>
+            <BarChart
+              h={260}
+              data={rowsOf(q.data.sends, 'channel')}
+              dataKey="channel"
+              withLegend
+              series={[
+                { name: 'sent', label: 'Sent', color: 'teal.8' },
+                { name: 'failed', label: 'Failed', color: 'red.8' },
+                { name: 'skipped', label: 'Skipped', color: 'gray.7' },
+              ]}
+            />
+          </ChartFigure>
           {q.data.imports.lastImportAt ? <Text size="sm">Last import {new Date(q.data.imports.lastImportAt).toLocaleString('en-GB')}.</Text> : null}
         </>
       ) : null}

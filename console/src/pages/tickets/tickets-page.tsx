@@ -93,7 +93,7 @@ export function TicketsPage() {
           {message(patch.error)}
         </Alert>
       ) : null}
-      <Table>
+      <Table aria-label="Tickets">
         <Table.Thead>
           <Table.Tr>
             <Table.Th>Opened</Table.Th>

@@ -125,7 +125,7 @@ export function UsersPage() {
           {message(disable.error)}
         </Alert>
       ) : null}
-      <Table striped>
+      <Table striped aria-label="Users">
         <Table.Thead>
           <Table.Tr>
             <Table.Th>Name</Table.Th>

@@ -7,11 +7,11 @@ import type { clientCommunicationSchema } from '../../../../../shared/schemas/vi
 import { NODE_TYPES } from '../../../../../shared/schemas/workflow';
 import { CommunicationDisclosure } from '../../cases/communication-content';
 import { CHANNEL_LABEL } from '../../../components/workflow-timeline/workflow-labels';
+import { communicationStatusColor } from '../../../format/status-colors';
 import { CaseLink } from './case-link';
 import { PagedTable } from './paged-table';
 
 type ClientCommunication = z.infer<typeof clientCommunicationSchema>;
-const STATUS_COLOR: Record<string, string> = { sent: 'green.9', failed: 'red.9', skipped: 'gray.8', sending: 'blue.9', unknown: 'grape.9' };
 
 export function CommunicationsTab({ client }: { client: Client }) {
   const [channel, setChannel] = useState<string | null>(null);
@@ -41,7 +41,7 @@ export function CommunicationsTab({ client }: { client: Client }) {
           { header: 'Template', cell: (c) => c.template ?? '' },
           { header: 'Recipient', cell: (c) => c.recipient ?? '' },
           { header: 'Status', cell: (c) => (
-            <Badge color={STATUS_COLOR[c.status]} variant="filled">
+            <Badge color={communicationStatusColor(c.status)} variant="filled">
               {c.status}
             </Badge>
           ) },

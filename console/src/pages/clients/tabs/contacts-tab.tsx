@@ -32,7 +32,7 @@ export function ContactsTab({ client }: { client: Client }) {
   return (
     <Stack>
       <Title order={2}>Contacts</Title>
-      <Table striped>
+      <Table striped aria-label="Contacts">
         <Table.Thead>
           <Table.Tr>
             <Table.Th>Name</Table.Th>

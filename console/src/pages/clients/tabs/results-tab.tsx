@@ -3,6 +3,7 @@ import { Alert, Loader, Paper, SimpleGrid, Stack, Table, Text, Title } from '@ma
 import { BarChart, LineChart } from '@mantine/charts';
 import { useQuery } from '@tanstack/react-query';
 import { api, ApiError } from '../../../api/client';
+import { ChartFigure, listFigures } from '../../../components/chart-figure';
 import { formatMoney } from '../../../../../shared/domain/money';
 import type { Client } from '../../../../../shared/schemas/client';
 import { isMissingRoute } from './api-errors';
@@ -35,6 +36,13 @@ export function liquidationRows(liquidation: ClientResults['liquidation']): Reco
     }
     return row;
   });
+}
+
+/** Each import month's curve in words: how much of its placed amount was collected by which day. */
+export function liquidationSummary(liquidation: ClientResults['liquidation']): string {
+  return liquidation
+    .map((m) => `Placed in ${m.month}: ${m.points.length ? m.points.map((p) => `${percent(p.share)} collected by day ${p.day}`).join(', ') : 'nothing collected yet'}.`)
+    .join(' ');
 }
 
 function Figure({ label, value }: { label: string; value: string }) {
@@ -76,16 +84,20 @@ export function ResultsTab({ client }: { client: Client }) {
         <Figure label="Open cases" value={String(r.openCases)} />
       </SimpleGrid>
       <Title order={3}>Cases by phase</Title>
-      <BarChart h={240} data={phases} dataKey="phase" series={[{ name: 'cases', label: 'Cases', color: 'blue.8' }]} aria-label="Cases by phase" />
+      <ChartFigure label="Cases by phase" summary={`Cases by phase: ${listFigures(phases.map((p) => [p.phase, p.cases]), 'no cases')}.`}>
+        <BarChart h={240} data={phases} dataKey="phase" series={[{ name: 'cases', label: 'Cases', color: 'blue.8' }]} />
+      </ChartFigure>
       <Title order={3}>Liquidation curve</Title>
       <Text size="sm">Share of the amount placed that is collected, by days since placement; one line per import month.</Text>
       {months.length ? (
-        <LineChart h={280} data={liquidationRows(r.liquidation)} dataKey="day" series={months} unit="%" connectNulls withLegend xAxisLabel="Days since placement" yAxisLabel="Collected (%)" aria-label="Liquidation curve" />
+        <ChartFigure label="Liquidation curve" summary={liquidationSummary(r.liquidation)}>
+          <LineChart h={280} data={liquidationRows(r.liquidation)} dataKey="day" series={months} unit="%" connectNulls withLegend xAxisLabel="Days since placement" yAxisLabel="Collected (%)" />
+        </ChartFigure>
       ) : (
         <Text>No placements yet.</Text>
       )}
       <Title order={3}>Contacts by channel</Title>
-      <Table>
+      <Table aria-label="Contacts by channel">
         <Table.Thead>
           <Table.Tr>
             <Table.Th>Channel</Table.Th>
