@@ -1,5 +1,6 @@
 import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
+import { IDLE_CONNECTION_MS } from './stand-ins';
 
 /**
  * A stand-in (dynalite, SES local) on its own thread. The handlers' SDK calls and the
@@ -40,8 +41,13 @@ const WORKER_SOURCE = `
 const { parentPort, workerData } = require('node:worker_threads');
 const mod = require(workerData.modulePath);
 async function start() {
-  if (workerData.kind === 'ses') return (mod.default || mod)({ host: '127.0.0.1', port: workerData.port });
+  if (workerData.kind === 'ses') {
+    const server = await (mod.default || mod)({ host: '127.0.0.1', port: workerData.port });
+    server.keepAliveTimeout = workerData.idleConnectionMs;
+    return server;
+  }
   const server = mod(workerData.options);
+  server.keepAliveTimeout = workerData.idleConnectionMs;
   await new Promise((resolve, reject) => {
     server.once('error', reject);
     server.listen(workerData.port, '127.0.0.1', resolve);
@@ -83,7 +89,7 @@ start().then(
 
 export function startStandInThread(kind: StandInKind, port: number, options: Record<string, unknown> = {}): Promise<StandInThread> {
   const modulePath = createRequire(import.meta.url).resolve(MODULES[kind]);
-  const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { kind, modulePath, port, options } });
+  const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { kind, modulePath, port, options, idleConnectionMs: IDLE_CONNECTION_MS } });
   return new Promise((resolve, reject) => {
     worker.once('error', reject);
     worker.on('message', (m: { type: string; port?: number; code?: string; message?: string }) => {
