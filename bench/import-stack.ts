@@ -136,9 +136,8 @@ async function main(): Promise<void> {
     console.log(`stack RSS: idle ${idleRss.toFixed(0)} MiB, peak ${peak.toFixed(0)} MiB (at row ${peakAtRow}), 5 s after the import ${after.toFixed(0)} MiB`);
     try {
       console.log(`start queue: ${JSON.stringify(await api('/local/start-queue'))}`.slice(0, 400));
-      const executions: { status: string }[] = (await api('/local/step-functions/executions')).items;
-      const byStatus = executions.reduce<Record<string, number>>((n, e) => ({ ...n, [e.status]: (n[e.status] ?? 0) + 1 }), {});
-      console.log(`executions started: ${executions.length} ${JSON.stringify(byStatus)}`);
+      const executions: { count: number; byStatus: Record<string, number>; interpreterRuns: number } = await api('/local/step-functions/executions?count');
+      console.log(`executions started: ${executions.count} ${JSON.stringify(executions.byStatus)}, ${executions.interpreterRuns} of them with their interpreter in memory`);
     } catch {
       // not every local runtime has those routes
     }
