@@ -1,4 +1,5 @@
 import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { IDLE_CONNECTION_MS } from './stand-ins';
 
@@ -34,11 +35,13 @@ export interface RecordedRequest {
 export type StandInKind = 'dynalite' | 'ses';
 
 const MODULES: Record<StandInKind, string> = { dynalite: 'dynalite', ses: 'aws-ses-v2-local' };
+const ITERATOR_PATCH = fileURLToPath(new URL('./level-iterators.cjs', import.meta.url));
 
 // CommonJS, as eval'd worker code is; the module's path comes from here so resolution does
 // not depend on the working directory.
 const WORKER_SOURCE = `
 const { parentPort, workerData } = require('node:worker_threads');
+for (const path of workerData.abstractLevelPaths || []) require(workerData.iteratorPatchPath).closeEndedIterators(require(path));
 const mod = require(workerData.modulePath);
 async function start() {
   if (workerData.kind === 'ses') {
@@ -89,7 +92,9 @@ start().then(
 
 export function startStandInThread(kind: StandInKind, port: number, options: Record<string, unknown> = {}): Promise<StandInThread> {
   const modulePath = createRequire(import.meta.url).resolve(MODULES[kind]);
-  const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { kind, modulePath, port, options, idleConnectionMs: IDLE_CONNECTION_MS } });
+  // dynalite's store closes its iterators only once they have `return()` (see level-iterators.cjs).
+  const levels = kind === 'dynalite' ? { abstractLevelPaths: abstractLevelsOf(modulePath), iteratorPatchPath: ITERATOR_PATCH } : {};
+  const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { kind, modulePath, port, options, idleConnectionMs: IDLE_CONNECTION_MS, ...levels } });
   return new Promise((resolve, reject) => {
     worker.once('error', reject);
     worker.on('message', (m: { type: string; port?: number; code?: string; message?: string }) => {
@@ -109,6 +114,12 @@ export function startStandInThread(kind: StandInKind, port: number, options: Rec
       }
     });
   });
+}
+
+/** The abstract-level copies under dynalite's stores (classic-level on disk, memory-level in memory). */
+export function abstractLevelsOf(dynalitePath: string): string[] {
+  const fromDynalite = createRequire(dynalitePath);
+  return [...new Set(['classic-level', 'memory-level'].map((store) => createRequire(fromDynalite.resolve(store)).resolve('abstract-level')))];
 }
 
 function stopThread(worker: Worker): Promise<void> {
