@@ -1,21 +1,23 @@
 /**
  * `npm run bench:import-stack -- --rows 200000`: a large file through the running local stack, as
- * a user would do it. Starts `npm start` (its own process, a temp data folder, ports from
- * `--port-base`, default 41030), creates a client, uploads a generated CSV (about 100 bytes a row:
+ * a user would do it. Starts `npm start` (its own process, a temp data folder, every listener on a
+ * free port), creates a client, uploads a generated CSV (about 100 bytes a row:
  * 200,000 rows are about 20 MB) into the drop bucket with an S3 client, and follows the import
  * through `GET /imports/{importId}` until it finishes. Prints the import's rows/s, the stack's
  * peak and final memory (RSS of the stack's process: the handlers, dynalite and s3rver, SES local
  * and Step Functions all run in it) and where the import ended. Not a test.
- * Options: `--rows N`, `--timeout-min M` (default 30), `--port-base P`, `--max-rss-mib M` (default 6000:
- * the run stops there); BENCH_HEAP_SNAPSHOT=1 runs
- * the stack with `--heapsnapshot-signal=SIGUSR2` and takes a snapshot at the peak of the import.
+ * Options: `--rows N`, `--timeout-min M` (default 30), `--max-rss-mib M` (default 6000:
+ * the run stops there), `--stack-log FILE` (everything the stack prints, kept in FILE); BENCH_HEAP_SNAPSHOT=1 runs
+ * the stack with `--heapsnapshot-signal=SIGUSR2` and takes a snapshot halfway through the import;
+ * BENCH_STACK_NODE_ARGS adds Node options to the stack's process (for example `--cpu-prof`).
  */
-import { spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { createReadStream, createWriteStream, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { startRecoup } from '../test/support/recoup-process';
 
 const arg = (name: string, fallback: number) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -23,11 +25,11 @@ const arg = (name: string, fallback: number) => {
 };
 const ROWS = arg('rows', 200_000);
 const TIMEOUT_MS = arg('timeout-min', 30) * 60_000;
-const BASE = arg('port-base', 41030);
 /** The run stops when the stack's RSS passes this, so a growing stack cannot take a shared machine's memory. */
 const MAX_RSS_MIB = arg('max-rss-mib', 6000);
+const STACK_LOG = process.argv.includes('--stack-log') ? process.argv[process.argv.indexOf('--stack-log') + 1] : undefined;
 const TOKEN = 'bench-admin-token';
-const ports = { api: BASE, s3: BASE + 1, dynamo: BASE + 2, ses: BASE + 3 };
+let apiUrl = '';
 
 /** About 1.5 invoices per debtor, a debtor's second invoice a few rows after its first. */
 async function generate(path: string, rows: number): Promise<void> {
@@ -56,7 +58,7 @@ function rssMiB(pid: number): number {
 }
 
 async function api(path: string, init: { method?: string; body?: unknown } = {}): Promise<any> {
-  const res = await fetch(`http://127.0.0.1:${ports.api}${path}`, {
+  const res = await fetch(`${apiUrl}${path}`, {
     method: init.method ?? 'GET',
     headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' },
     body: init.body === undefined ? undefined : JSON.stringify(init.body),
@@ -73,34 +75,27 @@ async function main(): Promise<void> {
   const bytes = statSync(file).size;
   console.log(`file: ${ROWS} rows, ${(bytes / 1e6).toFixed(1)} MB`);
 
-  const stack = spawn(process.execPath, [...(process.env.BENCH_HEAP_SNAPSHOT ? ['--heapsnapshot-signal=SIGUSR2'] : []), '--import', 'tsx', 'infra/local/start.ts'], {
-    env: {
-      ...process.env,
-      RECOUP_DATA_DIR: join(dir, 'data'),
-      RECOUP_ADMIN_TOKEN: TOKEN,
-      RECOUP_API_PORT: String(ports.api),
-      RECOUP_S3_PORT: String(ports.s3),
-      RECOUP_DYNAMO_PORT: String(ports.dynamo),
-      RECOUP_SES_PORT: String(ports.ses),
-    },
-    cwd: process.cwd(),
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
   let log = '';
-  const keep = (c: Buffer) => {
-    log = (log + c.toString()).slice(-20_000);
-  };
-  stack.stdout.on('data', keep);
-  stack.stderr.on('data', keep);
+  const stackLog = STACK_LOG ? createWriteStream(STACK_LOG) : undefined;
+  const children: ChildProcess[] = [];
+  const started = startRecoup(join(dir, 'data'), TOKEN, children, {
+    nodeArgs: [...(process.env.BENCH_HEAP_SNAPSHOT ? ['--heapsnapshot-signal=SIGUSR2'] : []), ...(process.env.BENCH_STACK_NODE_ARGS?.split(' ').filter(Boolean) ?? [])],
+    // A first start in a checkout builds the console.
+    startTimeoutMs: 180_000,
+    onOutput: (c) => {
+      log = (log + c).slice(-20_000);
+      if (stackLog) stackLog.write(c);
+    },
+  });
+  started.catch(() => undefined);
+  const stack = children[0]!;
   const pid = stack.pid!;
   try {
-    for (const until = Date.now() + 120_000; !log.includes('Recoup is running'); ) {
-      if (stack.exitCode !== null || Date.now() > until) throw new Error(`the stack did not start:\n${log}`);
-      await new Promise((r) => setTimeout(r, 100));
-    }
+    const urls = await started;
+    apiUrl = urls.api;
     const idleRss = rssMiB(pid);
     const { clientId } = await api('/clients', { method: 'POST', body: { companyInfo: { name: 'Bench Ltd', address: { country: 'GB' } }, finances: { currency: 'EUR' } } });
-    const s3 = new S3Client({ endpoint: `http://127.0.0.1:${ports.s3}`, forcePathStyle: true, region: 'eu-west-1', credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' }, requestChecksumCalculation: 'WHEN_REQUIRED' });
+    const s3 = new S3Client({ endpoint: urls.s3, forcePathStyle: true, region: 'eu-west-1', credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' }, requestChecksumCalculation: 'WHEN_REQUIRED' });
     const t0 = Date.now();
     await s3.send(new PutObjectCommand({ Bucket: 'recoup-drop', Key: `${clientId}/cases.csv`, Body: createReadStream(file), ContentLength: bytes }));
     s3.destroy();
@@ -141,14 +136,17 @@ async function main(): Promise<void> {
     console.log(`stack RSS: idle ${idleRss.toFixed(0)} MiB, peak ${peak.toFixed(0)} MiB (at row ${peakAtRow}), 5 s after the import ${after.toFixed(0)} MiB`);
     try {
       console.log(`start queue: ${JSON.stringify(await api('/local/start-queue'))}`.slice(0, 400));
+      const executions: { count: number; byStatus: Record<string, number>; interpreterRuns: number } = await api('/local/step-functions/executions?count');
+      console.log(`executions started: ${executions.count} ${JSON.stringify(executions.byStatus)}, ${executions.interpreterRuns} of them with their interpreter in memory`);
     } catch {
-      // not every local runtime has that route
+      // not every local runtime has those routes
     }
     if (imp.status !== 'completed') process.exitCode = 1;
   } finally {
     stack.kill('SIGTERM');
     await Promise.race([once(stack, 'exit'), new Promise((r) => setTimeout(r, 10_000))]);
     if (stack.exitCode === null) stack.kill('SIGKILL');
+    stackLog?.end();
     rmSync(dir, { recursive: true, force: true });
   }
 }

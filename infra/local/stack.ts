@@ -8,7 +8,7 @@ import { useClock } from '../../shared/adapters/clock';
 import { createTableInput } from '../../shared/adapters/dynamo/table-definition';
 import { createApiServer, type LocalRoute } from './api-server';
 import { localRoutesForClock } from './clock-routes';
-import { close, ensureBucket, listen, rethrowPort } from './stand-ins';
+import { close, ensureBucket, holdIdleConnections, listen, rethrowPort } from './stand-ins';
 import { startStandInThread, type RecordedRequest, type StandInThread } from './stand-in-thread';
 import { s3Authentication } from './s3-authentication';
 import { dropBucketCorsXml } from './drop-bucket-cors';
@@ -109,6 +109,7 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
     // Before s3rver's own middleware: S3's authentication (SigV4 header or presigned query, known key).
     s3.middleware.unshift(s3Authentication(new Map([[LOCAL_ACCESS_KEY_ID, LOCAL_SECRET_ACCESS_KEY]])));
     const s3Address = (await s3.run().catch((e: Error) => rethrowPort(e, ports.s3, 'S3 (s3rver)'))) as AddressInfo;
+    if (s3.httpServer) holdIdleConnections(s3.httpServer);
     stops.push(() => s3.close());
 
     const clock = VirtualClock.restore(join(opts.dataDir, 'clock.json'), opts.startTime ?? new Date());

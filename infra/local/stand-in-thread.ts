@@ -1,5 +1,7 @@
 import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
+import { IDLE_CONNECTION_MS } from './stand-ins';
 
 /**
  * A stand-in (dynalite, SES local) on its own thread. The handlers' SDK calls and the
@@ -33,15 +35,22 @@ export interface RecordedRequest {
 export type StandInKind = 'dynalite' | 'ses';
 
 const MODULES: Record<StandInKind, string> = { dynalite: 'dynalite', ses: 'aws-ses-v2-local' };
+const ITERATOR_PATCH = fileURLToPath(new URL('./level-iterators.cjs', import.meta.url));
 
 // CommonJS, as eval'd worker code is; the module's path comes from here so resolution does
 // not depend on the working directory.
 const WORKER_SOURCE = `
 const { parentPort, workerData } = require('node:worker_threads');
+for (const path of workerData.abstractLevelPaths || []) require(workerData.iteratorPatchPath).closeEndedIterators(require(path));
 const mod = require(workerData.modulePath);
 async function start() {
-  if (workerData.kind === 'ses') return (mod.default || mod)({ host: '127.0.0.1', port: workerData.port });
+  if (workerData.kind === 'ses') {
+    const server = await (mod.default || mod)({ host: '127.0.0.1', port: workerData.port });
+    server.keepAliveTimeout = workerData.idleConnectionMs;
+    return server;
+  }
   const server = mod(workerData.options);
+  server.keepAliveTimeout = workerData.idleConnectionMs;
   await new Promise((resolve, reject) => {
     server.once('error', reject);
     server.listen(workerData.port, '127.0.0.1', resolve);
@@ -83,7 +92,9 @@ start().then(
 
 export function startStandInThread(kind: StandInKind, port: number, options: Record<string, unknown> = {}): Promise<StandInThread> {
   const modulePath = createRequire(import.meta.url).resolve(MODULES[kind]);
-  const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { kind, modulePath, port, options } });
+  // dynalite's store closes its iterators only once they have `return()` (see level-iterators.cjs).
+  const levels = kind === 'dynalite' ? { abstractLevelPaths: abstractLevelsOf(modulePath), iteratorPatchPath: ITERATOR_PATCH } : {};
+  const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { kind, modulePath, port, options, idleConnectionMs: IDLE_CONNECTION_MS, ...levels } });
   return new Promise((resolve, reject) => {
     worker.once('error', reject);
     worker.on('message', (m: { type: string; port?: number; code?: string; message?: string }) => {
@@ -103,6 +114,12 @@ export function startStandInThread(kind: StandInKind, port: number, options: Rec
       }
     });
   });
+}
+
+/** The abstract-level copies under dynalite's stores (classic-level on disk, memory-level in memory). */
+export function abstractLevelsOf(dynalitePath: string): string[] {
+  const fromDynalite = createRequire(dynalitePath);
+  return [...new Set(['classic-level', 'memory-level'].map((store) => createRequire(fromDynalite.resolve(store)).resolve('abstract-level')))];
 }
 
 function stopThread(worker: Worker): Promise<void> {

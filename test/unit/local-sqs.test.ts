@@ -131,6 +131,29 @@ describe("the start queue's event source mapping", () => {
     expect(seen).toEqual([['good-1', 'bad', 'good-2'], ['bad'], ['bad']]);
     expect(mapping.stats()).toMatchObject({ sent: 3, succeeded: 2, redelivered: 2, inFlight: 0 });
   });
+
+  it('hands a message out once while its consumer works on it, however long the batch takes', async () => {
+    const queue = new LocalQueue({ name: 'q', dir: tempDir(), visibilityTimeoutMs: 30_000, maxReceiveCount: 5 });
+    cleanups.push(() => queue.close());
+    const clock = new VirtualClock(new Date('2026-01-05T09:00:00.000Z'));
+    const seen: string[] = [];
+    const mapping = startEventSource(
+      queue,
+      clock,
+      async (event) => {
+        seen.push(...event.Records.map((r) => JSON.parse(r.body) as string));
+        // Far longer than a failed message's return: the batch is still being worked on.
+        await new Promise((r) => setTimeout(r, 60));
+        return { batchItemFailures: [] };
+      },
+      { batchSize: 1, maxConcurrency: 3, retryAfterMs: 5, log: () => undefined },
+    );
+    cleanups.push(() => mapping.stop());
+    queue.send(['a', 'b'].map((b) => JSON.stringify(b)));
+    await expect.poll(() => mapping.stats().inFlight, { timeout: 5_000 }).toBe(0);
+    expect(seen.sort()).toEqual(['a', 'b']);
+    expect(mapping.stats()).toMatchObject({ sent: 2, succeeded: 2, redelivered: 0 });
+  });
 });
 
 describe('the local Lambda endpoint', () => {

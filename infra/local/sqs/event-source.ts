@@ -13,7 +13,9 @@ export interface EventSourceOptions {
   /**
    * Real milliseconds a failed message stays hidden before it is handed out again. On AWS it is
    * the queue's visibility timeout (six times the consumer's timeout); locally a retry comes
-   * back at once, so a run does not wait minutes of wall time for it.
+   * back at once, so a run does not wait minutes of wall time for it. A message being worked on
+   * stays hidden for the queue's whole visibility timeout, as on AWS: handed out again while its
+   * batch is still running, it would be started twice.
    */
   retryAfterMs: number;
   log(message: string): void;
@@ -41,6 +43,7 @@ export function startEventSource(queue: LocalQueue, clock: VirtualClock, consume
   let running = 0;
   let stopped = false;
   let timer: NodeJS.Timeout | undefined;
+  let timerAt = 0;
   let sent = 0;
   let succeeded = 0;
   let redelivered = 0;
@@ -49,7 +52,7 @@ export function startEventSource(queue: LocalQueue, clock: VirtualClock, consume
   const pump = () => {
     if (stopped) return;
     while (running < opts.maxConcurrency) {
-      const batch = queue.receive(opts.batchSize, opts.retryAfterMs);
+      const batch = queue.receive(opts.batchSize);
       if (batch.length === 0) break;
       running++;
       void clock.track(() => invoke(batch)).finally(() => {
@@ -61,10 +64,14 @@ export function startEventSource(queue: LocalQueue, clock: VirtualClock, consume
   };
 
   // Messages hidden after a failure come back by themselves, as a poller would find them.
+  // A failed message returning soon comes before a timer set for the end of a visibility timeout.
   const schedule = () => {
-    if (timer || stopped) return;
+    if (stopped) return;
     const at = queue.nextVisibleAt();
     if (at === undefined || at <= 0) return;
+    if (timer && timerAt <= at) return;
+    if (timer) clearTimeout(timer);
+    timerAt = at;
     timer = setTimeout(() => {
       timer = undefined;
       pump();
@@ -82,8 +89,8 @@ export function startEventSource(queue: LocalQueue, clock: VirtualClock, consume
       failed = new Set(batch.map((m) => m.messageId));
     }
     for (const m of batch) {
-      if (failed.has(m.messageId)) continue;
-      if (queue.delete(m.receipt!)) succeeded++;
+      if (failed.has(m.messageId)) queue.changeVisibility(m.receipt!, opts.retryAfterMs);
+      else if (queue.delete(m.receipt!)) succeeded++;
     }
   };
 

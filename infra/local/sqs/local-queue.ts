@@ -143,10 +143,15 @@ export class LocalQueue {
     return true;
   }
 
-  /** Real time (ms) at which the next hidden message becomes visible, if any. */
+  /** Real time (ms) at which the next hidden message becomes visible, if any (now or earlier when one is visible). */
   nextVisibleAt(): number | undefined {
+    const now = Date.now();
     let next: number | undefined;
-    for (const m of this.messages.values()) if (next === undefined || m.invisibleUntil < next) next = m.invisibleUntil;
+    for (const m of this.messages.values()) {
+      // Oldest first, and a waiting backlog is visible: a big queue is not walked to its end.
+      if (m.invisibleUntil <= now) return m.invisibleUntil;
+      if (next === undefined || m.invisibleUntil < next) next = m.invisibleUntil;
+    }
     return next;
   }
 

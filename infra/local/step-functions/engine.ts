@@ -3,7 +3,7 @@ import type { Context } from 'aws-lambda';
 import { StateMachine } from 'aws-local-stepfunctions';
 import aslValidator from 'asl-validator';
 import { localLambdaContext } from '../lambda-context';
-import type { VirtualClock } from '../virtual-clock';
+import type { VirtualClock, WakeUp } from '../virtual-clock';
 import { jittered, retryDelay, type Retrier } from './retry-delay';
 import type { ExecutionStore, JournalEntry, StoredExecution } from './execution-store';
 import { SFN_LIMITS, dataLimitBreach, historyBreach, historyEventsOf, payloadBytes, timeoutBreach, type LimitBreach, type ServiceLimits } from './limits';
@@ -59,6 +59,9 @@ class ExecutionStoppedError extends Error {
   readonly isRetryable = false;
 }
 
+/** Ends the interpreter's run of an execution that sleeps until a Wait is due (see `hibernate`). */
+class ExecutionHibernatedError extends ExecutionStoppedError {}
+
 interface Machine {
   arn: string;
   name: string;
@@ -87,8 +90,12 @@ interface LiveExecution {
   mapResultBytes: Map<string, number>;
   /** The next task call's place in the execution (journal key). */
   calls: number;
-  /** Calls finished before a restart, by place: answered from here instead of running again. */
+  /** Calls finished before a restart or a hibernation, by place: answered from here instead of running again. */
   journal: Map<number, JournalEntry>;
+  /** Every call this execution finished, in order: what a replay after a hibernation answers from. */
+  finished: JournalEntry[];
+  /** The clock's timer that replays it when its Wait is due. */
+  wake?: WakeUp;
 }
 
 const LAMBDA_INVOKE = 'arn:aws:states:::lambda:invoke';
@@ -134,6 +141,7 @@ export class LocalStepFunctions {
   private readonly limits: ServiceLimits;
   /** Handler invocations running now (Lambda's concurrent executions). */
   private inFlight = 0;
+  private interpreting = 0;
 
   constructor(private readonly opts: LocalStepFunctionsOptions) {
     this.loadHandler =
@@ -256,6 +264,7 @@ export class LocalStepFunctions {
     if (!live) throw new SfnApiError('ExecutionDoesNotExist', `no execution ${args.executionArn}`);
     if (live.record.status === 'RUNNING') {
       live.stopped = true;
+      live.wake?.cancel();
       Object.assign(live.record, { status: 'ABORTED', stopDate: this.opts.clock.now(), error: args.error, cause: args.cause });
       this.opts.store?.saveExecution(toStored(live.record));
     }
@@ -280,6 +289,11 @@ export class LocalStepFunctions {
     return { executions: page.map((r) => ({ ...r })), nextToken: start + size < all.length ? String(start + size) : undefined };
   }
 
+  /** Executions whose interpreter run is in memory now (a hibernated one has none until its Wait is due). */
+  get interpreterRuns(): number {
+    return this.interpreting;
+  }
+
   /** Every execution, for the benchmark and diagnostics. */
   allExecutions(): ExecutionRecord[] {
     return [...this.executions.values()].map((e) => ({ ...e.record }));
@@ -292,16 +306,26 @@ export class LocalStepFunctions {
   }
 
   private async run(m: Machine, live: LiveExecution, input: unknown): Promise<void> {
+    this.interpreting++;
+    try {
+      await this.interpret(m, live, input);
+    } finally {
+      this.interpreting--;
+    }
+  }
+
+  private async interpret(m: Machine, live: LiveExecution, input: unknown): Promise<void> {
     const { record } = live;
     const taskResourceLocalHandlers: Record<string, (input: unknown) => Promise<unknown>> = {};
+    const session: RunSession = { abort: () => undefined, active: 0 };
     for (const [stateName, task] of m.tasks) {
       const call: (input: unknown) => Promise<unknown> =
         'folder' in task
           ? (i) => this.invoke(live, task.folder, stateName, i)
           : 'invokeByArn' in task
             ? (i) => this.invokeByArn(live, task.invokeByArn, stateName, i)
-            : (i) => this.wait(live, task.wait, stateName, i);
-      taskResourceLocalHandlers[stateName] = (i) => this.callTask(live, stateName, 'wait' in task, m.retriers.get(stateName), call, i);
+            : (i) => this.wait(live, session, task.wait, stateName, i);
+      taskResourceLocalHandlers[stateName] = (i) => this.callTask(live, session, stateName, 'wait' in task, m.retriers.get(stateName), call, i);
     }
     const execution = m.machine.run(input as never, {
       overrides: { taskResourceLocalHandlers: taskResourceLocalHandlers as never, retryIntervalOverrides: m.retryOverrides },
@@ -310,8 +334,9 @@ export class LocalStepFunctions {
         StateMachine: { Id: m.arn, Name: m.name },
       } as never,
     });
+    session.abort = execution.abort;
     const watching = (async () => {
-      for await (const e of execution.eventLogs) this.observe(m, live, e as unknown as LibraryEvent);
+      for await (const e of execution.eventLogs) this.observe(m, live, session, e as unknown as LibraryEvent);
     })();
     let outcome: { output: unknown } | { error: unknown };
     try {
@@ -321,6 +346,10 @@ export class LocalStepFunctions {
     }
     await watching;
     if (live.stopped) return;
+    if (session.sleepsUntil !== undefined) {
+      live.wake = this.opts.clock.wakeAt(new Date(session.sleepsUntil), () => this.replay(m, live));
+      return;
+    }
     if ('output' in outcome) {
       Object.assign(record, { status: 'SUCCEEDED', output: JSON.stringify(outcome.output ?? null), stopDate: this.opts.clock.now() });
       this.opts.store?.saveExecution(toStored(record));
@@ -337,7 +366,9 @@ export class LocalStepFunctions {
    * its iterations) against the payload quota. A breach ends the execution: nothing more runs
    * in it (the next task call sees it stopped).
    */
-  private observe(m: Machine, live: LiveExecution, e: LibraryEvent): void {
+  private observe(m: Machine, live: LiveExecution, session: RunSession, e: LibraryEvent): void {
+    // What the interpreter reports after a hibernation ended its run is the replay's to count.
+    if (session.sleepsUntil !== undefined) return;
     if (e.type === 'StateEntered' || e.type === 'StateRetried') live.record.transitions++;
     if (live.stopped) {
       if (e.type === 'ExecutionFailed' || e.type === 'ExecutionAborted') live.record.historyEvents++;
@@ -380,9 +411,19 @@ export class LocalStepFunctions {
    * Retry intervals run on the virtual clock: the library retries at once, and the call waits
    * out the interval Step Functions would (see retryDelay) first.
    */
-  private async callTask(live: LiveExecution, stateName: string, isWait: boolean, rules: Retrier[] | undefined, call: (input: unknown) => Promise<unknown>, input: unknown): Promise<unknown> {
+  private async callTask(live: LiveExecution, session: RunSession, stateName: string, isWait: boolean, rules: Retrier[] | undefined, call: (input: unknown) => Promise<unknown>, input: unknown): Promise<unknown> {
     await new Promise<void>((resolve) => setImmediate(resolve));
     if (live.stopped) throw new ExecutionStoppedError(`execution ${live.record.name} was stopped`);
+    if (session.sleepsUntil !== undefined) throw new ExecutionHibernatedError(`execution ${live.record.name} sleeps`);
+    session.active++;
+    try {
+      return await this.runCall(live, stateName, isWait, rules, call, input);
+    } finally {
+      session.active--;
+    }
+  }
+
+  private async runCall(live: LiveExecution, stateName: string, isWait: boolean, rules: Retrier[] | undefined, call: (input: unknown) => Promise<unknown>, input: unknown): Promise<unknown> {
     const retryKey = `${stateName}\u0000${JSON.stringify(input)}`;
     const retry = live.retries.get(retryKey);
     const n = live.calls++;
@@ -418,14 +459,18 @@ export class LocalStepFunctions {
             throw new ExecutionStoppedError(`execution ${live.record.name}: ${live.record.cause}`);
           }
         }
-        this.opts.store?.appendJournal(live.record.executionArn, { n, state: stateName, at: this.opts.clock.now().toISOString(), ...(isWait ? {} : { out }) });
+        const entry: JournalEntry = { n, state: stateName, at: this.opts.clock.now().toISOString(), ...(isWait ? {} : { out }) };
+        live.finished.push(entry);
+        this.opts.store?.appendJournal(live.record.executionArn, entry);
       }
       live.retries.delete(retryKey);
       return out;
     } catch (e) {
       const err = e as Error;
       if (!replayed && !(e instanceof ExecutionStoppedError)) {
-        this.opts.store?.appendJournal(live.record.executionArn, { n, state: stateName, at: this.opts.clock.now().toISOString(), err: { name: err.name, message: err.message } });
+        const entry: JournalEntry = { n, state: stateName, at: this.opts.clock.now().toISOString(), err: { name: err.name, message: err.message } };
+        live.finished.push(entry);
+        this.opts.store?.appendJournal(live.record.executionArn, entry);
       }
       const at = replayed ? Date.parse(replayed.at) : this.opts.clock.now().getTime();
       const tries = retry?.tries ?? [];
@@ -494,7 +539,7 @@ export class LocalStepFunctions {
     return { ExecutedVersion: '$LATEST', StatusCode: 200, Payload: await this.invoke(live, folder, stateName, Payload) };
   }
 
-  private async wait(live: LiveExecution, state: AslState, stateName: string, input: unknown): Promise<unknown> {
+  private async wait(live: LiveExecution, session: RunSession, state: AslState, stateName: string, input: unknown): Promise<unknown> {
     if (live.stopped) throw new ExecutionStoppedError(`execution ${live.record.name} was stopped`);
     const now = this.opts.clock.now().getTime();
     let until: number;
@@ -503,8 +548,35 @@ export class LocalStepFunctions {
     else if (state.Timestamp) until = Date.parse(state.Timestamp);
     else until = Date.parse(String(readPath(input, state.TimestampPath!, stateName)));
     if (Number.isNaN(until)) throw Object.assign(new Error(`Wait state "${stateName}": no valid timestamp at ${state.TimestampPath}`), { name: 'States.Runtime' });
+    const wakeAt = Math.min(until, this.deadline(live));
+    if (wakeAt > now && session.active === 1) this.hibernate(session, live, wakeAt);
     await this.parkWithin(live, until);
     return input;
+  }
+
+  /**
+   * An execution whose only call is a Wait not yet due leaves memory until then, as a parked
+   * one costs the service nothing: its interpreter run (tens of KiB of states, promises and
+   * timers) is ended and the clock keeps a timer that replays it when the Wait is due, the
+   * calls it finished answered from `finished` (as a restart answers them from the journal on
+   * disk), so nothing runs twice. A cohort of a hundred thousand cases in their breathing space
+   * then holds its records, not a hundred thousand interpreters.
+   */
+  private hibernate(session: RunSession, live: LiveExecution, until: number): never {
+    session.sleepsUntil = until;
+    session.abort();
+    throw new ExecutionHibernatedError(`execution ${live.record.name} sleeps until ${new Date(until).toISOString()}`);
+  }
+
+  /** Runs a hibernated execution again from its start, answering the calls it finished from memory. */
+  private async replay(m: Machine, live: LiveExecution): Promise<void> {
+    live.wake = undefined;
+    if (live.stopped || live.record.status !== 'RUNNING') return;
+    live.journal = new Map(live.finished.map((j) => [j.n, j]));
+    Object.assign(live, { calls: 0, retries: new Map(), mapResultBytes: new Map() });
+    // The replay walks the states again: transitions and history are counted afresh.
+    Object.assign(live.record, { transitions: 0, historyEvents: 0 });
+    await this.run(m, live, JSON.parse(live.record.input) as unknown);
   }
 }
 
@@ -528,6 +600,19 @@ interface LibraryEvent {
   output?: unknown;
 }
 
+/**
+ * One run of the interpreter over an execution (its start, a resume, or a replay after a
+ * hibernation). A hibernated run's calls that still arrive (the interpreter winds down its
+ * queued Map items) are refused by the run they belong to, never taken for the next one's.
+ */
+interface RunSession {
+  abort: () => void;
+  /** Task calls (Waits included) of this run under way now. */
+  active: number;
+  /** Set when it hibernates: the virtual time its Wait is due. */
+  sleepsUntil?: number;
+}
+
 /** `done` of an execution restored from disk and not yet resumed. */
 const RESUMABLE: Promise<void> = Promise.resolve();
 
@@ -540,6 +625,7 @@ function newLive(record: ExecutionRecord, journal?: JournalEntry[]): LiveExecuti
     mapResultBytes: new Map(),
     calls: 0,
     journal: new Map((journal ?? []).map((j) => [j.n, j])),
+    finished: [...(journal ?? [])],
   };
 }
 

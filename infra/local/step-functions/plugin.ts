@@ -57,6 +57,12 @@ export const stepFunctionsPlugin: LocalPlugin = {
       const status = u.searchParams.get('status');
       const name = u.searchParams.get('name');
       const items = engine.allExecutions().filter((e) => (!status || e.status === status) && (!name || e.name.includes(name)));
+      // `?count`: how many by status, and how many interpreters are in memory (a big run's executions would be a huge answer).
+      if (u.searchParams.has('count')) {
+        const byStatus: Record<string, number> = {};
+        for (const e of items) byStatus[e.status] = (byStatus[e.status] ?? 0) + 1;
+        return { status: 200, body: { count: items.length, byStatus, interpreterRuns: engine.interpreterRuns } };
+      }
       return { status: 200, body: { items } };
     });
 

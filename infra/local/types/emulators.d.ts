@@ -37,6 +37,8 @@ declare module 's3rver' {
     /** Koa's middleware stack, composed when the server starts (`run`). */
     middleware: S3rverMiddleware[];
     run(): Promise<AddressInfo>;
+    /** The HTTP server, once `run` resolved. */
+    httpServer?: import('node:http').Server;
     close(): Promise<void>;
     on(event: 'event', listener: (event: S3rverEvent) => void): this;
   }
