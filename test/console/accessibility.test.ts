@@ -1,21 +1,14 @@
 import { AxeBuilder } from '@axe-core/playwright';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BROWSER_TIMEOUTS, skipBrowserTests, startConsoleStack, type ConsoleStack, type Person } from './browser';
+import { BROWSER_TIMEOUTS, SAMPLE_CSV, skipBrowserTests, startConsoleStack, type ConsoleStack, type Person } from './browser';
+import { waitForImport } from '../support/imports';
 
 /** The WCAG 2.1 A and AA rules: what an accessibility audit of the console holds it to. */
 const WCAG_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
 /** A person using a screen reader or a keyboard cannot get past these; minor and moderate ones are reported, not failed. */
 const BLOCKING = new Set(['serious', 'critical']);
 
-// Two debtors (one of them with two invoices) and a row with a date that does not exist: a finished import with an error.
-const CSV = [
-  'debtor_name,debtor_email,debtor_phone,debtor_country,invoice_number,due_date,amount',
-  'Jan Jansen,jan@example.nl,+31612345678,NL,INV-1001,2025-12-01,120.50',
-  'Jan Jansen,jan@example.nl,,NL,INV-1002,2025-12-15,79.50',
-  'Marie Dubois,marie@example.fr,,FR,INV-1003,2025-11-20,310.00',
-  'Piet Pieters,,,NL,INV-1004,2025-13-01,10.00',
-].join('\n');
 
 /**
  * The serious and critical WCAG violations on the page as it is now, one line each with the rule,
@@ -86,14 +79,9 @@ describe.skipIf(skipBrowserTests)('the console is accessible (WCAG 2.1 AA, axe)'
     clientId = created.body.clientId;
     const upload = await api.post(`/clients/${clientId}/imports`, {});
     expect(upload.status).toBe(201);
-    const put = await fetch(upload.body.uploadUrl, { method: 'PUT', body: CSV });
+    const put = await fetch(upload.body.uploadUrl, { method: 'PUT', body: SAMPLE_CSV });
     expect(put.status).toBe(200);
-    for (let i = 0; ; i++) {
-      const imp = await api.get(`/imports/${upload.body.importId}`);
-      if (imp.body.status === 'completed') break;
-      if (i > 100) throw new Error(`the import did not finish: ${JSON.stringify(imp.body)}`);
-      await new Promise((r) => setTimeout(r, 100));
-    }
+    expect((await waitForImport(api, clientId, { importId: upload.body.importId })).status).toBe('completed');
     // The start queue starts the two cases' outreach in its own (real) time; each case's first
     // steps fall somewhere in the day's contact hours: by the evening both opened a ticket and sent an email.
     for (let i = 0; (await api.get('/local/step-functions/executions?name=mainOutreach')).body.items.length < 2; i++) {

@@ -32,6 +32,18 @@ export const skipBrowserTests = chromiumMissing && !inCi;
 if (skipBrowserTests) console.warn(`The console's browser tests are skipped: no Chromium at ${CHROMIUM} (install the chromium package to run them).`);
 
 /**
+ * A client's file as the browser tests upload it: two debtors (one with two invoices, merged into
+ * one case) and a row with a date that does not exist, so the import finishes with one error.
+ */
+export const SAMPLE_CSV = [
+  'debtor_name,debtor_email,debtor_phone,debtor_country,invoice_number,due_date,amount',
+  'Jan Jansen,jan@example.nl,+31612345678,NL,INV-1001,2025-12-01,120.50',
+  'Jan Jansen,jan@example.nl,,NL,INV-1002,2025-12-15,79.50',
+  'Marie Dubois,marie@example.fr,,FR,INV-1003,2025-11-20,310.00',
+  'Piet Pieters,,,NL,INV-1004,2025-13-01,10.00',
+].join('\n');
+
+/**
  * For an unloaded 2-core machine: the hook may build the console first (a fresh checkout, about
  * half a minute) and starts the stack and the browser; a test signs in and clicks through pages.
  */

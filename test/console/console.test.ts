@@ -1,15 +1,7 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BROWSER_TIMEOUTS, saveScreenshot, skipBrowserTests, startConsoleStack, type ConsoleStack, type Person } from './browser';
+import { BROWSER_TIMEOUTS, saveScreenshot, SAMPLE_CSV, skipBrowserTests, startConsoleStack, type ConsoleStack, type Person } from './browser';
 
-// Two debtors (one with two invoices, merged into one case) and a row with a date that does not exist.
-const CSV = [
-  'debtor_name,debtor_email,debtor_phone,debtor_country,invoice_number,due_date,amount',
-  'Jan Jansen,jan@example.nl,+31612345678,NL,INV-1001,2025-12-01,120.50',
-  'Jan Jansen,jan@example.nl,,NL,INV-1002,2025-12-15,79.50',
-  'Marie Dubois,marie@example.fr,,FR,INV-1003,2025-11-20,310.00',
-  'Piet Pieters,,,NL,INV-1004,2025-13-01,10.00',
-].join('\n');
 
 /** The text of the case page's balance figure `label` (e.g. "Outstanding" -> "€200.00"). */
 async function balanceFigure(page: Page, label: string): Promise<string> {
@@ -79,7 +71,7 @@ describe.skipIf(skipBrowserTests)('the console, clicked through in a browser', (
     await nav.getByRole('link', { name: 'Imports' }).click();
     await page.getByRole('combobox', { name: 'Client' }).click();
     await page.getByRole('option', { name: 'Bright Energy BV' }).click();
-    await page.locator('input[type="file"]').setInputFiles({ name: 'december.csv', mimeType: 'text/csv', buffer: Buffer.from(CSV) });
+    await page.locator('input[type="file"]').setInputFiles({ name: 'december.csv', mimeType: 'text/csv', buffer: Buffer.from(SAMPLE_CSV) });
     const latest = page.getByRole('status', { name: 'Latest import' });
     await latest.getByText('Import completed: 4 rows, 2 cases created, 1 merged, 0 duplicates, 1 rejected').waitFor();
     await expect(latest.getByRole('row').nth(1).innerText()).resolves.toMatch(/^4\s+due_date\s+.+/);
