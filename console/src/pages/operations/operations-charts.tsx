@@ -36,6 +36,15 @@ function Figure({ label, value }: { label: string; value: string }) {
   );
 }
 
+/** Figures by key (kind, channel) as a bar chart, named and said in words from the same series. */
+function FiguresChart<K extends string>({ label, noun, byKey, keyName, series, stacked }: { label: string; noun: string; byKey: Record<string, Record<K, number>>; keyName: string; series: { name: K; label: string; color: string }[]; stacked?: boolean }) {
+  return (
+    <ChartFigure label={label} summary={`${noun}: ${inWords(byKey, series.map((x) => x.name))}.`}>
+      <BarChart h={260} data={rowsOf(byKey, keyName)} dataKey={keyName} {...(stacked ? { type: 'stacked' as const } : {})} withLegend series={series} />
+    </ChartFigure>
+  );
+}
+
 /** What the engine is doing: executions by kind and status, sends by channel, failures, import throughput. */
 export function OperationsCharts() {
   const q = useQuery({ queryKey: ['operations'], queryFn: () => api.get<OperationsFigures>('/operations'), refetchInterval: 10_000 });
@@ -64,34 +73,30 @@ export function OperationsCharts() {
             <Figure label="Import rows per second" value={q.data.imports.rowsPerSecond === undefined ? 'n/a' : q.data.imports.rowsPerSecond.toFixed(0)} />
           </SimpleGrid>
           <Title order={2}>Executions by kind</Title>
-          <ChartFigure label="Executions by kind and status" summary={`Executions: ${inWords(q.data.executions, ['running', 'succeeded', 'failed'])}.`}>
-            <BarChart
-              h={260}
-              data={rowsOf(q.data.executions, 'kind')}
-              dataKey="kind"
-              type="stacked"
-              withLegend
-              series={[
-                { name: 'running', label: 'Running', color: 'blue.8' },
-                { name: 'succeeded', label: 'Succeeded', color: 'teal.8' },
-                { name: 'failed', label: 'Failed', color: 'red.8' },
-              ]}
-            />
-          </ChartFigure>
+          <FiguresChart
+            label="Executions by kind and status"
+            noun="Executions"
+            byKey={q.data.executions}
+            keyName="kind"
+            stacked
+            series={[
+              { name: 'running', label: 'Running', color: 'blue.8' },
+              { name: 'succeeded', label: 'Succeeded', color: 'teal.8' },
+              { name: 'failed', label: 'Failed', color: 'red.8' },
+            ]}
+          />
           <Title order={2}>Sends by channel</Title>
-          <ChartFigure label="Sends by channel" summary={`Sends: ${inWords(q.data.sends, ['sent', 'failed', 'skipped'])}.`}>
-            <BarChart
-              h={260}
-              data={rowsOf(q.data.sends, 'channel')}
-              dataKey="channel"
-              withLegend
-              series={[
-                { name: 'sent', label: 'Sent', color: 'teal.8' },
-                { name: 'failed', label: 'Failed', color: 'red.8' },
-                { name: 'skipped', label: 'Skipped', color: 'gray.7' },
-              ]}
-            />
-          </ChartFigure>
+          <FiguresChart
+            label="Sends by channel"
+            noun="Sends"
+            byKey={q.data.sends}
+            keyName="channel"
+            series={[
+              { name: 'sent', label: 'Sent', color: 'teal.8' },
+              { name: 'failed', label: 'Failed', color: 'red.8' },
+              { name: 'skipped', label: 'Skipped', color: 'gray.7' },
+            ]}
+          />
           {q.data.imports.lastImportAt ? <Text size="sm">Last import {new Date(q.data.imports.lastImportAt).toLocaleString('en-GB')}.</Text> : null}
         </>
       ) : null}
