@@ -29,13 +29,12 @@ export function cutForStorage(s: string, max: number): string {
 /**
  * What a communication records of the message it carried, as the debtor got it: the subject
  * where the channel has one (email, letter, ticket), and the text (an SMS, a voice or call
- * script, an email's text part, a letter's body). A letter also keeps its PDF's object key.
+ * script, an email's text part, a letter's body). A sent letter's PDF key is added by its send.
  */
-export function communicationContent(channel: NodeType, m: RenderedMessage, pdfKey?: string): Pick<Communication, 'subject' | 'text' | 'pdfKey'> {
+export function communicationContent(channel: NodeType, m: RenderedMessage): Pick<Communication, 'subject' | 'text'> {
   const withSubject = channel === 'email' || channel === 'letter' || channel === 'ticket';
   return {
     ...(withSubject && m.subject ? { subject: cutForStorage(m.subject, MAX_STORED_SUBJECT) } : {}),
     ...(m.text ? { text: cutForStorage(m.text, MAX_STORED_TEXT) } : {}),
-    ...(pdfKey ? { pdfKey } : {}),
   };
 }

@@ -9,7 +9,7 @@ const ITEM_LIMIT = 400 * 1024;
 it('keeps what was sent as rendered: subject and text for email, letters and tickets; the text alone for SMS and calls', () => {
   const m = { subject: 'Your balance of 125.00 EUR', text: 'Dear Dana, you owe 125.00 EUR since 2026-01-15.' };
   expect(communicationContent('email', m)).toEqual(m);
-  expect(communicationContent('letter', m, 'letters/c-1/abc.pdf')).toEqual({ ...m, pdfKey: 'letters/c-1/abc.pdf' });
+  expect(communicationContent('letter', m)).toEqual(m);
   expect(communicationContent('ticket', m)).toEqual(m);
   for (const channel of ['sms', 'voice', 'call'] as const) expect(communicationContent(channel, m)).toEqual({ text: m.text });
   // An email with an html part only has no text to keep.
