@@ -1,32 +1,25 @@
-import type { ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { apiClient } from '../support/local-stack';
-import { killRecoup, startRecoup } from '../support/recoup-process';
+import { killRecoup } from '../support/recoup-process';
+import { recoupOnOneDataFolder } from '../support/recoup-restarts';
 import { advanceDays, comms, setUpClient, uploadCases } from '../support/workflows';
 
 /**
  * `npm start` killed with SIGKILL while a clock advance is sending a cohort's SMS, then started
- * again on the same data folder: every debtor gets the SMS exactly once. A step killed after its
- * write of the case but before the provider was called is sent on the restart, not written off
- * as `unknown`; only a step killed while the provider had it may be `unknown` (then it was sent
- * at most once, and its record says so).
+ * again on the same data folder: no debtor gets the SMS twice and every SMS is sent, but for the
+ * one the kill may catch with the provider. A step killed after its write of the case but before
+ * the provider was called is sent on the restart, not written off as `unknown`; only a step
+ * killed while the provider had it may be `unknown` (then it was sent at most once, and its
+ * record says so). No record is left `sending`.
  */
-const dataDir = mkdtempSync(join(tmpdir(), 'recoup-sigkill-advance-'));
 const TOKEN = 'sigkill-advance-token';
-const children: ChildProcess[] = [];
-afterAll(() => {
-  for (const c of children) if (c.exitCode === null) c.kill('SIGKILL');
-  rmSync(dataDir, { recursive: true, force: true });
-});
+const startRecoup = recoupOnOneDataFolder('sigkill-advance', TOKEN);
 
 const COHORT = 12;
 const phone = (i: number) => `+4477009003${String(i).padStart(2, '0')}`;
 
-it('SIGKILL while an advance sends SMS, then start again: each debtor gets the SMS once', async () => {
-  const first = await startRecoup(dataDir, TOKEN, children);
+it('SIGKILL while an advance sends SMS, then start again: no debtor gets it twice, and only a send the kill caught with the provider may be unknown', async () => {
+  const first = await startRecoup();
   let api = apiClient(first.api, TOKEN);
   const { clientId } = await setUpClient(api, {
     workflows: { mainOutreach: [{ type: 'sms', afterDays: 1, template: 'first-notice' }], breathingSpace: [], paymentPlan: [], onHold: [], retry: [] },
@@ -48,7 +41,7 @@ it('SIGKILL while an advance sends SMS, then start again: each debtor gets the S
   expect(advanced, 'the stack was killed while the advance was still sending').toBe(false);
   expect(before).toBeLessThan(COHORT);
 
-  const second = await startRecoup(dataDir, TOKEN, children);
+  const second = await startRecoup();
   api = apiClient(second.api, TOKEN);
   await advanceDays(api, 3);
 

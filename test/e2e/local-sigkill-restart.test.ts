@@ -1,10 +1,7 @@
-import type { ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { apiClient } from '../support/local-stack';
-import { killRecoup as kill, startRecoup as startRecoup_ } from '../support/recoup-process';
+import { killRecoup as kill } from '../support/recoup-process';
+import { recoupOnOneDataFolder } from '../support/recoup-restarts';
 import { advanceDays, comms, setUpClient, uploadCases } from '../support/workflows';
 
 /**
@@ -12,15 +9,8 @@ import { advanceDays, comms, setUpClient, uploadCases } from '../support/workflo
  * same data folder: every running execution goes on where it was (same names, no step twice,
  * none skipped), a case in breathing space leaves it, and the outbox is still there.
  */
-const dataDir = mkdtempSync(join(tmpdir(), 'recoup-sigkill-'));
 const TOKEN = 'sigkill-test-token';
-const children: ChildProcess[] = [];
-afterAll(() => {
-  for (const c of children) if (c.exitCode === null) c.kill('SIGKILL');
-  rmSync(dataDir, { recursive: true, force: true });
-});
-
-const startRecoup = () => startRecoup_(dataDir, TOKEN, children);
+const startRecoup = recoupOnOneDataFolder('sigkill', TOKEN);
 
 it('SIGKILL mid-run, then start again: each message goes out once, none is skipped, breathing space ends', async () => {
   const first = await startRecoup();
