@@ -182,18 +182,16 @@ function communicationItem(caseId: string, c: Communication) {
   return { ...c, ...caseChildKeys.communication(caseId, c.key), ...(c.clientId ? keys.communicationLists(c.clientId, c.status, c.at, caseId, c.key) : {}), type: 'communication' };
 }
 
-/** The condition of a write that may only replace a communication whose send failed. */
-const WHILE_FAILED = {
-  ConditionExpression: '#status = :failed',
+/** The condition of a write that may only replace a communication in `status`. */
+const whileStatus = (status: Communication['status']) => ({
+  ConditionExpression: '#status = :status',
   ExpressionAttributeNames: { '#status': 'status' },
-  ExpressionAttributeValues: { ':failed': 'failed' },
-};
-
-const WHILE_SENDING = {
-  ConditionExpression: '#status = :sending',
-  ExpressionAttributeNames: { '#status': 'status' },
-  ExpressionAttributeValues: { ':sending': 'sending' },
-};
+  ExpressionAttributeValues: { ':status': status },
+});
+/** A send that failed (the provider refused it for now). */
+const WHILE_FAILED = whileStatus('failed');
+/** A send a try claimed and has not settled. */
+const WHILE_SENDING = whileStatus('sending');
 
 export const communications = {
   /**
