@@ -59,7 +59,8 @@ describe.skipIf(skipBrowserTests)('the console, clicked through in a browser', (
     // Day 0's label starts at the line's start, not half off the page's left edge.
     const dayZero = page.getByRole('group', { name: 'Main outreach timeline' }).getByText('Day 0: Email');
     await dayZero.waitFor();
-    expect((await dayZero.boundingBox())?.x).toBeGreaterThanOrEqual(0);
+    // Polled: a refetch may render the timeline again between the wait and the measure (no box then).
+    await expect.poll(async () => (await dayZero.boundingBox())?.x).toBeGreaterThanOrEqual(0);
     await saveScreenshot(page, 'workflows');
 
     await nav.getByRole('link', { name: 'Clients' }).click();
